@@ -1,0 +1,1 @@
+"""aidxl-prompt: compose, clean, check and render prompts for AIDXL."""

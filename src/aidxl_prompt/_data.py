@@ -1,0 +1,65 @@
+"""Where the built-in data lives, and a cached, safe YAML reader for it.
+
+The YAML files under ``data/tags`` travel inside the wheel as ``aidxl_prompt/data/tags``;
+in a source checkout (editable install, or tests run from the repository) they are read
+from the repository's ``data/tags``. Nothing is ever fetched from the network.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataFileError
+
+__all__ = ["data_dir", "load_builtin_yaml", "load_yaml_file"]
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@functools.cache
+def data_dir() -> Path:
+    """The folder that holds the built-in YAML data (``data/tags``).
+
+    >>> (data_dir() / "orders.yaml").is_file()
+    True
+    """
+    candidates = (
+        _PACKAGE_DIR / "data" / "tags",  # installed wheel
+        _PACKAGE_DIR.parents[1] / "data" / "tags",  # source checkout: src/aidxl_prompt/..
+    )
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    tried = ", ".join(str(path) for path in candidates)
+    raise DataFileError(f"the built-in data folder is missing (looked in {tried})")
+
+
+def load_yaml_file(path: Path) -> Any:
+    """Read one YAML file with ``yaml.safe_load``; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataFileError(f"{path}{where}: invalid YAML: {problem}") from None
+
+
+@functools.cache
+def load_builtin_yaml(name: str) -> Any:
+    """Parse a built-in data file once per process.
+
+    Callers must treat the result as read-only (they hand out tuples and frozen models
+    built from it, never the parsed object itself).
+    """
+    return load_yaml_file(data_dir() / name)

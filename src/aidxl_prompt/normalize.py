@@ -1,0 +1,217 @@
+"""Spelling, escaping and weight formatting: the three text operations, kept apart.
+
+* :func:`normalize_tag` fixes the *spelling* of one tag (Danbooru underscores, case,
+  full-width characters, stray escapes). It is pure and idempotent.
+* :func:`escape` protects the characters a dialect treats as syntax, once, at render
+  time; :func:`unescape` undoes it exactly (``unescape(escape(s, d), d) == s``).
+* :func:`format_weight` writes a weight as the shortest decimal that reads back within
+  :data:`WEIGHT_TOLERANCE`.
+
+>>> normalize_tag("bishop_(chess)")
+'bishop (chess)'
+>>> escape("bishop (chess)")
+'bishop \\\\(chess\\\\)'
+>>> print(escape("bishop (chess)"))
+bishop \\(chess\\)
+>>> format_weight(1.2100000000000002)
+'1.21'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from typing import Literal, NewType, cast
+
+from ._data import load_builtin_yaml
+from .errors import DataFileError
+
+__all__ = [
+    "DIALECTS",
+    "WEIGHT_TOLERANCE",
+    "CanonicalTag",
+    "Dialect",
+    "escape",
+    "format_weight",
+    "kaomoji_names",
+    "normalize_tag",
+    "unescape",
+    "verbatim_names",
+]
+
+Dialect = Literal["a1111", "comfyui", "compel", "plain"]
+DIALECTS: tuple[Dialect, ...] = ("a1111", "comfyui", "compel", "plain")
+
+CanonicalTag = NewType("CanonicalTag", str)
+"""A tag text that :func:`normalize_tag` returned (so it is a fixed point of it)."""
+
+WEIGHT_TOLERANCE = 5e-5
+"""A rendered weight reads back within this absolute distance of the intended one."""
+
+_WHITESPACE = re.compile(r"\s+")
+
+# A run of backslashes right before a bracket is an escape someone copied from an A1111
+# prompt (``bishop \(chess\)``); canonical text holds the bare bracket instead.
+_BACKSLASHES_BEFORE_BRACKET = re.compile(r"\\+(?=[()\[\]])")
+# Any other run of backslashes stands for one literal backslash (``\\m/`` and ``\m/`` are
+# the same name); collapsing the run is what makes normalisation idempotent.
+_BACKSLASH_RUN = re.compile(r"\\{2,}")
+
+# --- escape tables -------------------------------------------------------------------
+# A1111 (prompt_parser.py): ``\\``, ``\(``, ``\)``, ``\[``, ``\]`` are its escapes, and
+# a lone backslash is deleted, so a literal backslash must be doubled too.
+_A1111_SPECIAL = re.compile(r"[\\()\[\]]")
+# A1111 strips ``<word:...>`` as an extra network before anything else, even inside
+# brackets. A backslash before the colon breaks the ``<\w+:`` match, and the attention
+# parser then deletes that backslash again.
+_A1111_EXTRA_NETWORK_COLON = re.compile(r"(<\w+):")
+# ComfyUI (sd1_clip.py escape_important): only ``\(`` and ``\)`` are escapes. Its other
+# backslashes reach CLIP as written, so ``[``, ``]`` and ``\`` are left alone.
+_COMFYUI_SPECIAL = re.compile(r"[()]")
+# compel: parentheses group, ``\(`` and ``\)`` lose their backslash; nothing else is
+# reliably escapable there (``\+`` keeps its backslash).
+_COMPEL_SPECIAL = _COMFYUI_SPECIAL
+
+_A1111_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_PAREN_UNESCAPE = re.compile(r"\\([()])")
+
+
+@functools.cache
+def _verbatim_tables() -> tuple[frozenset[str], frozenset[str]]:
+    raw = load_builtin_yaml("verbatim_names.yaml")
+    if not isinstance(raw, dict):
+        raise DataFileError("verbatim_names.yaml: expected a mapping with kaomoji and backslash")
+    tables: list[frozenset[str]] = []
+    for key in ("kaomoji", "backslash"):
+        names = raw.get(key)
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise DataFileError(f"verbatim_names.yaml: {key!r} must be a list of strings")
+        tables.append(frozenset(cast("list[str]", names)))
+    return tables[0], tables[1]
+
+
+def kaomoji_names() -> frozenset[str]:
+    """Danbooru kaomoji whose underscore is part of the face (``^_^``, ``<o>_<o>``).
+
+    >>> sorted(kaomoji_names())[:3]
+    ['+_+', '+_-', '._.']
+    """
+    return _verbatim_tables()[0]
+
+
+def verbatim_names() -> frozenset[str]:
+    """Every canonical name kept exactly as written: kaomoji and names with backslashes."""
+    kaomoji, backslash = _verbatim_tables()
+    return kaomoji | backslash
+
+
+def _fold(text: str) -> str:
+    """NFKC, lower case and collapsed whitespace, repeated until stable."""
+    for _ in range(4):
+        folded = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def normalize_tag(text: str) -> CanonicalTag:
+    """Return the canonical spelling of one tag; idempotent.
+
+    Underscores become spaces (except in kaomoji), case is lowered, full-width
+    characters become ASCII (NFKC), whitespace is collapsed, and escapes copied from
+    an A1111 prompt are removed. Danbooru names whose backslashes or underscores are
+    part of the name are kept verbatim.
+
+    >>> normalize_tag("Bishop_(Chess)")
+    'bishop (chess)'
+    >>> normalize_tag(r"bishop \\(chess\\)")
+    'bishop (chess)'
+    >>> normalize_tag("ganyu（genshin_impact）")
+    'ganyu(genshin impact)'
+    >>> normalize_tag("^_^"), normalize_tag(r"\\(^o^)/")
+    ('^_^', '\\\\(^o^)/')
+    >>> normalize_tag("  long   hair ")
+    'long hair'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize_tag() takes a str, not {type(text).__name__}")
+    folded = _fold(text)
+    if not folded:
+        return CanonicalTag("")
+    verbatim = verbatim_names()
+    spaced = _fold(folded.replace("_", " "))
+    for candidate in (folded, spaced, _A1111_UNESCAPE.sub(r"\1", folded)):
+        if candidate in verbatim:
+            return CanonicalTag(candidate)
+    unescaped = _BACKSLASH_RUN.sub(r"\\", _BACKSLASHES_BEFORE_BRACKET.sub("", spaced))
+    return CanonicalTag(_fold(unescaped))
+
+
+def escape(text: str, dialect: Dialect = "a1111") -> str:
+    """Protect the characters that ``dialect`` reads as syntax.
+
+    >>> escape("bishop (chess)", "comfyui")
+    'bishop \\\\(chess\\\\)'
+    >>> escape("[oshi no ko]", "comfyui")
+    '[oshi no ko]'
+    >>> escape(r"\\m/")
+    '\\\\\\\\m/'
+    >>> escape("bishop (chess)", "plain")
+    'bishop (chess)'
+    """
+    if dialect == "a1111":
+        escaped = _A1111_SPECIAL.sub(r"\\\g<0>", text)
+        return _A1111_EXTRA_NETWORK_COLON.sub(r"\1\\:", escaped)
+    if dialect == "comfyui":
+        return _COMFYUI_SPECIAL.sub(r"\\\g<0>", text)
+    if dialect == "compel":
+        return _COMPEL_SPECIAL.sub(r"\\\g<0>", text)
+    if dialect == "plain":
+        return text
+    raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+
+
+def unescape(text: str, dialect: Dialect = "a1111") -> str:
+    """Undo :func:`escape` the way the dialect's own parser reads escapes.
+
+    A1111 drops the backslash of every escape (``a\\b`` reads ``ab``); ComfyUI and
+    compel only know ``\\(`` and ``\\)``.
+
+    >>> unescape(r"bishop \\(chess\\)")
+    'bishop (chess)'
+    >>> unescape(r"a\\[b\\]", "comfyui")
+    'a\\\\[b\\\\]'
+    """
+    if dialect == "a1111":
+        return _A1111_UNESCAPE.sub(r"\1", text)
+    if dialect in ("comfyui", "compel"):
+        return _PAREN_UNESCAPE.sub(r"\1", text)
+    if dialect == "plain":
+        return text
+    raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+
+
+def format_weight(weight: float) -> str:
+    """The shortest plain decimal that reads back within :data:`WEIGHT_TOLERANCE`.
+
+    Never an exponent, never float noise, never ``-0``.
+
+    >>> [format_weight(w) for w in (1.1, 0.9, 1.2100000000000002, 1.5, 2.0, -1.0, 1e-9)]
+    ['1.1', '0.9', '1.21', '1.5', '2', '-1', '0']
+    >>> format_weight(1 / 1.1)
+    '0.9091'
+    """
+    if not math.isfinite(weight):
+        raise ValueError(f"a weight must be a finite number, not {weight!r}")
+    for digits in range(7):
+        text = f"{weight:.{digits}f}"
+        if abs(float(text) - weight) <= WEIGHT_TOLERANCE:
+            break
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text

@@ -1,0 +1,175 @@
+"""Slots and the orders they are rendered in.
+
+:class:`Slot` iterates in the model card's documented order. An :class:`Ordering` is a
+permutation of the slots, strongest first; the presets live in ``data/tags/orders.yaml``
+and users load their own with :meth:`Ordering.load`.
+
+>>> [slot.value for slot in Slot][:3]
+['art_style', 'character', 'race']
+>>> Ordering.preset("style_last").slots[-1]
+<Slot.art_style: 'art_style'>
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import functools
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Union
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ._data import load_builtin_yaml, load_yaml_file
+from .errors import DataFileError, OrderingError
+
+__all__ = ["OrderLike", "Ordering", "Slot", "ordering_presets", "resolve_ordering"]
+
+
+class Slot(str, enum.Enum):
+    """One position of the model card's tag order; iteration follows the card."""
+
+    art_style = "art_style"
+    character = "character"
+    race = "race"
+    composition = "composition"
+    painting_style = "painting_style"
+    theme = "theme"
+    main_environment = "main_environment"
+    background = "background"
+    action = "action"
+    expression = "expression"
+    main_characteristics = "main_characteristics"
+    other_characteristics = "other_characteristics"
+    clothing = "clothing"
+    clothing_accessories = "clothing_accessories"
+    other_items = "other_items"
+    secondary_environment = "secondary_environment"
+    aesthetics = "aesthetics"
+    quality = "quality"
+    secondary_description = "secondary_description"
+
+    @classmethod
+    def parse(cls, name: str) -> Slot:
+        """Look a slot up by value, accepting spaces or dashes for underscores.
+
+        >>> Slot.parse("main environment")
+        <Slot.main_environment: 'main_environment'>
+        """
+        key = str(name).strip().lower().replace(" ", "_").replace("-", "_")
+        try:
+            return cls(key)
+        except ValueError:
+            names = [slot.value for slot in cls]
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise OrderingError(f"unknown slot {name!r}{hint}") from None
+
+
+class Ordering(BaseModel):
+    """A slot order, strongest first: every slot exactly once.
+
+    >>> Ordering(name="mine", slots=list(Slot)[::-1]).rank(Slot.secondary_description)
+    0
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "custom"
+    description: str = ""
+    slots: tuple[Slot, ...]
+
+    @field_validator("slots", mode="before")
+    @classmethod
+    def _parse_slot_names(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return tuple(item if isinstance(item, Slot) else Slot.parse(item) for item in value)
+        return value
+
+    @field_validator("slots")
+    @classmethod
+    def _every_slot_once(cls, slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
+        seen: set[Slot] = set()
+        repeated = [slot.value for slot in slots if slot in seen or seen.add(slot)]  # type: ignore[func-returns-value]
+        missing = [slot.value for slot in Slot if slot not in seen]
+        problems = []
+        if repeated:
+            problems.append("listed more than once: " + ", ".join(repeated))
+        if missing:
+            problems.append("missing: " + ", ".join(missing))
+        if problems:
+            raise OrderingError("an ordering must list every slot exactly once; " + "; ".join(problems))
+        return slots
+
+    def rank(self, slot: Slot) -> int:
+        """Position of ``slot`` in this order (0 is the strongest)."""
+        return self._ranks()[slot]
+
+    def _ranks(self) -> Mapping[Slot, int]:
+        return _rank_table(self.slots)
+
+    @classmethod
+    def preset(cls, name: str) -> Ordering:
+        """A built-in order by name (see :func:`ordering_presets`)."""
+        presets = ordering_presets()
+        if name not in presets:
+            known = ", ".join(sorted(presets))
+            raise OrderingError(f"unknown ordering preset {name!r}; known presets: {known}")
+        return presets[name]
+
+    @classmethod
+    def load(cls, path: str | Path) -> Ordering:
+        """Read an order from a YAML file: a list of slots, or a mapping with ``slots``.
+
+        Errors name the file and what is wrong with it.
+        """
+        path = Path(path)
+        raw = load_yaml_file(path)
+        if isinstance(raw, list):
+            raw = {"slots": raw}
+        if not isinstance(raw, dict) or "slots" not in raw:
+            raise DataFileError(f"{path}: expected a list of slots or a mapping with 'slots'")
+        raw.setdefault("name", path.stem)
+        return _build(raw, where=str(path))
+
+
+def _build(raw: Mapping[str, Any], *, where: str) -> Ordering:
+    try:
+        return Ordering.model_validate(dict(raw))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        cause = first.get("ctx", {}).get("error")
+        if isinstance(cause, OrderingError):
+            raise OrderingError(f"{where}: {cause}") from None
+        location = ".".join(str(part) for part in first["loc"])
+        raise DataFileError(f"{where}: {location}: {first['msg']}") from None
+
+
+@functools.cache
+def _rank_table(slots: tuple[Slot, ...]) -> Mapping[Slot, int]:
+    return {slot: index for index, slot in enumerate(slots)}
+
+
+@functools.cache
+def ordering_presets() -> Mapping[str, Ordering]:
+    """The built-in orders from ``data/tags/orders.yaml``, by name."""
+    raw = load_builtin_yaml("orders.yaml")
+    if not isinstance(raw, dict):
+        raise DataFileError("orders.yaml: expected a mapping of order names")
+    return {
+        str(name): _build({"name": name, **body}, where=f"orders.yaml:{name}")
+        for name, body in raw.items()
+    }
+
+
+OrderLike = Union[str, Ordering, Iterable[Slot]]
+
+
+def resolve_ordering(order: OrderLike) -> Ordering:
+    """Turn a preset name, an :class:`Ordering` or a slot sequence into an Ordering."""
+    if isinstance(order, Ordering):
+        return order
+    if isinstance(order, str):
+        return Ordering.preset(order)
+    return _build({"slots": list(order)}, where="ordering")
