@@ -1,0 +1,111 @@
+"""Presets: reusable prompt-file fragments, built in or from the user's folders.
+
+A preset is a prompt file (same format, no ``choose``) that other files name in
+``extends:``. The built-in ones live in ``data/tags/presets``:
+
+* ``default-negative``: the card's low quality levels as the negative prompt;
+* ``quality-amazing``, ``quality-best``, ``quality-stack``: quality stacks (each brings
+  the default negative along);
+* ``painting-<style>``: each of the card's 11 painting styles (the flat anime styles
+  bring ``realistic, photorealistic, 3d`` to the negative prompt).
+
+User folders come first (a user preset hides a built-in one of the same name): given
+as an argument, else in ``$AIDXL_PROMPT_PRESETS`` (``os.pathsep``-separated).
+
+>>> [info.name for info in list_presets()][:2]
+['default-negative', 'painting-3d']
+>>> load_preset("quality-amazing").render()
+'(amazing quality:1.5)'
+>>> detect_presets(load_preset("quality-amazing"))
+['default-negative', 'quality-amazing']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from .models import Prompt
+from .prompt_file import CONTENT_FIELDS, PRESETS_ENV_VAR, PresetLibrary
+
+__all__ = [
+    "PRESETS_ENV_VAR",
+    "PresetInfo",
+    "PresetLibrary",
+    "detect_presets",
+    "list_presets",
+    "load_preset",
+]
+
+
+class PresetInfo(BaseModel):
+    """A preset as :func:`list_presets` shows it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str
+    path: Path
+    builtin: bool
+
+
+def _library(library: PresetLibrary | Iterable[str | Path] | None) -> PresetLibrary:
+    if isinstance(library, PresetLibrary):
+        return library
+    return PresetLibrary.from_env(library)
+
+
+def list_presets(library: PresetLibrary | Iterable[str | Path] | None = None) -> list[PresetInfo]:
+    """Every preset (user folders first), with its description and file.
+
+    ``library`` is a :class:`PresetLibrary` or a list of user folders; by default the
+    folders in ``$AIDXL_PROMPT_PRESETS``.
+    """
+    presets = _library(library)
+    builtin = PresetLibrary.builtin_folder().resolve()
+    infos = []
+    for name, path in presets.locations().items():
+        document = presets.load(name)
+        infos.append(
+            PresetInfo(
+                name=name,
+                description=document.description,
+                path=path,
+                builtin=path.resolve().is_relative_to(builtin),
+            )
+        )
+    return infos
+
+
+def load_preset(name: str, library: PresetLibrary | Iterable[str | Path] | None = None) -> Prompt:
+    """The Prompt a preset stands for (its own ``extends`` merged in)."""
+    return _library(library).load(name).resolve()
+
+
+def detect_presets(
+    prompt: Prompt, library: PresetLibrary | Iterable[str | Path] | None = None
+) -> list[str]:
+    """The presets fully applied in ``prompt``: each of their items (positive and
+    negative, with its weight) is in the same field of ``prompt``.
+
+    Empty presets are never reported. Names come in the library's order.
+    """
+    presets = _library(library)
+    found = []
+    have = {field: Counter(_keys(getattr(prompt, field))) for field in CONTENT_FIELDS}
+    for name in presets.names():
+        preset = presets.load(name).resolve()
+        wanted = {field: Counter(_keys(getattr(preset, field))) for field in CONTENT_FIELDS}
+        if not any(wanted.values()):
+            continue
+        if all(not (counts - have[field]) for field, counts in wanted.items()):
+            found.append(name)
+    return found
+
+
+def _keys(items: Iterable[object]) -> list[str]:
+    """Hashable identities of items (text and weight, as the model dumps them)."""
+    return [repr(item) for item in items]
