@@ -1,0 +1,530 @@
+"""YAML prompt files: entries, typed forms, extends/merge, errors with file:line and path."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from aidxl_prompt.card import PaintingStyle, Quality
+from aidxl_prompt.errors import DataFileError
+from aidxl_prompt.models import Break, ExtraNetwork, Prompt, Schedule, Tag
+from aidxl_prompt.ordering import Slot
+from aidxl_prompt.prompt_file import (
+    PresetLibrary,
+    PromptFileError,
+    dump_prompt_file,
+    load_prompt_file,
+    load_prompt_text,
+    parse_prompt_text,
+    prompt_file_schema,
+    prompt_to_yaml,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+# (YAML, field, expected items)
+ENTRY_CASES: list[tuple[str, str, list[Any]]] = [
+    ("race: [elf]", "race", [Tag(text="elf")]),  # a plain tag
+    ("race: elf", "race", [Tag(text="elf")]),  # one entry without brackets
+    ("race: [{elf: 1.2}]", "race", [Tag(text="elf", weight=1.2)]),  # {tag: weight}
+    ("race: [{elf: }]", "race", [Tag(text="elf")]),  # {tag: } means weight 1
+    ("race: [{text: elf, weight: 0.5}]", "race", [Tag(text="elf", weight=0.5)]),  # explicit
+    ("race: [Dark_Elf]", "race", [Tag(text="dark elf")]),  # normalised spelling
+    ("art_style: [yoneyama mai]", "art_style", [Tag(text="by yoneyama mai")]),  # by added
+    ("art_style: [by ask]", "art_style", [Tag(text="by ask")]),  # never doubled
+    ("art_style: [{chi4: 0.8}]", "art_style", [Tag(text="by chi4", weight=0.8)]),  # weighted
+    ("art_style: [{style: ikky, weight: 0.9}]", "art_style", [Tag(text="by ikky", weight=0.9)]),
+    ("art_style: [{text: watercolor}]", "art_style", [Tag(text="watercolor")]),  # verbatim
+    ("painting_style: [Flat_Color]", "painting_style", [Tag(text="flat color")]),  # card word
+    ("painting_style: [{impasto: 1.1}]", "painting_style", [Tag(text="impasto", weight=1.1)]),
+    ("painting_style: [{text: watercolor}]", "painting_style", [Tag(text="watercolor")]),
+    ("quality: [amazing]", "quality", [Tag(text="amazing quality")]),  # level word
+    ("quality: [{best: 1.2}]", "quality", [Tag(text="best quality", weight=1.2)]),
+    (
+        "quality: [{quality: amazing, weight: 1.5}]",
+        "quality",
+        [Tag(text="amazing quality", weight=1.5)],
+    ),
+    ("quality: [masterpiece]", "quality", [Tag(text="masterpiece")]),  # free text allowed
+    ("theme: [{theme: fantasy}]", "theme", [Tag(text="fantasy theme")]),  # suffix added
+    ("theme: [halloween]", "theme", [Tag(text="halloween")]),  # plain theme kept
+    ("character: [lucy (cyberpunk)]", "character", [Tag(text="lucy (cyberpunk)")]),
+    (
+        "character: [{character: ganyu, series: genshin impact}]",
+        "character",
+        [Tag(text="ganyu (genshin impact)")],
+    ),  # the card's form
+    (
+        "character: [{character: frieren, series: sousou no frieren, form: one}]",
+        "character",
+        [Tag(text="1 frieren (sousou no frieren)")],
+    ),  # the 1 prefix
+    (
+        "character: [{character: lucy, series: cyberpunk, gender: girl, form: sentence}]",
+        "character",
+        [Tag(text="a girl named lucy from cyberpunk series")],
+    ),  # v0.8 sentence
+    (
+        "negative: [worst quality, {lowres: 1.2}]",
+        "negative",
+        [Tag(text="worst quality"), Tag(text="lowres", weight=1.2)],
+    ),
+    ("negative: [amazing]", "negative", [Tag(text="amazing")]),  # no card treatment in negative
+    ("race: [{kind: break}]", "race", [Break()]),  # A1111 BREAK
+    (
+        "race: [{kind: schedule, text: '[elf:human:10]', weight: 1.1}]",
+        "race",
+        [Schedule(text="[elf:human:10]", weight=1.1)],
+    ),  # scheduling kept verbatim
+    ("networks: ['<lora:AIDXL_x:0.8>']", "networks", [ExtraNetwork(text="<lora:AIDXL_x:0.8>")]),
+    ("race: []", "race", []),  # an empty slot
+    ("race:", "race", []),  # a slot with nothing
+]
+
+
+@pytest.mark.parametrize(("text", "field", "expected"), ENTRY_CASES)
+def test_entries(text: str, field: str, expected: list[Any]) -> None:
+    assert getattr(load_prompt_text(text), field) == expected
+
+
+def test_character_outfit_goes_to_clothing() -> None:
+    prompt = load_prompt_text(
+        "character:\n"
+        "  - character: st. louis (luxurious wheels)\n"
+        "    series: azur lane\n"
+        "    outfit: [silver evening gown, {plunging neckline: 1.1}]\n"
+        "clothing: [gloves]\n"
+    )
+    assert prompt.character == [Tag(text="st. louis (luxurious wheels) (azur lane)")]
+    assert prompt.clothing == [
+        Tag(text="silver evening gown"),
+        Tag(text="plunging neckline", weight=1.1),
+        Tag(text="gloves"),
+    ]
+
+
+def test_empty_file_is_an_empty_prompt() -> None:
+    assert load_prompt_text("").is_empty()
+    assert load_prompt_text("# only a comment\n").is_empty()
+
+
+_ENTRY = (
+    "expected a tag ('text' or {'text': weight}), {text: ..., weight: ...}, a typed entry "
+    "(character, style, quality, theme), {kind: break|schedule} or {choose: [...]}"
+)
+_STYLES = (
+    "flat color, clean color, celluloid, flat-pasto, thin-pasto, pseudo-impasto, impasto, "
+    "realistic, photorealistic, cel shading, 3d"
+)
+_LEVELS = "amazing quality, best quality, high quality, normal quality, low quality, worst quality"
+
+# (YAML, whole message) - one row per kind of mistake
+ERROR_CASES = [
+    ("- a\n- b\n", "<string>:1: expected a mapping of slot names to tag lists, got a list"),
+    (
+        "charactr: [lucy]\n",
+        "<string>:1: charactr: unknown field; did you mean 'character'? (expected a slot name, "
+        "negative, networks, extends, merge or description)",
+    ),  # misspelt slot
+    (
+        "race: elf, human\n",
+        "<string>:1: race: a tag's text may not contain a comma (got 'elf, human')",
+    ),  # a prompt line pasted as one tag
+    ("race: 5\n", "<string>:1: race: expected a list of entries, got a number (5)"),
+    ("race:\n  - elf\n  - [a, b]\n", f"<string>:3: race[1]: {_ENTRY}; got a list"),  # nested list
+    ("race: [null]\n", f"<string>:1: race[0]: {_ENTRY}; got nothing (null)"),  # empty entry
+    (
+        "race:\n  - {elf: high}\n",
+        "<string>:2: race[0].elf: expected a number for the weight, got a string ('high')",
+    ),  # weight not a number
+    (
+        "race:\n  - {elf: .nan}\n",
+        "<string>:2: race[0].elf: expected a finite number for the weight, got nan",
+    ),  # NaN weight
+    (
+        "race:\n  - {elf: true}\n",
+        "<string>:2: race[0].elf: expected a number for the weight, got a boolean (true)",
+    ),  # YAML boolean
+    (
+        "race:\n  - {elf: 1.2, human: 1}\n",
+        f"<string>:2: race[0]: {_ENTRY}; got a mapping with 2 keys",
+    ),  # two tags in one mapping
+    (
+        "race: [{weight: 1.2}]\n",
+        f"<string>:1: race[0]: 'weight' on its own is not an entry; {_ENTRY}",
+    ),  # a reserved key alone
+    (
+        "race: [{text: elf, wieght: 2}]\n",
+        "<string>:1: race[0].wieght: unknown key; did you mean 'weight'? (a tag has text and "
+        "weight)",
+    ),  # misspelt key
+    (
+        "painting_style:\n  - impasta\n",
+        "<string>:2: painting_style[0]: 'impasta' is not one of the card's painting styles; "
+        f"did you mean 'impasto'? (expected one of: {_STYLES})",
+    ),  # not one of the 11 words
+    (
+        "quality:\n  - amazng quality\n",
+        "<string>:2: quality[0]: 'amazng quality' is not one of the card's quality levels; "
+        f"did you mean 'amazing quality'? (expected one of: {_LEVELS}, or a tag of your own)",
+    ),  # near-miss of a level
+    (
+        "quality:\n  - {quality: supreme}\n",
+        "<string>:2: quality[0]: 'supreme' is not one of the card's quality levels "
+        f"(expected one of: {_LEVELS})",
+    ),  # typed quality must be a level
+    (
+        "race:\n  - {character: lucy}\n",
+        "<string>:2: race[0]: a 'character' entry belongs in the 'character' slot, not in 'race'",
+    ),  # typed entry in the wrong slot
+    (
+        "character:\n  - {character: lucy, seires: cyberpunk}\n",
+        "<string>:2: character[0].seires: unknown key; did you mean 'series'? (a character "
+        "entry has character, series, gender, form, weight, outfit)",
+    ),  # misspelt character key
+    (
+        "character:\n  - {character: lucy, gender: woman}\n",
+        "<string>:2: character[0].gender: gender 'woman' is not 'girl' or 'boy'",
+    ),  # gender
+    (
+        "character:\n  - {character: lucy, form: sentence}\n",
+        "<string>:2: character[0]: the sentence form 'a girl/boy named ... from ... series' "
+        "needs gender 'girl' or 'boy' (character 'lucy')",
+    ),  # sentence without girl/boy
+    (
+        "character:\n  - {character: lucy, form: full}\n",
+        "<string>:2: character[0].form: expected one of tag, one, sentence, got a string ('full')",
+    ),  # unknown form
+    (
+        "character:\n  - character: lucy\n    outfit:\n      - {jacket: x}\n",
+        "<string>:4: character[0].outfit[0].jacket: expected a number for the weight, got a "
+        "string ('x')",
+    ),  # deep path
+    (
+        "art_style:\n  - by\n",
+        "<string>:2: art_style[0]: an art style needs an artist name after 'by' (got 'by')",
+    ),  # `by` alone
+    (
+        "negative: [{kind: pause}]\n",
+        "<string>:1: negative[0].kind: expected break or schedule, got a string ('pause')",
+    ),  # unknown control item
+    ("extends: [3]\n", "<string>:1: extends[0]: expected a preset name, got a number (3)"),
+    (
+        "merge: {quality: overwrite}\n",
+        "<string>:1: merge.quality: expected append or replace, got a string ('overwrite')",
+    ),  # merge mode
+    (
+        "merge: {qualty: replace}\n",
+        "<string>:1: merge.qualty: unknown field; did you mean 'quality'? (expected a slot "
+        "name, negative or networks)",
+    ),  # merge field
+    (
+        "networks: [lora]\n",
+        "<string>:1: networks[0]: not an extra-network token of the form <kind:name[:weight]>: "
+        "'lora'",
+    ),  # not a LoRA token
+    ("description: [a]\n", "<string>:1: description: expected a string, got a list"),
+    (
+        "expression:\n  - choose: []\n",
+        "<string>:2: expression[0].choose: expected a non-empty list of options, got an empty list",
+    ),  # no options
+    (
+        "expression:\n  - choose: [smile, {option: frown, weight: 0}]\n",
+        "<string>:2: expression[0].choose[1].weight: expected a positive number (how often to "
+        "draw it), got 0",
+    ),  # zero draw weight
+    (
+        "expression:\n  - {choose: [smile], id: a}\n  - {choose: [frown], id: a}\n",
+        "<string>:3: expression[1].id: choice id 'a' is already used at expression[0]",
+    ),  # duplicate id
+    (
+        "expression:\n  - choose: [[smile, {choose: [a, b]}]]\n",
+        "<string>:2: expression[0].choose[0][1]: alternatives cannot be nested (choose inside "
+        "choose)",
+    ),  # nested choose
+    (
+        "expression:\n  - {choose: [smile]}\n",
+        "<string>: the file holds alternatives (choose) at expression[0]; expand it with "
+        "`aidxl-prompt expand` or aidxl_prompt.expand.expand()",
+    ),  # choose in a file that is rendered, not expanded
+    (
+        "race:\n  - elf\n bad: [\n",
+        "<string>:3: invalid YAML: expected <block end>, but found '<block mapping start>'",
+    ),  # broken YAML
+]
+
+
+@pytest.mark.parametrize(("text", "message"), ERROR_CASES)
+def test_errors_name_line_path_and_expectation(text: str, message: str) -> None:
+    with pytest.raises(PromptFileError) as info:
+        load_prompt_text(text)
+    assert str(info.value) == message
+
+
+def test_error_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "lucy.yaml"
+    path.write_text("race: [elf]\ncharacter:\n  - {character: lucy, gender: woman}\n")
+    with pytest.raises(PromptFileError) as info:
+        load_prompt_file(path)
+    assert str(info.value) == (
+        f"{path}:3: character[0].gender: gender 'woman' is not 'girl' or 'boy'"
+    )
+    assert (info.value.line, info.value.path) == (3, ("character", 0, "gender"))
+
+
+def test_yaml_error_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("race: [elf\n")
+    with pytest.raises(DataFileError) as info:
+        load_prompt_file(path)
+    assert str(info.value) == (
+        f"{path}:2: invalid YAML: expected ',' or ']', but got '<stream end>'"
+    )
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError) as info:
+        load_prompt_file(tmp_path / "nope.yaml")
+    assert str(info.value) == (
+        f"{tmp_path / 'nope.yaml'}: cannot read file (No such file or directory)"
+    )
+
+
+def test_unknown_preset_has_did_you_mean() -> None:
+    with pytest.raises(PromptFileError) as info:
+        load_prompt_text("extends: quality-amazng\n", library=PresetLibrary(include_builtin=True))
+    message = str(info.value)
+    assert message.startswith(
+        "<string>:1: extends[0]: unknown preset 'quality-amazng'; did you mean "
+        "'quality-amazing'? (known presets: default-negative, painting-3d,"
+    )
+
+
+# --- extends and merge ------------------------------------------------------------------
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_extends_merges_presets_in_order_then_the_file(tmp_path: Path) -> None:
+    _write(tmp_path, "base.yaml", "quality: [best]\nnegative: [lowres]\n")
+    _write(tmp_path, "extra.yaml", "quality: [high]\naesthetics: [detailed]\n")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    prompt = load_prompt_text("extends: [base, extra]\nquality: [amazing]\n", library=library)
+    assert [t.text for t in prompt.quality] == ["best quality", "high quality", "amazing quality"]
+    assert prompt.negative == [Tag(text="lowres")]
+    assert prompt.aesthetics == [Tag(text="detailed")]
+
+
+def test_merge_replace_drops_what_presets_gave(tmp_path: Path) -> None:
+    _write(tmp_path, "base.yaml", "quality: [best]\nnegative: [lowres]\n")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    prompt = load_prompt_text(
+        "extends: base\nmerge: {quality: replace, negative: replace}\nquality: [amazing]\n",
+        library=library,
+    )
+    assert prompt.quality == [Tag(text="amazing quality")]
+    assert prompt.negative == []  # replace with nothing clears the slot
+
+
+def test_a_preset_reached_twice_is_applied_once() -> None:
+    # quality-amazing extends default-negative; naming both must not double the negative.
+    prompt = load_prompt_text("extends: [quality-amazing, default-negative]\n")
+    assert prompt.negative == [Tag(text="worst quality"), Tag(text="low quality")]
+    assert prompt.quality == [Tag(text="amazing quality", weight=1.5)]
+
+
+def test_preset_cycle_is_reported(tmp_path: Path) -> None:
+    a = _write(tmp_path, "a.yaml", "extends: b\nrace: [elf]\n")
+    b = _write(tmp_path, "b.yaml", "extends: a\n")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    with pytest.raises(PromptFileError) as info:
+        load_prompt_text("extends: a\n", library=library)
+    assert str(info.value) == (
+        f"{b.resolve()}: presets extend each other in a cycle: <string> -> {a.resolve()} -> "
+        f"{b.resolve()} -> {a.resolve()}"
+    )
+
+
+def test_extends_a_relative_file(tmp_path: Path) -> None:
+    _write(tmp_path, "shared/style.yaml", "art_style: [ask]\n")
+    main = _write(tmp_path, "main.yaml", "extends: shared/style.yaml\nrace: [elf]\n")
+    assert load_prompt_file(main).art_style == [Tag(text="by ask")]
+
+
+def test_user_preset_hides_a_builtin_one(tmp_path: Path) -> None:
+    _write(tmp_path, "default-negative.yaml", "negative: [lowres]\n")
+    library = PresetLibrary(folders=(tmp_path,))
+    assert load_prompt_text("extends: default-negative", library=library).negative == [
+        Tag(text="lowres")
+    ]
+
+
+def test_env_var_names_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, "mine.yaml", "race: [elf]\n")
+    monkeypatch.setenv("AIDXL_PROMPT_PRESETS", str(tmp_path))
+    assert load_prompt_text("extends: mine").race == [Tag(text="elf")]
+
+
+def test_preset_with_choose_is_rejected(tmp_path: Path) -> None:
+    path = _write(tmp_path, "pick.yaml", "race:\n  - choose: [elf, human]\n")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    with pytest.raises(PromptFileError) as info:
+        load_prompt_text("extends: pick", library=library)
+    assert str(info.value) == (
+        f"{path.resolve()}: race[0]: a preset cannot hold alternatives (choose); put them in "
+        "the prompt file"
+    )
+
+
+# --- writing and the schema ---------------------------------------------------------------
+
+DUMP_CASES: list[tuple[Prompt, str]] = [
+    (Prompt(art_style=[("by ask", 0.9)]), "art_style:\n- {by ask: 0.9}\n"),  # short form
+    (Prompt(art_style=["watercolor"]), "art_style:\n- {text: watercolor}\n"),  # no `by`: verbatim
+    (Prompt(quality=["amazing"]), "quality:\n- {text: amazing}\n"),  # would read as a level
+    (Prompt(painting_style=["impasto"]), "painting_style: [impasto]\n"),  # card word
+    (Prompt(race=[("weight", 1.2)]), "race:\n- {text: weight, weight: 1.2}\n"),  # reserved key
+    (Prompt(race=[Break()]), "race:\n- {kind: break}\n"),  # control item
+    (Prompt(networks=[ExtraNetwork(text="<lora:x:0.8>")]), "networks: ['<lora:x:0.8>']\n"),
+    (Prompt(), "{}\n"),  # nothing
+]
+
+
+@pytest.mark.parametrize(("prompt", "expected"), DUMP_CASES)
+def test_prompt_to_yaml(prompt: Prompt, expected: str) -> None:
+    assert prompt_to_yaml(prompt) == expected
+    assert load_prompt_text(expected) == prompt
+
+
+def test_dump_prompt_file_round_trips(tmp_path: Path) -> None:
+    prompt = load_prompt_file(REPO / "examples" / "frieren.yaml")
+    dump_prompt_file(prompt, tmp_path / "out.yaml")
+    assert load_prompt_file(tmp_path / "out.yaml") == prompt
+
+
+def test_choice_points_are_listed_in_document_order() -> None:
+    document = parse_prompt_text(
+        "extends: [{choose: [painting-impasto, painting-flat-color], id: style}]\n"
+        "expression: [{choose: [smile, {option: [open mouth, smile], weight: 3}]}]\n"
+    )
+    points = document.choice_points()
+    assert [(p.id, p.where) for p in points] == [
+        ("style", "extends[0]"),
+        ("expression[0]", "expression[0]"),
+    ]
+    assert [(o.label, o.weight) for o in points[1].options] == [
+        ("smile", 1.0),
+        ("open mouth, smile", 3.0),
+    ]
+    prompt = document.resolve({"style": 1, "expression[0]": 1})
+    assert prompt.painting_style == [Tag(text="flat color")]
+    assert prompt.negative == [Tag(text=t) for t in ("realistic", "photorealistic", "3d")]
+
+
+# --- JSON Schema ------------------------------------------------------------------------
+
+
+def _validates(schema: dict[str, Any], value: Any, root: dict[str, Any]) -> bool:
+    """A small JSON Schema checker for the keywords our schema uses."""
+    if "$ref" in schema:
+        target: Any = root
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        return _validates(target, value, root)
+    kinds = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "number": (int, float),
+        "null": type(None),
+    }
+    if "type" in schema:
+        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        if isinstance(value, bool) or not any(isinstance(value, kinds[n]) for n in names):
+            return False
+    checks = [
+        "enum" not in schema or value in schema["enum"],
+        "const" not in schema or value == schema["const"],
+        "anyOf" not in schema or any(_validates(s, value, root) for s in schema["anyOf"]),
+        "not" not in schema or not _validates(schema["not"], value, root),
+    ]
+    if isinstance(value, str):
+        checks.append(len(value) >= schema.get("minLength", 0))
+        checks.append("pattern" not in schema or re.search(schema["pattern"], value) is not None)
+    if isinstance(value, (int, float)) and "exclusiveMinimum" in schema:
+        checks.append(value > schema["exclusiveMinimum"])
+    if isinstance(value, list):
+        checks.append(len(value) >= schema.get("minItems", 0))
+        if "items" in schema:
+            checks.extend(_validates(schema["items"], item, root) for item in value)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        checks.append(all(key in value for key in schema.get("required", [])))
+        checks.append(
+            schema.get("minProperties", 0) <= len(value) <= schema.get("maxProperties", 10**9)
+        )
+        for key, item in value.items():
+            if "propertyNames" in schema:
+                checks.append(_validates(schema["propertyNames"], key, root))
+            if key in props:
+                checks.append(_validates(props[key], item, root))
+            elif schema.get("additionalProperties") is False:
+                checks.append(False)
+            elif isinstance(schema.get("additionalProperties"), dict):
+                checks.append(_validates(schema["additionalProperties"], item, root))
+    return all(checks)
+
+
+def _examples() -> list[Path]:
+    return sorted((REPO / "examples").glob("*.yaml")) + sorted(
+        (REPO / "data" / "tags" / "presets").glob("*.yaml")
+    )
+
+
+@pytest.mark.parametrize("path", _examples(), ids=lambda p: p.name)
+def test_examples_and_presets_validate_against_the_schema(path: Path) -> None:
+
+    schema = prompt_file_schema()
+    assert _validates(schema, yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+
+
+# (YAML that the loader rejects, so the schema must reject it too)
+SCHEMA_REJECTS = [
+    "charactr: [lucy]",  # unknown field
+    "painting_style: [impasta]",  # not a card word
+    "race: [{elf: high}]",  # weight not a number
+    "character: [{character: lucy, gender: woman}]",  # gender
+    "race: [{character: lucy}]",  # typed entry in the wrong slot
+    "merge: {quality: overwrite}",  # merge mode
+    "networks: [lora]",  # not a token
+    "race: ['a, b']",  # comma
+    "expression: [{choose: []}]",  # no options
+]
+
+
+@pytest.mark.parametrize("text", SCHEMA_REJECTS)
+def test_schema_rejects_what_the_loader_rejects(text: str) -> None:
+
+    schema = prompt_file_schema()
+    assert not _validates(schema, yaml.safe_load(text), schema)
+    with pytest.raises(PromptFileError):
+        load_prompt_text(text)
+
+
+def test_schema_is_json_and_names_every_slot() -> None:
+    schema = json.loads(json.dumps(prompt_file_schema()))
+    assert {slot.value for slot in Slot} <= set(schema["properties"])
+    assert schema["$defs"]["painting_style"]["anyOf"][0]["enum"] == [s.value for s in PaintingStyle]
+    assert set(schema["$defs"]["typed_quality"]["properties"]["quality"]["enum"]) >= {
+        q.value for q in Quality
+    }
