@@ -1,0 +1,77 @@
+"""Property: any Prompt written with prompt_to_yaml loads back equal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aidxl_prompt.models import Break, ExtraNetwork, Prompt, Schedule, Tag
+from aidxl_prompt.normalize import normalize_tag
+from aidxl_prompt.prompt_file import CONTENT_FIELDS, TAG_FIELDS, load_prompt_text, prompt_to_yaml
+
+# Characters that stress YAML quoting and our own forms: brackets, colons, quotes,
+# YAML indicators, "by " and " quality" words, digits, backslashes, non-ASCII.
+_ALPHABET = st.sampled_from(list("abyz qulitAZ019 ()[]{}:#&*!|>'\"%@`-_?\\\u00e9\u3042\uff08"))
+_WORDS = st.sampled_from(
+    ["by ", "quality", "amazing", "impasto", "flat color", "text", "weight", "kind", "yes", "null"]
+)
+_TEXT = st.lists(st.one_of(_ALPHABET, _WORDS), min_size=1, max_size=12).map("".join)
+_WEIGHT = st.one_of(
+    st.just(1.0),
+    st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.9, 1.1, 1.5, 1.21, 0.0, -1.0, 2.0]),
+)
+
+
+def _valid_tag_text(text: str) -> bool:
+    canonical = normalize_tag(text)
+    return bool(canonical) and "," not in canonical
+
+
+_TAG = st.builds(
+    lambda text, weight: Tag(text=text, weight=weight),
+    _TEXT.filter(_valid_tag_text),
+    _WEIGHT,
+)
+_SCHEDULE = st.builds(
+    lambda body, weight: Schedule(text=f"[{body}]", weight=weight),
+    st.text(alphabet="ab:|1 ", min_size=1, max_size=8),
+    _WEIGHT,
+)
+_ITEM = st.one_of(_TAG, _TAG, _TAG, st.just(Break()), _SCHEDULE)
+_NETWORK = st.builds(
+    lambda name, weight: ExtraNetwork(text=f"<lora:{name}:{weight}>"),
+    st.from_regex(r"[A-Za-z0-9_]{1,8}", fullmatch=True),
+    st.sampled_from(["0.8", "1", "0.55"]),
+)
+
+
+@st.composite
+def prompts(draw: st.DrawFn) -> Prompt:
+    fields: dict[str, Any] = {}
+    for field in draw(st.lists(st.sampled_from(TAG_FIELDS), max_size=6, unique=True)):
+        fields[field] = draw(st.lists(_ITEM, min_size=1, max_size=4))
+    if draw(st.booleans()):
+        fields["networks"] = draw(st.lists(_NETWORK, min_size=1, max_size=2))
+    return Prompt.model_validate(fields)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(prompts())
+def test_yaml_round_trip(prompt: Prompt) -> None:
+    text = prompt_to_yaml(prompt)
+    assert load_prompt_text(text) == prompt
+
+
+@settings(max_examples=30, deadline=None)
+@given(prompts())
+def test_yaml_is_a_fixed_point_after_one_pass(prompt: Prompt) -> None:
+    text = prompt_to_yaml(prompt)
+    assert prompt_to_yaml(load_prompt_text(text)) == text
+
+
+def test_every_content_field_is_written() -> None:
+    # A guard for the property above: the writer knows every field the model has.
+    assert set(CONTENT_FIELDS) == set(Prompt.model_fields)
