@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from aidxl_prompt.card import (
@@ -26,6 +28,7 @@ from aidxl_prompt.card import (
 )
 from aidxl_prompt.models import Tag
 from aidxl_prompt.ordering import Slot
+from aidxl_prompt.prompt_file import load_prompt_text
 
 # (written, weight, expected tag)
 STYLE_CASES = [
@@ -372,3 +375,32 @@ def test_assemble_places_typed_values_then_keyword_slots() -> None:
     assert prompt.art_style == [Tag(text="by xxx")]
     assert prompt.race == [Tag(text="elf")]
     assert prompt.negative == [Tag(text="worst quality")]
+
+
+# --- golden cases: the card's own examples -----------------------------------------------
+
+GOLDEN = yaml.safe_load((Path(__file__).parent / "cases" / "card_examples.yaml").read_text())
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=[case["name"] for case in GOLDEN])
+def test_card_examples_render_exactly(case: dict[str, str]) -> None:
+    prompt = load_prompt_text(case["file"], source=case["name"])
+    assert prompt.render(case["dialect"], order=case["order"]) == case["expected"]
+
+
+def test_style_merging_line_from_typed_values() -> None:
+    # The card's style-merging example built in Python, rendered with `style_last`.
+    prompt = assemble(
+        Character(name="chun-li"),
+        Quality.amazing,
+        *[ArtStyle(artist=a, weight=w) for a, w in [("yoneyama mai", 0.9), ("chi4", 0.8)]],
+        ArtStyle(artist="ask"),
+        ArtStyle(artist="by modare"),
+        ArtStyle(artist="ikky", weight=0.9),
+    )
+    assert prompt.render(order="style_last") == (
+        "chun-li, amazing quality, (by yoneyama mai:0.9), (by chi4:0.8), by ask, by modare, "
+        "(by ikky:0.9)"
+    )
+    assert Quality.amazing.weighted() == Tag(text="amazing quality", weight=1.5)
+    assert assemble(quality=[Quality.amazing.weighted()]).render() == "(amazing quality:1.5)"
