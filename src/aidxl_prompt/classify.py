@@ -1,48 +1,244 @@
 """Which slot a tag belongs in, and the rule that decided it.
 
-This first version knows the model card's explicit forms only; everything else goes to
-the default slot (``secondary_description``).
+Evidence is weighed in this order, and the first rule that applies wins:
 
->>> classify("by yoneyama mai")
-Classification(slot=<Slot.art_style: 'art_style'>, rule='by-prefix')
+1. the model card's explicit forms: ``by <artist>``, ``1 <character> (<series>)``,
+   ``a girl named <character> from <series> series``, the six ``<level> quality``
+   words, the eleven painting-style words, the card's aesthetic examples, people
+   counts written with a space (``2 girls``) and kaomoji;
+2. the vocabulary's category: artist -> art style (written ``by <artist>``), character
+   and copyright -> character, meta and rating -> kept out of the prompt;
+3. the curated lists of ``data/tags/slots/*.yaml`` and ``data/tags/meta.yaml``;
+4. the patterns of ``data/tags/patterns.yaml`` (``... hair``, ``holding ...``);
+5. the default slot, :data:`DEFAULT_SLOT`.
+
+The rule names are listed in :data:`RULES`; curated and pattern rules are written
+``list:<group>`` and ``pattern:<name>``.
+
+>>> found = classify("by yoneyama mai")
+>>> found.slot, found.rule
+(<Slot.art_style: 'art_style'>, 'by-prefix')
 >>> classify("impasto").slot.value
 'painting_style'
+>>> classify("silver_hair").rule
+'pattern:hair-color'
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable, Mapping
+
 from pydantic import BaseModel, ConfigDict
 
-from .card import PaintingStyle, Quality
-from .models import Tag
-from .normalize import normalize_tag
+from ._slot_rules import slot_rules
+from .card import PaintingStyle, Quality, aesthetic_examples
+from .errors import AidxlPromptError
+from .models import And, Break, ExtraNetwork, Prompt, Schedule, Tag
+from .normalize import kaomoji_names, normalize_tag
 from .ordering import Slot
+from .vocab import TagCategory, Vocabulary, load_vocabulary
 
-__all__ = ["DEFAULT_SLOT", "Classification", "classify"]
+__all__ = [
+    "DEFAULT_SLOT",
+    "RULES",
+    "Classification",
+    "classify",
+    "prompt_from_tags",
+    "rule_description",
+]
 
 DEFAULT_SLOT = Slot.secondary_description
+"""Where a tag that no rule knows goes: the card's last, weakest slot."""
+
+RULES: Mapping[str, str] = {
+    "by-prefix": "the card's artist form 'by <artist>'",
+    "character-trigger": "the card's character form '1 <character> (<series>)'",
+    "named-character": "the card's form 'a girl/boy named <character> from <series> series'",
+    "quality-level": "one of the card's six quality levels",
+    "painting-style": "one of the card's eleven painting-style words",
+    "aesthetic-example": "an aesthetic tag the card names",
+    "people-count": "a people count written with a space ('2 girls')",
+    "kaomoji": "a Danbooru kaomoji face",
+    "artist-category": "the vocabulary lists it as an artist",
+    "character-category": "the vocabulary lists it as a character",
+    "copyright-category": "the vocabulary lists it as a copyright (series)",
+    "meta-category": "the vocabulary lists it as a meta tag",
+    "rating-category": "the vocabulary lists it as a rating",
+    "list": "listed in a curated group of data/tags (rule 'list:<group>')",
+    "pattern": "matched a pattern of data/tags/patterns.yaml (rule 'pattern:<name>')",
+    "default": "no rule applied",
+}
+"""Every rule name :func:`classify` can report (``list`` and ``pattern`` take a suffix)."""
 
 
 class Classification(BaseModel):
-    """A slot and the name of the rule that chose it."""
+    """A slot, the name of the rule that chose it, and how the tag enters a prompt.
+
+    ``text`` is the tag as a prompt should hold it (an artist from the vocabulary gets
+    the card's ``by`` prefix); ``meta`` marks meta and rating tags (``highres``), which
+    are kept out of prompts unless asked for.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     slot: Slot
     rule: str
+    text: str = ""
+    meta: bool = False
 
 
-_PAINTING_STYLES = frozenset(style.value for style in PaintingStyle)
-_QUALITY_LEVELS = frozenset(level.value for level in Quality)
+_PEOPLE_COUNT = re.compile(r"(?:[1-9]|6\+) (?:girl|boy|other)s?")
+_CHARACTER_TRIGGER = re.compile(r"1 (?!(?:girl|boy|other)s?$)\S.*")
+_NAMED_CHARACTER = re.compile(r"an? (?:girl|boy|man|woman) named \S.*")
+
+_CATEGORY_SLOTS: Mapping[TagCategory, tuple[Slot, str]] = {
+    TagCategory.artist: (Slot.art_style, "artist-category"),
+    TagCategory.character: (Slot.character, "character-category"),
+    TagCategory.copyright: (Slot.character, "copyright-category"),
+    TagCategory.meta: (DEFAULT_SLOT, "meta-category"),
+    TagCategory.rating: (DEFAULT_SLOT, "rating-category"),
+}
 
 
-def classify(tag: Tag | str) -> Classification:
-    """Return the slot of ``tag`` with the rule that decided it. Never raises on a str."""
-    text = tag.text if isinstance(tag, Tag) else normalize_tag(tag)
+def _explicit(text: str) -> Classification | None:
+    """Rule 1: the card's own forms."""
     if text.startswith("by ") and len(text) > 3:
-        return Classification(slot=Slot.art_style, rule="by-prefix")
-    if text in _PAINTING_STYLES:
-        return Classification(slot=Slot.painting_style, rule="painting-style")
-    if text in _QUALITY_LEVELS:
-        return Classification(slot=Slot.quality, rule="quality-level")
-    return Classification(slot=DEFAULT_SLOT, rule="default")
+        return Classification(slot=Slot.art_style, rule="by-prefix", text=text)
+    if _PEOPLE_COUNT.fullmatch(text):
+        return Classification(slot=Slot.character, rule="people-count", text=text)
+    if _CHARACTER_TRIGGER.fullmatch(text):
+        return Classification(slot=Slot.character, rule="character-trigger", text=text)
+    if _NAMED_CHARACTER.fullmatch(text):
+        return Classification(slot=Slot.character, rule="named-character", text=text)
+    card = _card_words()
+    if text in card:
+        slot, rule = card[text]
+        return Classification(slot=slot, rule=rule, text=text)
+    return None
+
+
+@functools.cache
+def _card_words() -> Mapping[str, tuple[Slot, str]]:
+    words: dict[str, tuple[Slot, str]] = {}
+    words.update((style.value, (Slot.painting_style, "painting-style")) for style in PaintingStyle)
+    words.update((level.value, (Slot.quality, "quality-level")) for level in Quality)
+    words.update((word, (Slot.aesthetics, "aesthetic-example")) for word in aesthetic_examples())
+    words.update((face, (Slot.expression, "kaomoji")) for face in kaomoji_names())
+    return words
+
+
+def _from_vocabulary(text: str, vocabulary: Vocabulary) -> Classification | None:
+    """Rule 2: the vocabulary's category (general tags go on to the lists)."""
+    found = vocabulary.locate(text) or vocabulary.locate(vocabulary.canonical(text))
+    if found is None:
+        return None
+    table, position = found
+    category = table.category_of(position)
+    if category is TagCategory.general:
+        return None
+    slot, rule = _CATEGORY_SLOTS[category]
+    written = f"by {text}" if category is TagCategory.artist else text
+    meta = category in (TagCategory.meta, TagCategory.rating)
+    return Classification(slot=slot, rule=rule, text=written, meta=meta)
+
+
+def _from_rules(text: str) -> Classification | None:
+    """Rules 3 and 4: the curated lists, then the patterns."""
+    rules = slot_rules()
+    entry = rules.curated.get(text)
+    if entry is not None:
+        slot = entry.slot if entry.slot is not None else DEFAULT_SLOT
+        return Classification(
+            slot=slot, rule=f"list:{entry.group}", text=text, meta=entry.slot is None
+        )
+    pattern = rules.match_pattern(text)
+    if pattern is not None:
+        return Classification(slot=pattern.slot, rule=f"pattern:{pattern.name}", text=text)
+    return None
+
+
+def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classification:
+    """Return the slot of ``tag`` with the rule that decided it. Never raises on a str.
+
+    ``vocabulary`` supplies categories (artists, characters, meta tags); it defaults
+    to :func:`~aidxl_prompt.vocab.load_vocabulary` (``$AIDXL_PROMPT_TAGS`` or the
+    built-in data, which has no artists or characters).
+
+    >>> classify("1 frieren (sousou no frieren)").rule
+    'character-trigger'
+    >>> classify("holding a magic wand").slot.value
+    'other_items'
+    >>> classify("highres").meta
+    True
+    >>> classify("qwzx").rule
+    'default'
+    """
+    text = tag.text if isinstance(tag, Tag) else normalize_tag(tag)
+    if not text:
+        return Classification(slot=DEFAULT_SLOT, rule="default", text=text)
+    found = _explicit(text)
+    if found is not None:
+        return found
+    vocab = vocabulary if vocabulary is not None else load_vocabulary()
+    found = _from_vocabulary(text, vocab) or _from_rules(text)
+    if found is not None:
+        return found
+    resolved = vocab.canonical(text)
+    if resolved != text:
+        found = _from_rules(resolved)
+        if found is not None:
+            return found.model_copy(update={"text": text})
+    return Classification(slot=DEFAULT_SLOT, rule="default", text=text)
+
+
+def rule_description(rule: str) -> str:
+    """What a rule name reported by :func:`classify` means.
+
+    >>> rule_description("pattern:hair-color")
+    "matched a pattern of data/tags/patterns.yaml (rule 'pattern:<name>')"
+    """
+    base = rule.split(":", 1)[0]
+    if base not in RULES:
+        raise AidxlPromptError(f"unknown classification rule {rule!r}")
+    return RULES[base]
+
+
+def prompt_from_tags(
+    tags: Iterable[Tag | ExtraNetwork | str],
+    vocabulary: Vocabulary | None = None,
+    *,
+    keep_meta: bool = False,
+) -> Prompt:
+    """Sort a flat list of tags into the slots of a :class:`~aidxl_prompt.Prompt`.
+
+    Each tag keeps its weight and goes to the slot :func:`classify` gives it; within
+    a slot the given order is kept. Artists from the vocabulary get the card's ``by``
+    prefix. Meta and rating tags are left out unless ``keep_meta`` is true (then they
+    go to the last slot). Extra-network tokens go to ``networks``.
+
+    >>> p = prompt_from_tags(["gun", "1boy", "holding", "short hair"])
+    >>> [tag.text for tag in p.tags(order="caption")]
+    ['1boy', 'short hair', 'holding', 'gun']
+    >>> [tag.text for tag in prompt_from_tags(["best quality", "by ask", "smile"]).tags()]
+    ['by ask', 'smile', 'best quality']
+    """
+    vocab = vocabulary if vocabulary is not None else load_vocabulary()
+    slots: dict[str, list[Tag]] = {}
+    networks: list[ExtraNetwork] = []
+    for item in tags:
+        if isinstance(item, ExtraNetwork):
+            networks.append(item)
+            continue
+        if isinstance(item, (Break, And, Schedule)):
+            raise AidxlPromptError(
+                f"prompt_from_tags() takes tags and extra networks, not {item.kind!r} items"
+            )
+        tag = item if isinstance(item, Tag) else Tag(text=item)
+        found = classify(tag, vocab)
+        if found.meta and not keep_meta:
+            continue
+        written = tag if found.text == tag.text else Tag(text=found.text, weight=tag.weight)
+        slots.setdefault(found.slot.value, []).append(written)
+    return Prompt(**slots, networks=networks)  # type: ignore[arg-type]

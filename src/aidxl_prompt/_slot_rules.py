@@ -1,0 +1,178 @@
+"""The project's slot vocabulary: curated tag lists and patterns, read from YAML.
+
+* ``data/tags/slots/<slot>.yaml``: for one slot, groups of tags (``group: [tags]``);
+* ``data/tags/meta.yaml``: groups of meta tags, kept out of prompts unless asked;
+* ``data/tags/patterns.yaml``: named ``sets`` of words and an ordered list of ``rules``
+  (``name``, ``slot``, ``match``: a regular expression matched against the whole
+  canonical tag, where ``{set}`` stands for any word of that set). The first rule
+  that matches wins.
+
+A tag may be listed only once over all the lists; the loader says where the second
+listing is.
+
+>>> rules = slot_rules()
+>>> rules.curated["twintails"].slot.value
+'other_characteristics'
+>>> rules.match_pattern("pink pleated skirt").name
+'garment'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ._data import data_dir
+from .errors import DataFileError, OrderingError
+from .normalize import normalize_tag
+from .ordering import Slot
+
+__all__ = ["CuratedEntry", "PatternRule", "SlotRules", "slot_rules"]
+
+_GROUP_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SET_REFERENCE = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class CuratedEntry:
+    """Where a curated tag is listed: its slot (None for meta tags) and group."""
+
+    slot: Slot | None
+    group: str
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """One named pattern of ``patterns.yaml``."""
+
+    name: str
+    slot: Slot
+    match: str
+
+
+@dataclass(frozen=True)
+class SlotRules:
+    """Curated tags by canonical name, and the patterns in priority order."""
+
+    curated: Mapping[str, CuratedEntry]
+    patterns: tuple[PatternRule, ...]
+    combined: re.Pattern[str]
+
+    def match_pattern(self, text: str) -> PatternRule | None:
+        """The first pattern that matches the whole of ``text``, or None."""
+        found = self.combined.fullmatch(text)
+        if found is None or found.lastgroup is None:
+            return None
+        return self.patterns[int(found.lastgroup[1:])]
+
+
+def _read_groups(name: str, raw: Any, slot: Slot | None, curated: dict[str, CuratedEntry]) -> None:
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{name}: expected a mapping of group names to tag lists")
+    for group, tags in raw.items():
+        if not isinstance(group, str) or not _GROUP_NAME.fullmatch(group):
+            raise DataFileError(f"{name}: group name {group!r} is not kebab-case")
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise DataFileError(f"{name}: group {group!r} must be a list of tags")
+        for tag in tags:
+            text = normalize_tag(tag)
+            if text in curated:
+                first = curated[text]
+                where = first.slot.value if first.slot else "meta"
+                raise DataFileError(
+                    f"{name}: group {group!r}: {text!r} is already listed in {where} "
+                    f"group {first.group!r}"
+                )
+            curated[text] = CuratedEntry(slot, group)
+
+
+def _expand(pattern: str, sets: Mapping[str, str], where: str) -> str:
+    def replace(found: re.Match[str]) -> str:
+        key = found.group(1)
+        if key not in sets:
+            raise DataFileError(f"{where}: unknown set {{{key}}}")
+        return sets[key]
+
+    return _SET_REFERENCE.sub(replace, pattern)
+
+
+def _read_patterns(raw: Any) -> tuple[PatternRule, ...]:
+    name = "patterns.yaml"
+    if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
+        raise DataFileError(f"{name}: expected a mapping with 'sets' and 'rules'")
+    raw_sets = raw.get("sets") or {}
+    if not isinstance(raw_sets, dict):
+        raise DataFileError(f"{name}: 'sets' must map set names to word lists")
+    sets: dict[str, str] = {}
+    for key, words in raw_sets.items():
+        if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
+            raise DataFileError(f"{name}: set {key!r} must be a list of words")
+        # Longest first, so that ``light blue`` is tried before ``blue``.
+        ordered = sorted({normalize_tag(word) for word in words}, key=len, reverse=True)
+        sets[str(key)] = "(?:" + "|".join(re.escape(word) for word in ordered) + ")"
+    rules: list[PatternRule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw["rules"]):
+        where = f"{name}: rules[{index}]"
+        if not isinstance(entry, dict) or set(entry) != {"name", "slot", "match"}:
+            raise DataFileError(f"{where}: expected exactly the keys name, slot and match")
+        rule_name = str(entry["name"])
+        if not _GROUP_NAME.fullmatch(rule_name) or rule_name in seen:
+            raise DataFileError(f"{where}: rule name {rule_name!r} is not kebab-case or repeats")
+        seen.add(rule_name)
+        try:
+            slot = Slot.parse(str(entry["slot"]))
+        except OrderingError as exc:
+            raise DataFileError(f"{where}: {exc}") from None
+        expanded = _expand(str(entry["match"]), sets, where)
+        try:
+            re.compile(expanded)
+        except re.error as exc:
+            raise DataFileError(f"{where}: invalid pattern ({exc})") from None
+        rules.append(PatternRule(rule_name, slot, expanded))
+    return tuple(rules)
+
+
+# libyaml's parser when PyYAML was built with it (ten times faster), else the Python one.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(name: str) -> Any:
+    """Parse one built-in YAML file; errors name the file and line."""
+    path = data_dir() / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    try:
+        return yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataFileError(f"{name}{where}: invalid YAML: {problem}") from None
+
+
+@functools.cache
+def slot_rules() -> SlotRules:
+    """The built-in curated lists and patterns (parsed once per process)."""
+    curated: dict[str, CuratedEntry] = {}
+    folder = data_dir() / "slots"
+    files = {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+    for stem, path in files.items():
+        try:
+            slot = Slot(stem)
+        except ValueError:
+            raise DataFileError(f"slots/{path.name}: the file name is not a slot") from None
+        _read_groups(f"slots/{path.name}", _load_yaml(f"slots/{path.name}"), slot, curated)
+    _read_groups("meta.yaml", _load_yaml("meta.yaml"), None, curated)
+    patterns = _read_patterns(_load_yaml("patterns.yaml"))
+    combined = re.compile("|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(patterns)))
+    return SlotRules(curated=curated, patterns=patterns, combined=combined)

@@ -1,0 +1,220 @@
+"""Typo-tolerant tag suggestions: exact, alias, prefix and fuzzy matches, in that order.
+
+Ranking rules (a fuzzy hit never outranks an exact one):
+
+1. ``exact``: the input, normalised, is a tag;
+2. ``alias``: it is an alias of a tag (deprecated or alternative spelling);
+3. ``prefix``: tags that start with it, most-used first;
+4. ``fuzzy``: tags within a small edit distance (optimal string alignment, so a swap
+   of two letters is one edit), nearest first, then most-used first.
+
+Input may use underscores, spaces, any case and A1111 escapes. Fuzzy search looks only
+at names that share an unedited head or tail with the input (one edit leaves at least
+one half intact), so it checks a few hundred names, not the whole table.
+
+>>> [s.tag for s in suggest("long_hiar", vocabulary=Vocabulary.builtin())][:1]
+['long hair']
+>>> suggest("qxzqxzqxz", vocabulary=Vocabulary.builtin())
+[]
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import heapq
+import itertools
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .normalize import normalize_tag
+from .vocab import TagCategory, TagTable, Vocabulary, load_vocabulary
+
+__all__ = ["MatchKind", "Suggestion", "max_edits", "suggest"]
+
+MatchKind = Literal["exact", "alias", "prefix", "fuzzy"]
+
+_KIND_RANK: dict[MatchKind, int] = {"exact": 0, "alias": 1, "prefix": 2, "fuzzy": 3}
+
+# A prefix hit must be at least this long: one or two letters match too much to help.
+MIN_PREFIX_LENGTH = 3
+
+
+class Suggestion(BaseModel):
+    """One suggested tag, with why it was suggested.
+
+    ``score`` is 100 for exact and alias hits; for prefix and fuzzy hits it is the
+    normalised similarity of input and tag (0-100).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tag: str
+    score: float
+    post_count: int
+    why: MatchKind
+    category: TagCategory
+
+
+def max_edits(length: int) -> int:
+    """How many edits a fuzzy hit may be from an input of ``length`` characters.
+
+    >>> [max_edits(n) for n in (3, 4, 5, 9, 12, 20)]
+    [0, 1, 1, 2, 2, 3]
+    """
+    if length < 4:
+        return 0
+    if length < 8:
+        return 1
+    if length < 16:
+        return 2
+    return 3
+
+
+@dataclass(frozen=True, eq=False)
+class _Index:
+    """Sorted views of one table's names (as positions, to keep memory low)."""
+
+    forward: array[int]  # positions, sorted by name
+    backward: array[int]  # positions, sorted by the reversed name
+    by_count: array[int]  # positions, most-used first
+    alphabet: str  # every character that occurs in a name
+
+
+@functools.lru_cache(maxsize=8)
+def _index(table: TagTable) -> _Index:
+    names = table.names
+    counts = table.counts
+    forward = array("i", sorted(range(len(names)), key=names.__getitem__))
+    # Sorting by the reversed names one final-two-letters group at a time keeps the
+    # reversed copies few at any moment (peak memory matters for a 140k-name table).
+    groups: dict[str, list[int]] = {}
+    for position, name in enumerate(names):
+        groups.setdefault(name[-2:][::-1], []).append(position)
+    backward = array("i")
+    for key in sorted(groups):
+        backward.extend(sorted(groups[key], key=lambda position: names[position][::-1]))
+    by_count = array("i", sorted(range(len(names)), key=counts.__getitem__, reverse=True))
+    alphabet = "".join(sorted(set("".join(names))))
+    return _Index(forward=forward, backward=backward, by_count=by_count, alphabet=alphabet)
+
+
+def _range(positions: array[int], prefix: str, key: Callable[[int], str]) -> tuple[int, int]:
+    low = bisect.bisect_left(positions, prefix, key=key)
+    high = bisect.bisect_left(positions, prefix + "\U0010ffff", lo=low, key=key)
+    return low, high
+
+
+def _prefix_hits(vocabulary: Vocabulary, query: str, limit: int) -> list[str]:
+    """Up to ``limit`` names starting with ``query``, most-used first."""
+    found: list[str] = []
+    for table in vocabulary.tables:
+        index = _index(table)
+        names = table.names
+        low, high = _range(index.forward, query, names.__getitem__)
+        if high - low <= 2000:
+            found.extend(names[position] for position in index.forward[low:high])
+        else:  # a short, common prefix: walk the most-used names instead
+            hits = (names[p] for p in index.by_count if names[p].startswith(query))
+            found.extend(itertools.islice(hits, limit + 1))
+    found = [name for name in dict.fromkeys(found) if name != query]
+    return heapq.nlargest(limit, found, key=vocabulary.post_count)
+
+
+def _one_edit(query: str, alphabet: str) -> set[str]:
+    """Every string one edit (delete, swap, replace, insert) away from ``query``."""
+    splits = [(query[:i], query[i:]) for i in range(len(query) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
+    edits.update(left + c + right[1:] for left, right in splits if right for c in alphabet)
+    edits.update(left + c + right for left, right in splits for c in alphabet)
+    edits.discard(query)
+    return edits
+
+
+def _candidates(table: TagTable, query: str) -> Iterator[str]:
+    """Names that may be within :func:`max_edits` of ``query`` (long queries).
+
+    With one edit at position p, either the first p characters or everything after
+    p + 2 is unchanged; one of the two is at least (len - 3) // 2 long. For more
+    edits the same split still finds most names.
+    """
+    index = _index(table)
+    names = table.names
+    keep = max(2, (len(query) - 3) // 2)
+    low, high = _range(index.forward, query[:keep], names.__getitem__)
+    yield from (names[position] for position in index.forward[low:high])
+    low, high = _range(index.backward, query[::-1][:keep], lambda position: names[position][::-1])
+    yield from (names[position] for position in index.backward[low:high])
+
+
+def _fuzzy_hits(vocabulary: Vocabulary, query: str, limit: int) -> list[tuple[str, int]]:
+    """(name, edits) of the nearest names, nearest first, then most-used first."""
+    allowed = max_edits(len(query))
+    if allowed == 0:
+        return []
+    best: dict[str, int] = {}
+    for table in vocabulary.tables:
+        if allowed == 1:  # short input: try every one-edit spelling (a few hundred)
+            index = table.index
+            alphabet = _index(table).alphabet
+            best.update((name, 1) for name in _one_edit(query, alphabet) if name in index)
+            continue
+        choices = list(dict.fromkeys(_candidates(table, query)))
+        for name, edits, _ in process.extract(
+            query, choices, scorer=OSA.distance, score_cutoff=allowed, limit=None
+        ):
+            if name not in best or edits < best[name]:
+                best[name] = int(edits)
+    best.pop(query, None)
+    ranked = sorted(best.items(), key=lambda item: (item[1], -vocabulary.post_count(item[0])))
+    return ranked[:limit]
+
+
+def _suggestion(vocabulary: Vocabulary, name: str, why: MatchKind, score: float) -> Suggestion:
+    found = vocabulary.locate(name)
+    category = TagCategory.general if found is None else found[0].category_of(found[1])
+    count = 0 if found is None else found[0].counts[found[1]]
+    return Suggestion(tag=name, score=round(score, 1), post_count=count, why=why, category=category)
+
+
+def suggest(text: str, limit: int = 5, vocabulary: Vocabulary | None = None) -> list[Suggestion]:
+    """Tags the user may have meant by ``text``, best first (at most ``limit``).
+
+    ``vocabulary`` defaults to :func:`~aidxl_prompt.vocab.load_vocabulary`.
+
+    >>> vocab = Vocabulary.builtin()
+    >>> [(s.tag, s.why) for s in suggest("Twin_Tails", vocabulary=vocab)][:1]
+    [('twintails', 'alias')]
+    >>> suggest("twintails", limit=1, vocabulary=vocab)[0].why
+    'exact'
+    """
+    vocab = vocabulary if vocabulary is not None else load_vocabulary()
+    query = normalize_tag(text)
+    if not query or limit <= 0:
+        return []
+    results: dict[str, Suggestion] = {}
+
+    def add(name: str, why: MatchKind, score: float) -> None:
+        if name not in results:
+            results[name] = _suggestion(vocab, name, why, score)
+
+    if vocab.locate(query) is not None:
+        add(query, "exact", 100.0)
+    target = vocab.alias_target(query)
+    if target is not None:
+        add(vocab.canonical(target), "alias", 100.0)
+    if len(results) < limit and len(query) >= MIN_PREFIX_LENGTH:
+        for name in _prefix_hits(vocab, query, limit):
+            add(name, "prefix", 100.0 * OSA.normalized_similarity(query, name))
+    if len(results) < limit:
+        for name, _ in _fuzzy_hits(vocab, query, limit):
+            add(name, "fuzzy", 100.0 * OSA.normalized_similarity(query, name))
+    ranked = sorted(results.values(), key=lambda s: _KIND_RANK[s.why])
+    return ranked[:limit]
