@@ -292,7 +292,12 @@ class PromptFile(BaseModel):
         ['frown']
         """
         fields = _resolve_fields(self, picks or {}, set(), ())
-        return Prompt.model_validate(fields)
+        # Every item is already a validated Tag/Break/Schedule (ExtraNetwork in networks)
+        # placed in its own field by the parser, so the items are not coerced again:
+        # this is what keeps expanding large batches cheap.
+        # Every field is given, so no default factory runs (pydantic inspects those).
+        values: dict[str, Any] = {field: fields.get(field, []) for field in CONTENT_FIELDS}
+        return Prompt.model_construct(**values)
 
 
 # --- presets: where they are found ----------------------------------------------------
