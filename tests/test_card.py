@@ -29,6 +29,7 @@ from aidxl_prompt.card import (
 from aidxl_prompt.models import Tag
 from aidxl_prompt.ordering import Slot
 from aidxl_prompt.prompt_file import load_prompt_text
+from aidxl_prompt.vocab import Vocabulary
 
 # (written, weight, expected tag)
 STYLE_CASES = [
@@ -404,3 +405,15 @@ def test_style_merging_line_from_typed_values() -> None:
     )
     assert Quality.amazing.weighted() == Tag(text="amazing quality", weight=1.5)
     assert assemble(quality=[Quality.amazing.weighted()]).render() == "(amazing quality:1.5)"
+
+
+def test_art_style_from_a_loaded_vocabulary(tmp_path: Path) -> None:
+    # An artist known to the loaded vocabulary may be given without `by`.
+    table = tmp_path / "tags.csv"
+    table.write_text("yoneyama_mai,1,1500,\ndino_(dinoartforame),1,900,\ndinosaur,0,9000,\n")
+    vocabulary = Vocabulary.load(table)
+    assert ArtStyle.from_tag(Tag(text="yoneyama_mai", weight=0.9), vocabulary=vocabulary) == (
+        ArtStyle(artist="yoneyama mai", weight=0.9)
+    )
+    assert ArtStyle.from_tag("dinosaur", vocabulary=vocabulary) is None  # a general tag
+    assert ArtStyle.from_tag("unknown name", vocabulary=vocabulary) is None

@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from ._data import load_builtin_yaml
 from .errors import AidxlPromptError, DataFileError
-from .models import Prompt, SlotItem, Tag, coerce_item
+from .models import Prompt, Tag, coerce_item
 from .normalize import normalize_tag
 from .ordering import Slot
 
@@ -53,6 +53,7 @@ __all__ = [
     "ArtStyle",
     "CardValue",
     "CardValueError",
+    "CategoryLookup",
     "Character",
     "CharacterForm",
     "Environment",
@@ -118,6 +119,13 @@ def _finite(value: float, what: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number (got {value!r})")
     return value
+
+
+class CategoryLookup(Protocol):
+    """What :meth:`ArtStyle.from_tag` needs of a vocabulary: a tag's category."""
+
+    def category(self, tag: str) -> object:
+        """The tag's category (an enum whose value is ``"artist"`` for artists) or None."""
 
 
 class CardValue(Protocol):
@@ -366,12 +374,17 @@ class ArtStyle(BaseModel):
 
     @classmethod
     def from_tag(
-        cls, tag: Tag | str, *, is_artist: Callable[[str], bool] | None = None
+        cls,
+        tag: Tag | str,
+        *,
+        vocabulary: CategoryLookup | None = None,
+        is_artist: Callable[[str], bool] | None = None,
     ) -> ArtStyle | None:
         """The style a tag triggers, or None: ``by x``, or a bare ``x`` known as an artist.
 
-        ``is_artist`` answers whether a bare name is an artist (a loaded vocabulary's
-        lookup); without it, only the ``by`` form is a style.
+        A bare name is a style when the loaded ``vocabulary`` (a
+        :class:`~aidxl_prompt.vocab.Vocabulary`) files it under the artist category, or
+        when ``is_artist`` says so; otherwise only the ``by`` form is a style.
 
         >>> ArtStyle.from_tag(Tag("by ask", 0.8))
         ArtStyle(artist='ask', weight=0.8)
@@ -385,6 +398,10 @@ class ArtStyle(BaseModel):
             return cls(artist=item.text, weight=item.weight)
         if is_artist is not None and is_artist(item.text):
             return cls(artist=item.text, weight=item.weight)
+        if vocabulary is not None:
+            category = vocabulary.category(item.text)
+            if getattr(category, "value", category) == "artist":
+                return cls(artist=item.text, weight=item.weight)
         return None
 
     @property
@@ -705,12 +722,3 @@ def assemble(*values: CardValue, **slots: Iterable[Any]) -> Prompt:
             [items] if isinstance(items, (str, Mapping)) else list(items)
         )
     return Prompt.model_validate(fields)
-
-
-def slot_items_of(values: Iterable[CardValue]) -> dict[Slot, list[SlotItem]]:
-    """The tags of several typed values, gathered by slot in the order given."""
-    gathered: dict[Slot, list[SlotItem]] = {}
-    for value in values:
-        for slot, tags in value.slot_items().items():
-            gathered.setdefault(slot, []).extend(tags)
-    return gathered

@@ -44,7 +44,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -1176,11 +1176,3 @@ def _choice_schema(option_body: dict[str, Any]) -> dict[str, Any]:
         "required": ["choose"],
         "additionalProperties": False,
     }
-
-
-def iter_fields(prompt: Prompt) -> Iterator[tuple[str, list[FileItem]]]:
-    """The non-empty content fields of a prompt, in file order."""
-    for field in CONTENT_FIELDS:
-        items: list[FileItem] = getattr(prompt, field)
-        if items:
-            yield field, items
