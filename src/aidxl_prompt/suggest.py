@@ -91,16 +91,21 @@ class _Index:
 def _index(table: TagTable) -> _Index:
     names = table.names
     counts = table.counts
-    forward = array("i", sorted(range(len(names)), key=names.__getitem__))
+    # The index's values are the positions 0..n-1 as int objects that already exist;
+    # sorting them (not a fresh range) keeps 140k new ints out of the peak memory.
+    positions = list(table.index.values())
+    forward = array("i", sorted(positions, key=names.__getitem__))
     # Sorting by the reversed names one final-two-letters group at a time keeps the
-    # reversed copies few at any moment (peak memory matters for a 140k-name table).
+    # reversed copies few at any moment.
     groups: dict[str, list[int]] = {}
-    for position, name in enumerate(names):
+    for name, position in table.index.items():
         groups.setdefault(name[-2:][::-1], []).append(position)
     backward = array("i")
     for key in sorted(groups):
-        backward.extend(sorted(groups[key], key=lambda position: names[position][::-1]))
-    by_count = array("i", sorted(range(len(names)), key=counts.__getitem__, reverse=True))
+        backward.extend(sorted(groups.pop(key), key=lambda position: names[position][::-1]))
+    positions.sort(key=counts.__getitem__, reverse=True)
+    by_count = array("i", positions)
+    del positions
     alphabet = "".join(sorted(set("".join(names))))
     return _Index(forward=forward, backward=backward, by_count=by_count, alphabet=alphabet)
 

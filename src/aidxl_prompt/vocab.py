@@ -314,6 +314,8 @@ _ODD_CHARACTER = re.compile(r"[^!-@\[\]-~\n]")
 
 def _canonical_many(raw_names: Sequence[str], verbatim: frozenset[str]) -> list[str]:
     """:func:`_canonical_name` of many names: in bulk, then the few odd ones one by one."""
+    if not raw_names:
+        return []
     joined = "\n".join(raw_names)
     names = joined.replace("_", " ").split("\n")
     odd: set[int] = set()
@@ -697,12 +699,14 @@ class Vocabulary:
         >>> Vocabulary.builtin().canonical("Gray_Hair")
         'grey hair'
         """
-        name = normalize_tag(tag)
+        start = name = normalize_tag(tag)
         seen: set[str] = {name}
         while self.locate(name) is None:
             target = self.alias_target(name)
-            if target is None or target in seen:
+            if target is None:
                 break
+            if target in seen:  # an alias cycle leads nowhere: keep what was written
+                return start
             seen.add(target)
             name = CanonicalTag(target)
         return name

@@ -1,0 +1,268 @@
+"""Vocabulary, classifier and suggestion figures against the shared Danbooru tables.
+
+Run: ``.venv/bin/python benchmarks/bench_vocab.py`` (reads ``../shared/data`` or
+``$AIDXL_SHARED_DATA``). Prints load times, peak memory, typo and variant accuracy,
+suggestion latency beside a naive ``rapidfuzz.process.extractOne``, classification
+throughput, the labeled-set accuracy with its confusion table and slot coverage.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process
+
+from aidxl_prompt.classify import classify
+from aidxl_prompt.normalize import escape
+from aidxl_prompt.ordering import Slot
+from aidxl_prompt.suggest import suggest
+from aidxl_prompt.vocab import Vocabulary
+
+REPO = Path(__file__).resolve().parents[1]
+LABELED = REPO / "tests" / "cases" / "labeled_tags.yaml"
+SEED = 20250501
+TYPO_SET_SIZE = 2000
+MIN_POSTS = 1000
+BASELINE_QUERIES = 200  # extractOne scans all 140k names per query: a sample is enough
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+# The child process that measures a cold load and the memory of a real session.
+_COLD_SCRIPT = """
+import json, resource, sys, time
+from aidxl_prompt.vocab import Vocabulary
+from aidxl_prompt.suggest import suggest
+start = time.perf_counter()
+vocab = Vocabulary.load(sys.argv[1], sys.argv[2])
+cold = time.perf_counter() - start
+start = time.perf_counter()
+Vocabulary.load(sys.argv[1], sys.argv[2])
+cached = time.perf_counter() - start
+start = time.perf_counter()
+suggest("long_hiar", vocabulary=vocab)
+first = time.perf_counter() - start
+for text in json.loads(sys.argv[3]):
+    suggest(text, vocabulary=vocab)
+# VmHWM belongs to this program's own memory map; ru_maxrss on Linux also counts the
+# parent's pages from before exec.
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+except OSError:
+    pass
+print(json.dumps({"cold": cold, "cached": cached, "first": first, "peak": peak}))
+"""
+
+
+def shared_dir() -> Path:
+    configured = os.environ.get("AIDXL_SHARED_DATA")
+    folder = Path(configured) if configured else REPO.parent / "shared" / "data"
+    if not (folder / "danbooru_tags.csv").is_file():
+        sys.exit(
+            f"bench_vocab: the shared Danbooru tables are not at {folder}; "
+            "set AIDXL_SHARED_DATA to the folder that holds danbooru_tags.csv"
+        )
+    return folder
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def one_edit(name: str, rng: random.Random) -> str:
+    """One random insert, delete, substitute or transpose (of two different letters)."""
+    kind = rng.choice(("insert", "delete", "substitute", "transpose"))
+    at = rng.randrange(len(name))
+    if kind == "insert":
+        return name[:at] + rng.choice(LETTERS) + name[at:]
+    if kind == "delete":
+        return name[:at] + name[at + 1 :]
+    if kind == "substitute":
+        letter = rng.choice([c for c in LETTERS if c != name[at]])
+        return name[:at] + letter + name[at + 1 :]
+    at = min(at, len(name) - 2)
+    return name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+
+
+def variants(name: str, rng: random.Random) -> list[str]:
+    """Spellings of the same tag: underscores, case, spacing, A1111 escapes."""
+    mixed = "".join(c.upper() if rng.random() < 0.5 else c for c in name)
+    return [
+        name.replace(" ", "_"),
+        name.upper(),
+        name.title(),
+        mixed,
+        "  " + name.replace(" ", "   ") + " ",
+        escape(name, "a1111"),
+    ]
+
+
+def timed(
+    function: Callable[[str], object], queries: Sequence[str]
+) -> tuple[list[object], list[float]]:
+    results, times = [], []
+    for query in queries:
+        start = time.perf_counter()
+        results.append(function(query))
+        times.append((time.perf_counter() - start) * 1000)
+    return results, times
+
+
+def main() -> None:
+    folder = shared_dir()
+    tags_csv = folder / "danbooru_tags.csv"
+    aliases_csv = folder / "danbooru_tag_aliases.csv"
+    with tags_csv.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+
+    vocab = Vocabulary.load(tags_csv, aliases_csv)
+    table = vocab.tables[0]
+    names = table.names
+    known = set(names) | set(table.aliases) | set(vocab.tables[1].aliases)
+
+    # --- the typo set ----------------------------------------------------------------
+    rng = random.Random(SEED)
+    popular = [names[i] for i, count in enumerate(table.counts) if count >= MIN_POSTS]
+    sample = rng.sample(popular, TYPO_SET_SIZE)
+    typos, redrawn = [], 0
+    for name in sample:
+        typo = one_edit(name, rng)
+        while typo in known or typo.strip() != typo or not typo:
+            redrawn += 1
+            typo = one_edit(name, rng)
+        typos.append(typo)
+
+    suggest(typos[0], vocabulary=vocab)  # build the index before timing
+    found, times = timed(lambda text: suggest(text, vocabulary=vocab), typos)
+    top1 = sum(bool(hits) and hits[0].tag == name for hits, name in zip(found, sample, strict=True))  # type: ignore[attr-defined, index]
+
+    variant_pairs = [(text, name) for name in sample for text in variants(name, rng)]
+    variant_hits = sum(
+        bool(hits) and hits[0].tag == name
+        for text, name in variant_pairs
+        for hits in [suggest(text, limit=1, vocabulary=vocab)]
+    )
+
+    # --- the naive baseline, on a sample of the same queries ---------------------------
+    chosen = rng.sample(range(TYPO_SET_SIZE), BASELINE_QUERIES)
+    base_queries = [typos[i] for i in chosen]
+    base_found, base_times = timed(lambda text: process.extractOne(text, names), base_queries)
+    base_hits = sum(
+        hit is not None and hit[0] == sample[i] for hit, i in zip(base_found, chosen, strict=True)
+    )  # type: ignore[index]
+    ours_on_sample = sum(bool(found[i]) and found[i][0].tag == sample[i] for i in chosen)  # type: ignore[attr-defined, index]
+    ours_sample_times = [times[i] for i in chosen]
+
+    # --- cold load and peak memory, in a fresh process ---------------------------------
+    child = subprocess.run(
+        [sys.executable, "-c", _COLD_SCRIPT, str(tags_csv), str(aliases_csv), json.dumps(typos)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    cold = json.loads(child.stdout)
+
+    # --- classification --------------------------------------------------------------
+    stream = [row[0] for row in rows[:30000]]
+    start = time.perf_counter()
+    for tag in stream:
+        classify(tag, vocab)
+    rate = len(stream) / (time.perf_counter() - start)
+
+    labeled = yaml.safe_load(LABELED.read_text(encoding="utf-8"))
+    confusion: Counter[tuple[str, str]] = Counter()
+    for label, tags in labeled.items():
+        for tag in tags:
+            result = classify(tag, vocab)
+            confusion[label, "meta" if result.meta else result.slot.value] += 1
+    total = sum(confusion.values())
+    agree = sum(count for (label, got), count in confusion.items() if label == got)
+
+    general = [row[0] for row in rows if row[1] == "0"]
+    builtin = Vocabulary.builtin()
+    covered = sum(classify(tag, builtin).rule != "default" for tag in general[:2000])
+    held_out = sum(classify(tag, builtin).rule != "default" for tag in general[2000:4000])
+
+    # --- report ----------------------------------------------------------------------
+    print("aidxl-prompt vocabulary benchmark")
+    print(f"  tables: {tags_csv.name} ({len(names):,} names) + {aliases_csv.name}")
+    print(f"  python {sys.version.split()[0]}, seed {SEED}")
+    print()
+    print("vocabulary load (fresh process, tags + aliases + built-in layer)")
+    print(f"  cold: {cold['cold']:.3f} s    cached: {cold['cached'] * 1000:.3f} ms")
+    print(f"  suggest index, built on the first call: {cold['first']:.3f} s")
+    print(
+        f"  peak memory of that process (load, index, {TYPO_SET_SIZE} suggestions): "
+        f"{cold['peak']:.1f} MB"
+    )
+    print()
+    print(
+        f"typo set: {TYPO_SET_SIZE} tags with >= {MIN_POSTS} posts, one random edit each "
+        f"({redrawn} edits redrawn because they spelled another tag or alias)"
+    )
+    print(f"  top-1 accuracy: {top1 / TYPO_SET_SIZE:.2%}")
+    print(
+        f"  variants (underscores, case, spacing, escapes; {len(variant_pairs)} inputs): "
+        f"{variant_hits / len(variant_pairs):.2%}"
+    )
+    print(
+        f"  suggest latency: p50 {percentile(times, 0.5):.3f} ms, "
+        f"p99 {percentile(times, 0.99):.3f} ms"
+    )
+    print()
+    print(
+        "naive rapidfuzz.process.extractOne over all names, same run, "
+        f"{BASELINE_QUERIES} of the typos"
+    )
+    print(
+        f"  latency: p50 {percentile(base_times, 0.5):.3f} ms, "
+        f"p99 {percentile(base_times, 0.99):.3f} ms"
+    )
+    print(
+        f"  top-1 accuracy: {base_hits / BASELINE_QUERIES:.2%} (suggest on the same queries: "
+        f"{ours_on_sample / BASELINE_QUERIES:.2%})"
+    )
+    ratio50 = statistics.median(base_times) / statistics.median(ours_sample_times)
+    ratio99 = percentile(base_times, 0.99) / percentile(ours_sample_times, 0.99)
+    print(f"  suggest is {ratio50:.0f}x faster at p50, {ratio99:.0f}x at p99")
+    print()
+    print(f"classification: {rate:,.0f} tags/s (first {len(stream):,} names of the table)")
+    print(f"  top 2,000 general tags with a slot from a rule (built-in data): {covered / 2000:.1%}")
+    print(f"  general tags ranked 2,001-4,000 (not used to write the lists): {held_out / 2000:.1%}")
+    print(f"labeled set: {agree}/{total} = {agree / total:.1%} agreement")
+    print_confusion(confusion)
+    print()
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"this benchmark process peaked at {own_peak:.1f} MB (it also holds the baseline's data)")
+
+
+def print_confusion(confusion: Counter[tuple[str, str]]) -> None:
+    labels = [slot.value for slot in Slot] + ["meta"]
+    codes = "as ch ra co ps th me bg ac ex mc oc cl ca oi se ae qu sd M".split()  # noqa: SIM905
+    short = dict(zip(labels, codes, strict=True))
+    print("  confusion (rows: label, columns: classified):")
+    print("  " + " " * 22 + "".join(f"{short[label]:>4}" for label in labels))
+    for label in labels:
+        cells = "".join(f"{confusion[label, got] or '.':>4}" for got in labels)
+        print(f"  {label:<22}{cells}")
+    legend = ", ".join(f"{short[label]}={label}" for label in labels)
+    print(f"  ({legend})")
+
+
+if __name__ == "__main__":
+    main()
