@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -58,14 +58,12 @@ class Tag(BaseModel):
     text: str
     weight: float = 1.0
 
-    if not TYPE_CHECKING:  # a positional shorthand; pydantic's keyword form stays valid
-
-        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-            if text is not None:
-                data["text"] = text
-            if "weight" not in data:
-                data["weight"] = weight
-            super().__init__(**data)
+    def __init__(self, text: str | None = None, weight: float = 1.0, /, **data: Any) -> None:
+        """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
+        if text is not None:
+            data["text"] = text
+        data.setdefault("weight", weight)
+        super().__init__(**data)
 
     @field_validator("text", mode="before")
     @classmethod
@@ -130,7 +128,9 @@ class ExtraNetwork(BaseModel):
     @classmethod
     def _is_extra_network(cls, value: str) -> str:
         if not EXTRA_NETWORK_PATTERN.fullmatch(value):
-            raise ValueError(f"not an extra-network token of the form <kind:name[:weight]>: {value!r}")
+            raise ValueError(
+                f"not an extra-network token of the form <kind:name[:weight]>: {value!r}"
+            )
         return value
 
     @property
@@ -192,10 +192,10 @@ class Schedule(BaseModel):
         return self.text
 
 
-PromptItem = Union[Tag, Break, And, ExtraNetwork, Schedule]
+PromptItem = Tag | Break | And | ExtraNetwork | Schedule
 """Anything :func:`~aidxl_prompt.parse_tags` returns."""
 
-SlotItem = Union[Tag, Break, Schedule]
+SlotItem = Tag | Break | Schedule
 """What a Prompt slot holds: tags, plus BREAK and schedules kept where they were written."""
 
 _CONTROL_KINDS: Mapping[str, type[BaseModel]] = {
@@ -236,8 +236,7 @@ def coerce_item(value: Any) -> PromptItem:
             if isinstance(text, str):
                 return Tag(text, 1.0 if weight is None else weight)
     raise ValueError(
-        "expected a tag as 'text', ('text', weight), {'text': weight} or a Tag, "
-        f"not {value!r}"
+        f"expected a tag as 'text', ('text', weight), {{'text': weight}} or a Tag, not {value!r}"
     )
 
 
@@ -353,13 +352,13 @@ class Prompt(BaseModel):
 
     def render(self, dialect: Dialect = "a1111", *, order: OrderLike = "documented") -> str:
         """Shortcut for :func:`aidxl_prompt.render` of this prompt."""
-        from .render import render  # the renderer sits a layer above the models
+        from .render import render  # noqa: PLC0415 (the renderer sits a layer above)
 
         return render(self, dialect, order=order)
 
     def render_negative(self, dialect: Dialect = "a1111") -> str:
         """The negative prompt rendered in ``dialect``."""
-        from .render import render_items
+        from .render import render_items  # noqa: PLC0415 (a layer above)
 
         return render_items(self.negative, dialect)
 

@@ -129,7 +129,7 @@ def normalize_tag(text: str) -> CanonicalTag:
     'bishop (chess)'
     >>> normalize_tag(r"bishop \\(chess\\)")
     'bishop (chess)'
-    >>> normalize_tag("ganyu（genshin_impact）")
+    >>> normalize_tag("ganyu\\uff08genshin_impact\\uff09")  # full-width parentheses
     'ganyu(genshin impact)'
     >>> normalize_tag("^_^"), normalize_tag(r"\\(^o^)/")
     ('^_^', '\\\\(^o^)/')

@@ -17,7 +17,7 @@ import enum
 import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -99,7 +99,9 @@ class Ordering(BaseModel):
         if missing:
             problems.append("missing: " + ", ".join(missing))
         if problems:
-            raise OrderingError("an ordering must list every slot exactly once; " + "; ".join(problems))
+            raise OrderingError(
+                "an ordering must list every slot exactly once; " + "; ".join(problems)
+            )
         return slots
 
     def rank(self, slot: Slot) -> int:
@@ -163,7 +165,7 @@ def ordering_presets() -> Mapping[str, Ordering]:
     }
 
 
-OrderLike = Union[str, Ordering, Iterable[Slot]]
+OrderLike = str | Ordering | Iterable[Slot]
 
 
 def resolve_ordering(order: OrderLike) -> Ordering:

@@ -1,0 +1,924 @@
+"""Read A1111 and ComfyUI prompts into a flat list of items, exactly as those tools do.
+
+The result is a :class:`ParseResult`: the items (:class:`~aidxl_prompt.models.Tag`
+with its effective weight, :class:`~aidxl_prompt.models.Break`,
+:class:`~aidxl_prompt.models.And`, :class:`~aidxl_prompt.models.ExtraNetwork`,
+:class:`~aidxl_prompt.models.Schedule`), the source span of each item, and a
+:class:`Repair` for every place where the tool would read the text in a way the writer
+probably did not mean (an unclosed bracket, a stray ``)``, a weight A1111 crashes on).
+``strict=True`` raises :class:`~aidxl_prompt.errors.PromptSyntaxError` at the first one.
+
+Both scanners run in time linear in the prompt's length (``n log n`` for ComfyUI's
+unclosed-bracket quirk) and never recurse, so a megabyte of brackets is fine.
+
+A1111 grammar, as ``modules/prompt_parser.py`` reads it (token table ``_A1111_TOKEN``)::
+
+    prompt    := (network | AND | item)*           networks are stripped first, anywhere
+    item      := escape | "(" | "[" | weight_close | ")" | "]" | text | ":"
+    escape    := "\\(" | "\\)" | "\\[" | "\\]" | "\\\\" | "\\"   (a lone "\\" is dropped)
+    weight_close := ":" WS* [+-]? [.0-9]+ WS* ")"
+    text      := [^\\()[\\]:]+                        BREAK splits it; commas split tags
+    schedule  := "[" p ":" p ":" N "]" | "[" p ":" N "]" | "[" p ("|" p)+ "]"  (verbatim)
+
+>>> parse_tags("masterpiece, (long_hair:1.2), bishop \\\\(chess\\\\) BREAK <lora:x:0.8>")
+... # doctest: +NORMALIZE_WHITESPACE
+[Tag(text='masterpiece', weight=1.0), Tag(text='long hair', weight=1.2),
+ Tag(text='bishop (chess)', weight=1.0), Break(kind='break'),
+ ExtraNetwork(kind='extra_network', text='<lora:x:0.8>')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import heapq
+import math
+import re
+from collections.abc import Sequence
+from typing import Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from .errors import PromptSyntaxError
+from .models import EXTRA_NETWORK_PATTERN, And, Break, ExtraNetwork, PromptItem, Schedule, Tag
+from .normalize import Dialect, normalize_tag
+
+__all__ = ["ParseResult", "Repair", "RepairCode", "parse_items", "parse_tags"]
+
+RepairCode = Literal[
+    "unclosed-bracket",
+    "stray-bracket",
+    "invalid-weight",
+    "weight-overflow",
+    "empty-tag",
+    "mixed-weights",
+    "bracketed-break",
+    "scheduling-disabled",
+    "trailing-weight",
+    "joined-items",
+]
+
+# Words A1111 reads as syntax; both are case-sensitive whole words.
+_BREAK = re.compile(r"\s*\bBREAK\b\s*")
+_AND = re.compile(r"\bAND\b")
+# A1111 reads a trailing ":number" of each (sub)prompt as that sub-prompt's weight.
+_TRAILING_WEIGHT = re.compile(r"\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*$")
+# Anything that makes a prompt need the full scanner; otherwise it is split on commas.
+_NEEDS_SCANNER = re.compile(r"[\\()\[\]<:|]|BREAK|AND")
+_COMFY_NEEDS_SCANNER = re.compile(r"[\\()]")
+
+# The token table of A1111's attention parser (``re_attention``), one named rule each.
+_A1111_TOKEN = re.compile(
+    r"""
+    (?P<escape>\\[()\[\]\\])         # an escaped bracket or backslash: the character
+    |(?P<lone_backslash>\\)          # any other backslash is dropped
+    |(?P<open_round>\()
+    |(?P<open_square>\[)
+    |(?P<weight_close>:\s*(?P<weight>[+-]?[.\d]+)\s*\))
+    |(?P<close_round>\))
+    |(?P<close_square>\])
+    |(?P<text>[^\\()\[\]:]+)
+    |(?P<colon>:)
+    """,
+    re.VERBOSE,
+)
+_ROUND = 1.1
+_SQUARE = 1 / 1.1
+# Past this many brackets around one run, weights are multiplied in opening order
+# instead of A1111's closing order (same value to within a few ulps), to stay linear.
+_EXACT_FOLD_DEPTH = 16
+_SIGNED_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
+# ComfyUI replaces escaped parentheses by two-character placeholders before parsing.
+_COMFY_ESCAPED = re.compile(r"\\[()]")
+_MAX_FLOAT_TEXT = 64
+
+
+class Repair(BaseModel):
+    """A place the tool reads differently from what was probably meant, and what we did.
+
+    ``code`` is stable (a linter maps it to a diagnostic); ``span`` is ``(start, end)``
+    in the source text.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: RepairCode
+    message: str
+    span: tuple[int, int]
+
+
+class ParseResult(BaseModel):
+    """Items in source order, the span of each, and the repairs made on the way."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+    dialect: Dialect
+    items: tuple[PromptItem, ...]
+    spans: tuple[tuple[int, int], ...]
+    repairs: tuple[Repair, ...] = ()
+
+    def tags(self) -> list[Tag]:
+        """Only the tags."""
+        return [item for item in self.items if isinstance(item, Tag)]
+
+
+class _Piece(NamedTuple):
+    """One scanned element: text at a weight, or a control item, with its source span."""
+
+    kind: str  # "text", "break", "and", "net", "sched"
+    text: str
+    weight: float
+    start: int
+    end: int
+
+
+class _Collector:
+    """Collects repairs; in strict mode the first one raises.
+
+    A run of identical repairs at adjacent places (a thousand stray ``)`` in a row) is
+    kept as one repair whose span covers them all, so bad input cannot flood memory.
+    """
+
+    def __init__(self, source: str, strict: bool) -> None:
+        self.source = source
+        self.strict = strict
+        self._pending: list[tuple[RepairCode, str, int, int]] = []
+
+    def add(self, code: RepairCode, message: str, start: int, end: int) -> None:
+        if self.strict:
+            raise PromptSyntaxError(message, source=self.source, span=(start, end))
+        if self._pending:
+            last_code, last_message, last_start, last_end = self._pending[-1]
+            if last_code == code and last_message == message and last_end == start:
+                self._pending[-1] = (code, message, last_start, end)
+                return
+        self._pending.append((code, message, start, end))
+
+    @property
+    def repairs(self) -> tuple[Repair, ...]:
+        return tuple(
+            Repair(code=code, message=message, span=(start, end))
+            for code, message, start, end in sorted(self._pending, key=lambda r: r[2])
+        )
+
+
+def parse_tags(text: str, dialect: Dialect = "a1111", *, strict: bool = False) -> list[PromptItem]:
+    """The prompt as a flat list of items; see :func:`parse_items` for spans and repairs.
+
+    >>> parse_tags("(a:1.2), [b], ((c))")  # doctest: +NORMALIZE_WHITESPACE
+    [Tag(text='a', weight=1.2), Tag(text='b', weight=0.9090909090909091),
+     Tag(text='c', weight=1.2100000000000002)]
+    >>> parse_tags("(a:1.2), ((c))", "comfyui")
+    [Tag(text='a', weight=1.2), Tag(text='c', weight=1.2100000000000002)]
+    """
+    return list(parse_items(text, dialect, strict=strict).items)
+
+
+def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) -> ParseResult:
+    """Parse a prompt, keeping the span of every item and a record of every repair.
+
+    >>> result = parse_items("1girl, (smile")
+    >>> result.items, result.spans
+    ((Tag(text='1girl', weight=1.0), Tag(text='smile', weight=1.1)), ((0, 5), (8, 13)))
+    >>> result.repairs[0].code
+    'unclosed-bracket'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a prompt must be a str, not {type(text).__name__}")
+    collector = _Collector(text, strict)
+    if dialect == "a1111":
+        fast = _NEEDS_SCANNER.search(text) is None
+        pieces = _plain_pieces(text) if fast else _scan_a1111(text, collector)
+    elif dialect == "comfyui":
+        fast = _COMFY_NEEDS_SCANNER.search(text) is None
+        pieces = _plain_pieces(text) if fast else _scan_comfyui(text, collector)
+    elif dialect == "plain":
+        pieces = _plain_pieces(text)
+    else:
+        raise ValueError(
+            f"cannot parse the {dialect!r} dialect; parsing reads 'a1111', 'comfyui' or 'plain'"
+        )
+    items, spans = _assemble(pieces, collector)
+    return ParseResult(
+        source=text,
+        dialect=dialect,
+        items=tuple(items),
+        spans=tuple(spans),
+        repairs=collector.repairs,
+    )
+
+
+# --- assembling pieces into items -----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=65536)
+def _canonical(raw: str) -> str:
+    return normalize_tag(raw)
+
+
+@functools.lru_cache(maxsize=65536)
+def _tag(text: str, weight: float) -> Tag:
+    """An already-canonical tag, built once per (text, weight) and shared (it is frozen)."""
+    return Tag.model_construct(text=text, weight=weight)
+
+
+def _plain_pieces(text: str) -> list[_Piece]:
+    return [_Piece("text", text, 1.0, 0, len(text))]
+
+
+def _assemble(
+    pieces: Sequence[_Piece], collector: _Collector
+) -> tuple[list[PromptItem], list[tuple[int, int]]]:
+    """Split text at commas, join equal-weight neighbours (as A1111 does), build items."""
+    items: list[PromptItem] = []
+    spans: list[tuple[int, int]] = []
+    runs: list[_Run] = []  # the comma-separated segment being built
+    segment_has_schedule = False
+
+    def flush(joined: bool) -> None:
+        words = [run for run in runs if run.text.strip()]
+        runs.clear()
+        if not words:
+            return
+        if len({run.weight for run in words}) > 1:
+            collector.add(
+                "mixed-weights",
+                "parts of one tag have different weights; they are split into separate tags",
+                words[0].start,
+                words[-1].end,
+            )
+        if joined:
+            collector.add(
+                "joined-items",
+                "a tag touches a schedule with no comma between them; "
+                "re-rendering puts a comma there",
+                words[0].start,
+                words[-1].end,
+            )
+        for run in words:
+            _emit_tag(run, items, spans, collector)
+
+    for piece in pieces:
+        kind = piece.kind
+        if kind == "net":  # A1111 cuts networks out; the text around them joins up
+            items.append(_control_item(piece, collector))
+            spans.append((piece.start, piece.end))
+        elif kind == "sched":
+            flush(joined=any(run.text.strip() for run in runs))
+            segment_has_schedule = True
+            items.append(_control_item(piece, collector))
+            spans.append((piece.start, piece.end))
+        elif kind in ("break", "and"):
+            flush(joined=segment_has_schedule)
+            segment_has_schedule = False
+            items.append(_control_item(piece, collector))
+            spans.append((piece.start, piece.end))
+        elif kind == "literal":  # one escaped character: never a separator
+            _add_run(runs, piece.text, piece.weight, piece.start, piece.end)
+        else:
+            position = piece.start
+            for index, part in enumerate(piece.text.split(",")):
+                if index:
+                    flush(joined=segment_has_schedule)
+                    segment_has_schedule = False
+                    position += 1  # the comma
+                if part:
+                    _add_run(runs, part, piece.weight, position, position + len(part))
+                position += len(part)
+    flush(joined=segment_has_schedule)
+    _order_by_start(items, spans)
+    return items, spans
+
+
+class _Run:
+    """Text of one weight inside a comma-separated segment (grows while it is built)."""
+
+    __slots__ = ("end", "exact", "parts", "start", "weight")
+
+    def __init__(self, text: str, weight: float, start: int, end: int) -> None:
+        self.parts = [text]
+        self.weight = weight
+        self.start = start
+        self.end = end
+        self.exact = len(text) == end - start  # the text maps 1:1 onto the source
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0]
+
+
+def _add_run(runs: list[_Run], text: str, weight: float, start: int, end: int) -> None:
+    """Append text to the segment, joining it to the previous run at an equal weight."""
+    if runs and runs[-1].weight == weight:
+        last = runs[-1]
+        last.exact = last.exact and len(text) == end - start and last.end == start
+        last.parts.append(text)
+        last.end = end
+    else:
+        runs.append(_Run(text, weight, start, end))
+
+
+def _emit_tag(
+    run: _Run, items: list[PromptItem], spans: list[tuple[int, int]], collector: _Collector
+) -> None:
+    raw, weight = run.text, run.weight
+    stripped = raw.strip()
+    if run.exact:
+        lead = len(raw) - len(raw.lstrip())
+        span = (run.start + lead, run.start + lead + len(stripped))
+    else:
+        span = (run.start, run.end)
+    if not math.isfinite(weight):
+        collector.add(
+            "weight-overflow",
+            f"the weight of {stripped!r} is not a finite number; 1 is used",
+            *span,
+        )
+        weight = 1.0
+    text = _canonical(stripped)
+    if "," in text:  # full-width commas become commas under NFKC: split there too
+        for part in text.split(","):
+            if part.strip():
+                items.append(_tag(_canonical(part), weight))
+                spans.append(span)
+        return
+    if text:
+        items.append(_tag(text, weight))
+        spans.append(span)
+
+
+def _control_item(piece: _Piece, collector: _Collector) -> PromptItem:
+    if piece.kind == "break":
+        return Break()
+    if piece.kind == "and":
+        return And()
+    if piece.kind == "net":
+        return ExtraNetwork.model_construct(text=piece.text)
+    weight = piece.weight
+    if not math.isfinite(weight):
+        collector.add(
+            "weight-overflow",
+            "the schedule's weight is not a finite number; 1 is used",
+            piece.start,
+            piece.end,
+        )
+        weight = 1.0
+    return Schedule.model_construct(text=piece.text, weight=weight)
+
+
+def _order_by_start(items: list[PromptItem], spans: list[tuple[int, int]]) -> None:
+    """Networks are cut out before scanning; put every item back in source order."""
+    if all(spans[i][0] <= spans[i + 1][0] for i in range(len(spans) - 1)):
+        return
+    order = sorted(range(len(items)), key=lambda i: spans[i][0])
+    items[:] = [items[i] for i in order]
+    spans[:] = [spans[i] for i in order]
+
+
+# --- A1111 ----------------------------------------------------------------------------
+
+
+class _Stripped(NamedTuple):
+    """The prompt with extra networks cut out, and a map back to source offsets."""
+
+    text: str
+    cut_starts: list[int]  # offsets in ``text`` where a cut happened
+    shifts: list[int]  # source offset minus text offset after each cut
+
+
+def _strip_networks(source: str, pieces: list[_Piece]) -> _Stripped:
+    parts: list[str] = []
+    cut_starts: list[int] = []
+    shifts: list[int] = []
+    previous = 0
+    removed = 0
+    for match in EXTRA_NETWORK_PATTERN.finditer(source):
+        pieces.append(_Piece("net", match.group(0), 1.0, match.start(), match.end()))
+        parts.append(source[previous : match.start()])
+        removed += match.end() - match.start()
+        cut_starts.append(match.start() - (removed - (match.end() - match.start())))
+        shifts.append(removed)
+        previous = match.end()
+    if not cut_starts:
+        return _Stripped(source, [], [])
+    parts.append(source[previous:])
+    return _Stripped("".join(parts), cut_starts, shifts)
+
+
+def _to_source(stripped: _Stripped, offset: int, *, is_end: bool = False) -> int:
+    if not stripped.cut_starts:
+        return offset
+    # An end offset that sits on a cut belongs before it; a start offset after it.
+    index = (bisect.bisect_left if is_end else bisect.bisect_right)(stripped.cut_starts, offset)
+    return offset + (stripped.shifts[index - 1] if index else 0)
+
+
+def _scan_a1111(source: str, collector: _Collector) -> list[_Piece]:
+    networks: list[_Piece] = []
+    stripped = _strip_networks(source, networks)
+    text = stripped.text
+    pieces: list[_Piece] = []
+    start = 0
+    for match in _AND.finditer(text):
+        pieces.extend(_scan_subprompt(text, start, match.start(), stripped, collector))
+        pieces.append(
+            _Piece(
+                "and",
+                "AND",
+                1.0,
+                _to_source(stripped, match.start()),
+                _to_source(stripped, match.end(), is_end=True),
+            )
+        )
+        start = match.end()
+    pieces.extend(_scan_subprompt(text, start, len(text), stripped, collector))
+    if networks:
+        pieces.extend(networks)
+        pieces.sort(key=lambda piece: piece.start)
+    return pieces
+
+
+def _scan_subprompt(
+    text: str, begin: int, end: int, stripped: _Stripped, collector: _Collector
+) -> list[_Piece]:
+    trailing = _TRAILING_WEIGHT.search(text, begin, end) if end > begin else None
+    if trailing is not None and trailing.end() == end:
+        collector.add(
+            "trailing-weight",
+            f"A1111 reads the trailing {trailing.group(0).strip()!r} as the weight of the whole "
+            "prompt; the text is kept as written (a comma after it stops A1111 doing so)",
+            _to_source(stripped, trailing.start()),
+            _to_source(stripped, trailing.end(), is_end=True),
+        )
+    schedules = _find_schedules(text, begin, end, stripped, collector)
+    elements: list[tuple[str, str, int, int]] = []  # (kind, text, start, end)
+    # Each closed bracket is a range over ``elements``: (first, stop, multiplier, order).
+    ranges: list[tuple[int, int, float, int]] = []
+    round_open: list[tuple[int, int]] = []  # (element index, offset of the bracket)
+    square_open: list[tuple[int, int]] = []
+    position = begin
+    token = _A1111_TOKEN
+    while position < end:
+        sched_end = schedules.get(position)
+        if sched_end is not None:
+            elements.append(("sched", text[position:sched_end], position, sched_end))
+            position = sched_end
+            continue
+        match = token.match(text, position, end)
+        assert match is not None  # the table matches every character
+        kind = match.lastgroup
+        value = match.group(0)
+        token_end = match.end()
+        if kind == "escape":
+            elements.append(("literal", value[1], position, token_end))
+        elif kind == "lone_backslash":
+            # Dropped, but A1111 still appends an empty run, which keeps the runs on
+            # either side from being joined if the brackets give it another weight.
+            elements.append(("literal", "", position, token_end))
+        elif kind == "open_round":
+            round_open.append((len(elements), position))
+        elif kind == "open_square":
+            square_open.append((len(elements), position))
+        elif kind == "weight_close" and round_open:
+            first, _ = round_open.pop()
+            number = match.group("weight")
+            try:
+                multiplier = float(number)
+            except ValueError:
+                collector.add(
+                    "invalid-weight",
+                    f"{number!r} is not a number (A1111 stops with an error here); "
+                    "the group is read as plain emphasis",
+                    _to_source(stripped, position),
+                    _to_source(stripped, token_end, is_end=True),
+                )
+                elements.append(("text", value[:-1], position, token_end - 1))
+                multiplier = _ROUND
+            ranges.append((first, len(elements), multiplier, len(ranges)))
+        elif kind == "close_round" and round_open:
+            first, _ = round_open.pop()
+            ranges.append((first, len(elements), _ROUND, len(ranges)))
+        elif kind == "close_square" and square_open:
+            first, _ = square_open.pop()
+            ranges.append((first, len(elements), _SQUARE, len(ranges)))
+        elif kind in ("weight_close", "close_round", "close_square"):
+            collector.add(
+                "stray-bracket",
+                f"{value[-1]!r} closes nothing; A1111 reads it as plain text",
+                _to_source(stripped, token_end - 1),
+                _to_source(stripped, token_end, is_end=True),
+            )
+            elements.append(("text", value, position, token_end))
+        elif kind == "text" and "BREAK" in value:
+            _split_breaks(value, position, elements)
+        else:  # text, or a colon that is not a weight
+            elements.append(("text", value, position, token_end))
+        position = token_end
+    count = len(elements)
+    for opened, name, multiplier in ((round_open, "(", _ROUND), (square_open, "[", _SQUARE)):
+        for first, offset in opened:
+            collector.add(
+                "unclosed-bracket",
+                f"unclosed {name!r}; A1111 applies it up to the end of the prompt",
+                _to_source(stripped, offset),
+                _to_source(stripped, offset + 1, is_end=True),
+            )
+            ranges.append((first, count, multiplier, len(ranges)))
+    weights = _fold_weights(count, ranges)
+    pieces: list[_Piece] = []
+    for (kind, value, start, stop), weight in zip(elements, weights, strict=True):
+        if kind == "text" and stripped.cut_starts:
+            _add_cut_text(value, weight, start, stripped, pieces)
+            continue
+        source_start = _to_source(stripped, start)
+        source_end = _to_source(stripped, stop, is_end=True)
+        if kind == "break" and weight != 1.0:
+            # A1111 multiplies its ('BREAK', -1) marker by the brackets around it, and
+            # then no longer sees a break: it encodes the word with that weight.
+            collector.add(
+                "bracketed-break",
+                "BREAK inside brackets is not a chunk break in A1111; it is encoded as the "
+                "word 'BREAK' with a negative weight",
+                source_start,
+                source_end,
+            )
+            pieces.append(_Piece("literal", "break", -weight, source_start, source_end))
+        else:
+            pieces.append(_Piece(kind, value, weight, source_start, source_end))
+    return pieces
+
+
+def _add_cut_text(
+    value: str, weight: float, start: int, stripped: _Stripped, pieces: list[_Piece]
+) -> None:
+    """A text element that may span cut-out networks, as pieces that map 1:1 to source."""
+    cuts = stripped.cut_starts
+    first = bisect.bisect_right(cuts, start)
+    last = bisect.bisect_left(cuts, start + len(value))
+    offset = 0
+    for cut in [*cuts[first:last], start + len(value)]:
+        part = value[offset : cut - start]
+        if part:
+            begin = _to_source(stripped, start + offset)
+            pieces.append(_Piece("text", part, weight, begin, begin + len(part)))
+        offset = cut - start
+
+
+def _split_breaks(value: str, position: int, elements: list[tuple[str, str, int, int]]) -> None:
+    """Cut a text token at each ``BREAK`` (which eats the whitespace around it)."""
+    offset = 0
+    for separator in _BREAK.finditer(value):
+        if separator.start() > offset:
+            elements.append(
+                (
+                    "text",
+                    value[offset : separator.start()],
+                    position + offset,
+                    position + separator.start(),
+                )
+            )
+        elements.append(
+            ("break", "BREAK", position + separator.start(), position + separator.end())
+        )
+        offset = separator.end()
+    if offset < len(value):
+        elements.append(("text", value[offset:], position + offset, position + len(value)))
+
+
+def _fold_weights(count: int, ranges: list[tuple[int, int, float, int]]) -> list[float]:
+    """Multiply each element by the brackets around it, in A1111's (closing) order.
+
+    A sweep over element indices keeps the open ranges. Up to ``_EXACT_FOLD_DEPTH``
+    of them, the product is taken in closing order exactly as A1111's
+    ``multiply_range`` does; deeper, a running product of logarithms keeps the sweep
+    linear (equal to within float rounding).
+    """
+    if not ranges:
+        return [1.0] * count
+    starts: dict[int, list[tuple[int, float]]] = {}
+    ends: dict[int, list[int]] = {}
+    for first, stop, multiplier, order in ranges:
+        if first < stop:
+            starts.setdefault(first, []).append((order, multiplier))
+            ends.setdefault(stop, []).append(order)
+    active: dict[int, float] = {}
+    log_sum = 0.0
+    zeros = 0
+    negatives = 0
+    weights: list[float] = []
+    for index in range(count):
+        for order in ends.get(index, ()):
+            multiplier = active.pop(order)
+            if multiplier == 0:
+                zeros -= 1
+            else:
+                log_sum -= math.log(abs(multiplier))
+                negatives -= multiplier < 0
+        for order, multiplier in starts.get(index, ()):
+            active[order] = multiplier
+            if multiplier == 0:
+                zeros += 1
+            else:
+                log_sum += math.log(abs(multiplier))
+                negatives += multiplier < 0
+        if len(active) <= _EXACT_FOLD_DEPTH:
+            weight = 1.0
+            for order in sorted(active):
+                weight *= active[order]
+        elif zeros:
+            weight = 0.0
+        else:
+            weight = (-1.0 if negatives % 2 else 1.0) * math.exp(min(log_sum, 709.0))
+        weights.append(weight)
+    return weights
+
+
+_SCHEDULE_SYNTAX = re.compile(r"\\.|[()\[\]:|]", re.DOTALL)
+
+
+class _OpenBracket:
+    """A bracket still open while looking for schedules, and what it holds directly."""
+
+    __slots__ = ("broken", "char", "colons", "offset", "pipes")
+
+    def __init__(self, char: str, offset: int) -> None:
+        self.char = char
+        self.offset = offset
+        self.colons: list[int] = []
+        self.pipes = 0
+        self.broken = False
+
+    def is_schedule(self, text: str, close: int) -> bool:
+        """``[a|b]``, or ``[a:b:N]`` / ``[a:N]`` with a number after the last colon."""
+        if self.broken:
+            return False
+        if self.pipes:
+            return not self.colons
+        return (
+            len(self.colons) <= 2
+            and _SIGNED_NUMBER.fullmatch(text, self.colons[-1] + 1, close) is not None
+        )
+
+
+def _find_schedules(
+    text: str, begin: int, end: int, stripped: _Stripped, collector: _Collector
+) -> dict[int, int]:
+    """Spans ``start -> end`` of the scheduling and alternation brackets A1111 would run.
+
+    Like A1111, one construct its grammar cannot read (a ``|`` outside square brackets,
+    ``[a:b:c:5]``) switches scheduling off for the whole prompt; then none is returned
+    and the brackets are read as emphasis.
+    """
+    if "[" not in text[begin:end] and "|" not in text[begin:end]:
+        return {}
+    stack: list[_OpenBracket] = []
+    found: list[tuple[int, int]] = []
+    failure: tuple[int, str] | None = None
+    for match in _SCHEDULE_SYNTAX.finditer(text, begin, end):
+        char = match.group(0)
+        position = match.start()
+        if char[0] == "\\":
+            continue
+        if char in "([":
+            stack.append(_OpenBracket(char, position))
+        elif char == ":":
+            if stack:
+                stack[-1].colons.append(position)
+        elif char == "|":
+            if stack and stack[-1].char == "[":
+                stack[-1].pipes += 1
+            elif failure is None:
+                failure = (position, "a '|' outside square brackets")
+        elif char == ")":
+            if stack and stack[-1].char == "(":
+                stack.pop()
+            elif stack:
+                stack[-1].broken = True
+        else:  # "]": an unclosed "(" inside it breaks the construct
+            while stack and stack[-1].char == "(":
+                stack.pop()
+                if stack:
+                    stack[-1].broken = True
+            if not stack:
+                continue
+            bracket = stack.pop()
+            if not bracket.colons and not bracket.pipes:
+                continue  # plain emphasis
+            if not bracket.is_schedule(text, position):
+                if failure is None:
+                    snippet = text[bracket.offset : position + 1][:40]
+                    failure = (bracket.offset, f"{snippet!r} is not a valid schedule")
+                continue
+            while found and found[-1][0] > bracket.offset:
+                found.pop()  # an outer schedule keeps the inner one verbatim
+            found.append((bracket.offset, position + 1))
+    if failure is not None:
+        if found:
+            offset, why = failure
+            collector.add(
+                "scheduling-disabled",
+                f"{why} makes A1111 switch prompt editing off for the whole prompt; "
+                "its [a:b:n] and [a|b] are read as plain emphasised text",
+                _to_source(stripped, offset),
+                _to_source(stripped, offset + 1, is_end=True),
+            )
+        return {}
+    return dict(found)
+
+
+# --- ComfyUI --------------------------------------------------------------------------
+
+
+class _ComfyGroups:
+    """Bracket matching shared by the ComfyUI passes: partners both ways, and a heap of
+    the ``(`` that close nothing (the start of an unclosed tail is the first of them)."""
+
+    def __init__(self, work: str) -> None:
+        self.close_of: dict[int, int] = {}
+        self.open_of: dict[int, int] = {}
+        stack: list[int] = []
+        for paren in re.finditer(r"[()]", work):
+            offset = paren.start()
+            if paren.group(0) == "(":
+                stack.append(offset)
+            elif stack:
+                opened = stack.pop()
+                self.close_of[opened] = offset
+                self.open_of[offset] = opened
+        self.unmatched = stack  # ascending, so already a heap
+        self.colons = [colon.start() for colon in re.finditer(":", work)]
+
+    def last_colon(self, start: int, stop: int) -> int:
+        """Offset of the last ``:`` in ``[start, stop)``, or -1 (``str.rfind`` in log n)."""
+        index = bisect.bisect_left(self.colons, stop) - 1
+        return self.colons[index] if index >= 0 and self.colons[index] >= start else -1
+
+
+def _scan_comfyui(source: str, collector: _Collector) -> list[_Piece]:
+    """ComfyUI's ``token_weights`` (sd1_clip.py), without its recursion.
+
+    Groups are matched once with a bracket stack; a group's weight is its explicit
+    ``:number`` (which replaces the inherited weight) or its parent's times 1.1.
+    """
+    work = _COMFY_ESCAPED.sub("\x00\x00", source)  # same length; escaped parens vanish
+    matching = _ComfyGroups(work)
+    runs: list[tuple[int, int, float]] = []  # source ranges of text, with their weights
+    groups: list[tuple[int, int, float]] = []  # (open, close, inherited weight)
+    # The top level, walked as parse_parentheses does: a stray ")" drives the level
+    # negative, and the brackets after it are text until the level is back at zero.
+    level = 0
+    item_start = 0
+    for paren in re.finditer(r"[()]", work):
+        offset = paren.start()
+        if paren.group(0) == "(":
+            if level == 0:
+                if offset > item_start:
+                    runs.append((item_start, offset, 1.0))
+                item_start = offset
+            level += 1
+        else:
+            level -= 1
+            if level == 0:
+                groups.append((item_start, offset, 1.0))
+                item_start = offset + 1
+            elif level == -1:
+                collector.add(
+                    "stray-bracket",
+                    "')' closes nothing; ComfyUI reads the rest of the prompt as plain text",
+                    offset,
+                    offset + 1,
+                )
+    if level > 0:
+        collector.add(
+            "unclosed-bracket",
+            "unclosed '('; ComfyUI reads it as plain text",
+            item_start,
+            item_start + 1,
+        )
+        _comfy_tail(work, item_start, len(work), 1.0, matching, runs, groups, collector)
+    elif len(work) > item_start:
+        runs.append((item_start, len(work), 1.0))
+    while groups:
+        opened, closed, inherited = groups.pop()
+        weight, text_end = _comfy_weight(work, opened, closed, inherited, matching, collector)
+        _comfy_level(work, opened + 1, text_end, weight, matching, runs, groups)
+    runs.sort()
+    pieces: list[_Piece] = []
+    for start, stop, weight in runs:
+        _comfy_pieces(source, start, stop, weight, pieces)
+    return pieces
+
+
+def _comfy_pieces(source: str, start: int, stop: int, weight: float, pieces: list[_Piece]) -> None:
+    """Text pieces of one run, with each escaped parenthesis as a one-character literal."""
+    position = start
+    for escaped in _COMFY_ESCAPED.finditer(source, start, stop):
+        if escaped.start() > position:
+            pieces.append(
+                _Piece(
+                    "text", source[position : escaped.start()], weight, position, escaped.start()
+                )
+            )
+        pieces.append(
+            _Piece("literal", escaped.group(0)[1], weight, escaped.start(), escaped.end())
+        )
+        position = escaped.end()
+    if stop > position:
+        pieces.append(_Piece("text", source[position:stop], weight, position, stop))
+
+
+def _comfy_weight(
+    work: str,
+    opened: int,
+    closed: int,
+    inherited: float,
+    matching: _ComfyGroups,
+    collector: _Collector,
+) -> tuple[float, int]:
+    """A group's weight and where its text ends (before an explicit ``:weight``)."""
+    colon = matching.last_colon(opened + 1, closed)
+    if colon > opened + 1:
+        candidate = work[colon + 1 : closed]
+        if len(candidate) <= _MAX_FLOAT_TEXT and "(" not in candidate and ")" not in candidate:
+            try:
+                value = float(candidate)
+            except ValueError:
+                pass
+            else:
+                if math.isfinite(value):
+                    return value, colon
+                collector.add(
+                    "invalid-weight",
+                    f"{candidate.strip()!r} is not a finite weight; "
+                    "the group is read as plain emphasis",
+                    colon,
+                    closed,
+                )
+    return inherited * _ROUND, closed
+
+
+def _comfy_level(
+    work: str,
+    start: int,
+    stop: int,
+    weight: float,
+    matching: _ComfyGroups,
+    runs: list[tuple[int, int, float]],
+    groups: list[tuple[int, int, float]],
+) -> None:
+    """Text and closed groups of one balanced stretch, at ``weight``."""
+    position = start
+    while position < stop:
+        inner = work.find("(", position, stop)
+        if inner == -1:
+            break
+        if inner > position:
+            runs.append((position, inner, weight))
+        inner_close = matching.close_of.get(inner)
+        if inner_close is None or inner_close >= stop:
+            # An explicit weight cut the group short: the rest of it is text.
+            runs.append((inner, stop, weight))
+            return
+        groups.append((inner, inner_close, weight))
+        position = inner_close + 1
+    if stop > position:
+        runs.append((position, stop, weight))
+
+
+def _comfy_tail(
+    work: str,
+    start: int,
+    end: int,
+    weight: float,
+    matching: _ComfyGroups,
+    runs: list[tuple[int, int, float]],
+    groups: list[tuple[int, int, float]],
+    collector: _Collector,
+) -> None:
+    """The unclosed tail item: plain text, unless it happens to end with ``)``.
+
+    ComfyUI then takes it for a group (``((a)`` is ``(a`` at 1.1) and re-reads the
+    inside, whose own unclosed tail may do the same; the heap of unmatched ``(`` makes
+    each of those steps cheap.
+    """
+    while end - start >= 2 and work[start] == "(" and work[end - 1] == ")":
+        closing = end - 1
+        weight, text_end = _comfy_weight(work, start, closing, weight, matching, collector)
+        partner = matching.open_of.pop(closing, None)
+        if partner is not None:  # that ")" now ends the tail, not its own group
+            del matching.close_of[partner]
+            heapq.heappush(matching.unmatched, partner)
+        inner_start = start + 1
+        while matching.unmatched and matching.unmatched[0] < inner_start:
+            heapq.heappop(matching.unmatched)
+        first_open = matching.unmatched[0] if matching.unmatched else None
+        if first_open is None or first_open >= text_end:
+            _comfy_level(work, inner_start, text_end, weight, matching, runs, groups)
+            return
+        _comfy_level(work, inner_start, first_open, weight, matching, runs, groups)
+        start, end = first_open, text_end
+    if end > start:
+        runs.append((start, end, weight))

@@ -1,0 +1,179 @@
+"""Write prompts for A1111, ComfyUI, compel, or as plain captions.
+
+Rendering is pure: it never re-sorts, de-duplicates or re-spells (a :class:`Prompt` is
+put in order by its :class:`~aidxl_prompt.ordering.Ordering` first). Each dialect's
+output is written so that its tool reads back exactly the items given, avoiding the
+traps listed in ``dialects.md`` section 5.
+
+>>> from aidxl_prompt.models import Tag, Break
+>>> items = [Tag("by yoneyama mai", 0.9), Tag("bishop (chess)"), Break(), Tag("smile", 1.1)]
+>>> print(render_items(items, "a1111"))
+(by yoneyama mai:0.9), bishop \\(chess\\) BREAK (smile:1.1)
+>>> print(render_items(items, "comfyui"))
+(by yoneyama mai:0.9), bishop \\(chess\\), (smile:1.1)
+>>> print(render_items(items, "compel"))
+(by yoneyama mai)0.9, bishop \\(chess\\), (smile)1.1
+>>> print(render_items(items, "plain"))
+by yoneyama mai, bishop (chess), smile
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .errors import RenderError
+from .models import And, ExtraNetwork, Prompt, PromptItem, Schedule, Tag
+from .normalize import DIALECTS, Dialect, escape, format_weight
+from .ordering import OrderLike
+
+__all__ = ["render", "render_items"]
+
+# A1111 reads a (sub)prompt's trailing ":number" as its weight (``aspect 16:9`` is
+# ``aspect 16`` at weight 9); a tag that would end a sub-prompt like that is wrapped
+# in an explicit ``(text:1)``, which A1111 reads as the same text at weight 1.
+_TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
+# In A1111, one "|" outside square brackets makes the scheduling grammar fail and
+# switches [a:b:n] off for the whole prompt; "\|" is a plain escaped character there
+# (and the attention parser drops the backslash), so prompts with schedules get it.
+_PIPE = re.compile(r"\|")
+_SEPARATOR = ", "
+
+
+def render(
+    prompt: Prompt | Iterable[PromptItem],
+    dialect: Dialect = "a1111",
+    *,
+    order: OrderLike = "documented",
+) -> str:
+    """Render a :class:`Prompt` (in ``order``) or a sequence of items in ``dialect``.
+
+    ``order`` is a preset name (``"documented"``, ``"style_last"``), an
+    :class:`~aidxl_prompt.ordering.Ordering` or a sequence of slots; it only applies
+    to a Prompt. A Prompt's ``networks`` follow its tags.
+
+    >>> p = Prompt(art_style=[("by ask", 0.9)], quality=[("amazing quality", 1.5)])
+    >>> render(p)
+    '(by ask:0.9), (amazing quality:1.5)'
+    >>> render(p, order="style_last")
+    '(amazing quality:1.5), (by ask:0.9)'
+    """
+    items = prompt.items(order) if isinstance(prompt, Prompt) else list(prompt)
+    return render_items(items, dialect)
+
+
+def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str:
+    """Render items in the given order.
+
+    What a dialect cannot express is handled the same way every time:
+
+    * ``comfyui``: ``BREAK``, ``AND`` and extra networks have no meaning in ComfyUI's
+      text encoder (LoRAs are loaded by nodes; pass ``Prompt.networks`` to them), so
+      they are left out; a schedule raises :class:`~aidxl_prompt.errors.RenderError`.
+    * ``compel``: LoRAs become ``withLora(name, weight)``; ``BREAK`` and ``AND`` are
+      left out; schedules and negative weights raise ``RenderError``.
+    * ``plain``: tag texts only, no weights, no escapes (training captions).
+    """
+    sequence = list(items)
+    if dialect == "a1111":
+        return _render_a1111(sequence)
+    if dialect == "comfyui":
+        return _render_comfyui(sequence)
+    if dialect == "compel":
+        return _render_compel(sequence)
+    if dialect == "plain":
+        return _SEPARATOR.join(item.text for item in sequence if isinstance(item, Tag))
+    raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+
+
+def _join(parts: Sequence[tuple[str, bool]]) -> str:
+    """Join rendered parts with ", ", except around keywords, which take spaces."""
+    out: list[str] = []
+    previous_keyword = True
+    for text, is_keyword in parts:
+        if out:
+            out.append(" " if is_keyword or previous_keyword else _SEPARATOR)
+        out.append(text)
+        previous_keyword = is_keyword
+    return "".join(out)
+
+
+def _render_a1111(items: list[PromptItem]) -> str:
+    protect_pipes = any(isinstance(item, Schedule) for item in items)
+    # Indexes of tags that end a sub-prompt once networks are cut out (before an AND,
+    # or last): only those are exposed to the trailing ":number" trap.
+    sub_prompt_ends: set[int] = set()
+    last_text_item: int | None = None
+    for index, item in enumerate(items):
+        if isinstance(item, And):
+            if last_text_item is not None:
+                sub_prompt_ends.add(last_text_item)
+            last_text_item = None
+        elif not isinstance(item, ExtraNetwork):
+            last_text_item = index
+    if last_text_item is not None:
+        sub_prompt_ends.add(last_text_item)
+
+    parts: list[tuple[str, bool]] = []
+    for index, item in enumerate(items):
+        if isinstance(item, Tag):
+            text = escape(item.text, "a1111")
+            if protect_pipes:
+                text = _PIPE.sub(r"\\|", text)
+            if item.weight != 1.0:
+                parts.append((f"({text}:{format_weight(item.weight)})", False))
+            elif index in sub_prompt_ends and _TRAILING_NUMBER.search(text):
+                parts.append((f"({text}:1)", False))
+            else:
+                parts.append((text, False))
+        elif isinstance(item, Schedule):
+            if item.weight != 1.0:
+                parts.append((f"({item.text}:{format_weight(item.weight)})", False))
+            else:
+                parts.append((item.text, False))
+        elif isinstance(item, ExtraNetwork):
+            parts.append((item.text, False))
+        else:
+            parts.append((str(item), True))
+    return _join(parts)
+
+
+def _render_comfyui(items: list[PromptItem]) -> str:
+    parts: list[tuple[str, bool]] = []
+    for item in items:
+        if isinstance(item, Tag):
+            text = escape(item.text, "comfyui")
+            if item.weight != 1.0:
+                text = f"({text}:{format_weight(item.weight)})"
+            parts.append((text, False))
+        elif isinstance(item, Schedule):
+            raise RenderError(
+                f"ComfyUI has no prompt editing: {item.text!r} would reach CLIP as plain "
+                "text (use a conditioning-schedule node instead)"
+            )
+    return _join(parts)
+
+
+def _render_compel(items: list[PromptItem]) -> str:
+    parts: list[tuple[str, bool]] = []
+    for item in items:
+        if isinstance(item, Tag):
+            text = escape(item.text, "compel")
+            if item.weight < 0:
+                raise RenderError(
+                    f"compel cannot weight {item.text!r} by {format_weight(item.weight)}: "
+                    "it reads '(text)-1' as a 0.9 weight followed by the text '1'"
+                )
+            if item.weight != 1.0:
+                text = f"({text}){format_weight(item.weight)}"
+            parts.append((text, False))
+        elif isinstance(item, ExtraNetwork):
+            if item.network != "lora":
+                raise RenderError(f"compel only loads LoRAs, not {item.text!r}")
+            weight = item.multiplier if item.multiplier is not None else 1.0
+            parts.append((f"withLora({item.name}, {format_weight(weight)})", False))
+        elif isinstance(item, Schedule):
+            raise RenderError(
+                f"compel has no A1111 prompt editing: {item.text!r} (use .swap() or .blend())"
+            )
+    return _join(parts)
