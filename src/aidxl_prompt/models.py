@@ -195,8 +195,9 @@ class Schedule(BaseModel):
 PromptItem = Tag | Break | And | ExtraNetwork | Schedule
 """Anything :func:`~aidxl_prompt.parse_tags` returns."""
 
-SlotItem = Tag | Break | Schedule
-"""What a Prompt slot holds: tags, plus BREAK and schedules kept where they were written."""
+SlotItem = Tag | Break | And | Schedule
+"""What a Prompt slot holds: tags, plus BREAK, AND and schedules kept before the tag
+that followed them in the source."""
 
 _CONTROL_KINDS: Mapping[str, type[BaseModel]] = {
     "break": Break,
@@ -315,13 +316,13 @@ class Prompt(BaseModel):
             if key == "networks":
                 coerced[key] = _coerce_list(value, (ExtraNetwork,), key)
             elif key in cls.model_fields:
-                coerced[key] = _coerce_list(value, (Tag, Break, Schedule), key)
+                coerced[key] = _coerce_list(value, (Tag, Break, And, Schedule), key)
         return coerced
 
     @field_validator(*[slot.value for slot in Slot], "negative", mode="before")
     @classmethod
     def _coerce_on_assignment(cls, value: Any) -> Any:
-        return _coerce_list(value, (Tag, Break, Schedule), "a slot")
+        return _coerce_list(value, (Tag, Break, And, Schedule), "a slot")
 
     @field_validator("networks", mode="before")
     @classmethod
@@ -361,6 +362,26 @@ class Prompt(BaseModel):
         from .render import render_items  # noqa: PLC0415 (a layer above)
 
         return render_items(self.negative, dialect)
+
+    def to_yaml(self) -> str:
+        """This prompt as a prompt file; :func:`~aidxl_prompt.load_prompt_file` reads it
+        back equal."""
+        from .prompt_file import prompt_to_yaml  # noqa: PLC0415 (a layer above)
+
+        return prompt_to_yaml(self)
+
+    @classmethod
+    def from_tags(
+        cls, tags: Iterable[Any], *, vocabulary: Any = None, keep_meta: bool = False
+    ) -> Prompt:
+        """Sort a flat list of tags into slots (see :func:`~aidxl_prompt.prompt_from_tags`).
+
+        >>> [t.text for t in Prompt.from_tags(["gun", "1boy", "by ask"]).tags()]
+        ['by ask', '1boy', 'gun']
+        """
+        from .classify import prompt_from_tags  # noqa: PLC0415 (a layer above)
+
+        return prompt_from_tags(tags, vocabulary, keep_meta=keep_meta)
 
     def is_empty(self) -> bool:
         """True when no slot, the negative prompt nor ``networks`` holds anything."""
