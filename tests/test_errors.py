@@ -1,0 +1,72 @@
+"""The exception tree and the caret drawing of PromptSyntaxError."""
+
+from __future__ import annotations
+
+import pytest
+
+from aidxl_prompt.errors import (
+    AidxlPromptError,
+    DataFileError,
+    OrderingError,
+    PromptSyntaxError,
+    RenderError,
+)
+
+# (source, span, whole str(), line_number, column)
+CARET_CASES = [
+    ("abc", (1, 2), "bad at column 2\n  abc\n   ^", 1, 2),  # one character
+    ("abcdef", (1, 4), "bad at column 2\n  abcdef\n   ~~^", 1, 2),  # three characters
+    ("abc", (0, 0), "bad at column 1\n  abc\n  ^", 1, 1),  # empty span still gets a caret
+    ("abc", (3, 3), "bad at column 4\n  abc\n     ^", 1, 4),  # at the very end
+    ("", (0, 0), "bad at column 1\n  \n  ^", 1, 1),  # empty source
+    ("ab\ncd\nef", (4, 5), "bad at line 2, column 2\n  cd\n   ^", 2, 2),  # middle line only
+    ("ab\ncdef", (4, 7), "bad at line 2, column 2\n  cdef\n   ~~^", 2, 2),  # multi-char, line 2
+    ("abc\ndef", (1, 6), "bad at line 1, column 2\n  abc\n   ~^", 1, 2),  # span past line end
+    ("a\nb", (1, 1), "bad at line 1, column 2\n  a\n   ^", 1, 2),  # on the newline itself
+    ("a\nb", (2, 3), "bad at line 2, column 1\n  b\n  ^", 2, 1),  # start of the last line
+]
+
+
+@pytest.mark.parametrize(("source", "span", "text", "line", "column"), CARET_CASES)
+def test_caret_rendering(
+    source: str, span: tuple[int, int], text: str, line: int, column: int
+) -> None:
+    error = PromptSyntaxError("bad", source=source, span=span)
+    assert str(error) == text
+    assert (error.line_number, error.column) == (line, column)
+    assert (error.message, error.source, error.span) == ("bad", source, span)
+
+
+def test_caret_rendering_of_a_real_prompt() -> None:
+    error = PromptSyntaxError("unclosed '('", source="1girl, (smile", span=(7, 8))
+    assert str(error) == "unclosed '(' at column 8\n  1girl, (smile\n         ^"
+    assert error.args == ("unclosed '('",)
+
+
+# (span, whole message)
+BAD_SPANS = [
+    ((-1, 0), "span (-1, 0) is outside a source of length 3"),  # negative start
+    ((2, 1), "span (2, 1) is outside a source of length 3"),  # end before start
+    ((0, 4), "span (0, 4) is outside a source of length 3"),  # past the end
+]
+
+
+@pytest.mark.parametrize(("span", "message"), BAD_SPANS)
+def test_bad_span_is_rejected(span: tuple[int, int], message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        PromptSyntaxError("bad", source="abc", span=span)
+    assert str(info.value) == message
+    assert not isinstance(info.value, PromptSyntaxError)
+
+
+@pytest.mark.parametrize(
+    "error_type", [PromptSyntaxError, OrderingError, DataFileError, RenderError]
+)
+def test_every_error_is_a_value_error(error_type: type[Exception]) -> None:
+    assert issubclass(error_type, AidxlPromptError)
+    assert issubclass(error_type, ValueError)
+
+
+def test_syntax_error_is_caught_as_value_error() -> None:
+    with pytest.raises(ValueError, match="^oops at column 1"):
+        raise PromptSyntaxError("oops", source="x", span=(0, 1))
