@@ -1,0 +1,133 @@
+"""parse(): tags into slots by the simple rules; format_prompt(): parse, order, render."""
+
+from __future__ import annotations
+
+import pytest
+
+from aidxl_prompt.compose import format_prompt, parse
+from aidxl_prompt.errors import PromptSyntaxError
+from aidxl_prompt.models import And, Break, ExtraNetwork, Schedule, Tag
+from aidxl_prompt.normalize import Dialect
+from aidxl_prompt.ordering import Slot
+
+PAINTING_STYLES = [
+    "flat color",
+    "clean color",
+    "celluloid",
+    "flat-pasto",
+    "thin-pasto",
+    "pseudo-impasto",
+    "impasto",
+    "realistic",
+    "photorealistic",
+    "cel shading",
+    "3d",
+]
+QUALITY_LEVELS = ["amazing", "best", "high", "normal", "low", "worst"]
+
+# (tag as written, slot, canonical text)
+SLOT_CASES = [
+    ("by yoneyama mai", Slot.art_style, "by yoneyama mai"),  # the card's by-prefix
+    ("By_Chi4", Slot.art_style, "by chi4"),  # normalised first
+    ("(by ikky:0.9)", Slot.art_style, "by ikky"),  # weighted
+    *((style, Slot.painting_style, style) for style in PAINTING_STYLES),  # the 11 words
+    ("Flat_Color", Slot.painting_style, "flat color"),  # normalised painting style
+    *((f"{level} quality", Slot.quality, f"{level} quality") for level in QUALITY_LEVELS),
+    ("bylaw", Slot.secondary_description, "bylaw"),  # "by" must be a word
+    ("by", Slot.secondary_description, "by"),  # and needs a name after it
+    ("chun-li", Slot.secondary_description, "chun-li"),  # unknown without a vocabulary
+]
+
+
+@pytest.mark.parametrize(("written", "slot", "text"), SLOT_CASES)
+def test_slot_assignment(written: str, slot: Slot, text: str) -> None:
+    p = parse(written)
+    assert [t.text for t in p.slot(slot)] == [text]
+    assert len(p.tags()) == 1
+
+
+def test_parse_keeps_control_items_before_the_following_tag() -> None:
+    p = parse("a, BREAK, by ask, [a:b:5], impasto, x AND y, <lora:Foo:1>, best quality BREAK")
+    assert p.art_style == [Break(), Tag("by ask")]
+    assert p.painting_style == [Schedule(text="[a:b:5]"), Tag("impasto")]
+    assert p.secondary_description == [Tag("a"), Tag("x"), And(), Tag("y")]
+    assert p.quality == [Tag("best quality"), Break()]  # trailing: after the last tag
+    assert p.networks == [ExtraNetwork(text="<lora:Foo:1>")]  # case kept
+
+
+def test_parse_of_only_control_items() -> None:
+    assert parse("BREAK").secondary_description == [Break()]
+    assert parse("<lora:x:1>").networks == [ExtraNetwork(text="<lora:x:1>")]
+    assert parse("").is_empty()
+
+
+def test_parse_in_comfyui() -> None:
+    p = parse("((by ask:1.2)), [x]", "comfyui")
+    assert p.art_style == [Tag("by ask", 1.2)]
+    assert p.secondary_description == [Tag("[x]")]
+
+
+def test_parse_strict() -> None:
+    with pytest.raises(PromptSyntaxError) as info:
+        parse("1girl, (smile", strict=True)
+    assert str(info.value) == (
+        "unclosed '('; A1111 applies it up to the end of the prompt at column 8\n"
+        "  1girl, (smile\n"
+        "         ^"
+    )
+
+
+# (prompt, output dialect, input dialect, order, formatted)
+FORMAT_CASES: list[tuple[str, Dialect, Dialect | None, str, str]] = [
+    (
+        "best_quality, (by_ask:0.9), bishop \\(chess\\)",
+        "a1111",
+        None,
+        "documented",
+        "(by ask:0.9), best quality, bishop \\(chess\\)",
+    ),  # the docstring's example
+    (
+        "best quality, by ask",
+        "a1111",
+        None,
+        "style_last",
+        "best quality, by ask",
+    ),  # art style moved last
+    (
+        "(masterpiece:1.2), 1girl",
+        "comfyui",
+        "a1111",
+        "documented",
+        "1girl, (masterpiece:1.2)",
+    ),  # A1111 in, ComfyUI out
+    ("a, [b], (c)", "plain", None, "documented", "a, b, c"),  # compel/plain read A1111
+    ("a, [b], (c)", "compel", None, "documented", "a, (b)0.9091, (c)1.1"),  # compel out
+    (
+        "bishop_(chess), best_quality",
+        "a1111",
+        "plain",
+        "documented",
+        "best quality, bishop \\(chess\\)",
+    ),  # a raw Danbooru list
+    ("1girl, (smile", "a1111", None, "documented", "1girl, (smile:1.1)"),  # repaired
+    (
+        "impasto, by ask, x <lora:s:0.5>, best quality",
+        "a1111",
+        None,
+        "documented",
+        "by ask, impasto, best quality, x, <lora:s:0.5>",
+    ),  # networks last
+]
+
+
+@pytest.mark.parametrize(("prompt", "dialect", "reading", "order", "text"), FORMAT_CASES)
+def test_format_prompt(
+    prompt: str, dialect: Dialect, reading: Dialect | None, order: str, text: str
+) -> None:
+    assert format_prompt(prompt, dialect, input_dialect=reading, order=order) == text
+
+
+@pytest.mark.parametrize("prompt", [row[0] for row in FORMAT_CASES])
+def test_format_prompt_is_a_fixed_point(prompt: str) -> None:
+    once = format_prompt(prompt)
+    assert format_prompt(once) == once
