@@ -43,6 +43,8 @@ from .errors import PromptSyntaxError
 from .models import EXTRA_NETWORK_PATTERN, And, Break, ExtraNetwork, PromptItem, Schedule, Tag
 from .normalize import Dialect, normalize_tag
 
+_A1111_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+
 __all__ = ["ParseResult", "Repair", "RepairCode", "parse_items", "parse_tags"]
 
 RepairCode = Literal[
@@ -188,8 +190,12 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
         raise TypeError(f"a prompt must be a str, not {type(text).__name__}")
     collector = _Collector(text, strict)
     if dialect == "a1111":
-        fast = _NEEDS_SCANNER.search(text) is None
-        pieces = _plain_pieces(text) if fast else _scan_a1111(text, collector)
+        simple = _fast_a1111(text)
+        if simple is not None:
+            return ParseResult.model_construct(
+                source=text, dialect=dialect, items=simple[0], spans=simple[1], repairs=()
+            )
+        pieces = _scan_a1111(text, collector)
     elif dialect == "comfyui":
         fast = _COMFY_NEEDS_SCANNER.search(text) is None
         pieces = _plain_pieces(text) if fast else _scan_comfyui(text, collector)
@@ -200,13 +206,84 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
             f"cannot parse the {dialect!r} dialect; parsing reads 'a1111', 'comfyui' or 'plain'"
         )
     items, spans = _assemble(pieces, collector)
-    return ParseResult(
+    # Every item was built valid (or is a shared, already-validated Tag), so the
+    # result skips a second validation pass over them.
+    return ParseResult.model_construct(
         source=text,
         dialect=dialect,
         items=tuple(items),
         spans=tuple(spans),
         repairs=collector.repairs,
     )
+
+
+# --- the common case, in one regex pass ---------------------------------------------
+
+# A comma-separated segment that is a bare tag, a ``(tag:weight)`` group, or an extra
+# network, with escaped brackets allowed. Anything else (nesting, ``[ ]``, a lone
+# backslash, a weight in another form, BREAK/AND, a trailing ``:number``) goes to the
+# full scanner; both give the same items (a property test holds them to it).
+_FAST_SEGMENT = re.compile(
+    r"""
+    \s*
+    (?:
+        \((?P<weighted>[^\\()\[\]:,<]*(?:\\[()\[\]\\][^\\()\[\]:,<]*)*)
+            :\s*(?P<weight>\d+(?:\.\d+)?)\s*\)\s*
+      | (?P<network><\w+:[^>]+>)\s*
+      | (?P<plain>[^\\()\[\],<]*(?:\\[()\[\]\\][^\\()\[\],<]*)*)
+    )
+    (?:,|\Z)
+    """,
+    re.VERBOSE,
+)
+_FAST_EXCLUDED = re.compile(r"BREAK|AND|\\(?![()\[\]\\])")
+
+
+def _fast_a1111(text: str) -> tuple[tuple[PromptItem, ...], tuple[tuple[int, int], ...]] | None:
+    """Items and spans of a prompt made only of simple segments, else None."""
+    if _FAST_EXCLUDED.search(text) or _TRAILING_WEIGHT.search(text):
+        return None
+    items: list[PromptItem] = []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    length = len(text)
+    match_segment = _FAST_SEGMENT.match
+    while position < length:
+        match = match_segment(text, position)
+        if match is None:
+            return None
+        weighted, weight, network, plain = match.groups()
+        if network is not None:
+            items.append(_network(network))
+            spans.append(match.span(3))
+        else:
+            group, raw = (4, plain) if weighted is None else (1, weighted)
+            stripped = raw.strip()
+            if stripped:
+                tag = _tag_from_raw(stripped, 1.0 if weight is None else float(weight))
+                if tag is None:
+                    return None  # full-width commas and the like: the scanner splits them
+                items.append(tag)
+                start = match.start(group) + len(raw) - len(raw.lstrip())
+                spans.append((start, start + len(stripped)))
+        if match.end() == position:
+            break
+        position = match.end()
+    return tuple(items), tuple(spans)
+
+
+@functools.lru_cache(maxsize=65536)
+def _tag_from_raw(raw: str, weight: float) -> Tag | None:
+    """The tag for escaped A1111 text, or None when it is not exactly one tag."""
+    canonical = _canonical(_A1111_UNESCAPE.sub(r"\1", raw) if "\\" in raw else raw)
+    if not canonical or "," in canonical:
+        return None
+    return _tag(canonical, weight)
+
+
+@functools.lru_cache(maxsize=4096)
+def _network(text: str) -> ExtraNetwork:
+    return ExtraNetwork.model_construct(text=text)
 
 
 # --- assembling pieces into items -----------------------------------------------------
@@ -294,14 +371,13 @@ def _assemble(
 class _Run:
     """Text of one weight inside a comma-separated segment (grows while it is built)."""
 
-    __slots__ = ("end", "exact", "parts", "start", "weight")
+    __slots__ = ("end", "parts", "start", "weight")
 
     def __init__(self, text: str, weight: float, start: int, end: int) -> None:
         self.parts = [text]
         self.weight = weight
         self.start = start
         self.end = end
-        self.exact = len(text) == end - start  # the text maps 1:1 onto the source
 
     @property
     def text(self) -> str:
@@ -314,7 +390,6 @@ def _add_run(runs: list[_Run], text: str, weight: float, start: int, end: int) -
     """Append text to the segment, joining it to the previous run at an equal weight."""
     if runs and runs[-1].weight == weight:
         last = runs[-1]
-        last.exact = last.exact and len(text) == end - start and last.end == start
         last.parts.append(text)
         last.end = end
     else:
@@ -326,11 +401,14 @@ def _emit_tag(
 ) -> None:
     raw, weight = run.text, run.weight
     stripped = raw.strip()
-    if run.exact:
-        lead = len(raw) - len(raw.lstrip())
-        span = (run.start + lead, run.start + lead + len(stripped))
-    else:
-        span = (run.start, run.end)
+    # Whitespace at either end of the run is the same characters in the source.
+    source = collector.source
+    start, end = run.start, run.end
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    span = (start, end)
     if not math.isfinite(weight):
         collector.add(
             "weight-overflow",
@@ -356,7 +434,7 @@ def _control_item(piece: _Piece, collector: _Collector) -> PromptItem:
     if piece.kind == "and":
         return And()
     if piece.kind == "net":
-        return ExtraNetwork.model_construct(text=piece.text)
+        return _network(piece.text)
     weight = piece.weight
     if not math.isfinite(weight):
         collector.add(

@@ -19,6 +19,7 @@ by yoneyama mai, bishop (chess), smile
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -88,6 +89,8 @@ def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str
 
 def _join(parts: Sequence[tuple[str, bool]]) -> str:
     """Join rendered parts with ", ", except around keywords, which take spaces."""
+    if not any(is_keyword for _, is_keyword in parts):
+        return _SEPARATOR.join([text for text, _ in parts])
     out: list[str] = []
     previous_keyword = True
     for text, is_keyword in parts:
@@ -99,43 +102,56 @@ def _join(parts: Sequence[tuple[str, bool]]) -> str:
 
 
 def _render_a1111(items: list[PromptItem]) -> str:
-    protect_pipes = any(isinstance(item, Schedule) for item in items)
-    # Indexes of tags that end a sub-prompt once networks are cut out (before an AND,
-    # or last): only those are exposed to the trailing ":number" trap.
-    sub_prompt_ends: set[int] = set()
-    last_text_item: int | None = None
-    for index, item in enumerate(items):
-        if isinstance(item, And):
-            if last_text_item is not None:
-                sub_prompt_ends.add(last_text_item)
-            last_text_item = None
-        elif not isinstance(item, ExtraNetwork):
-            last_text_item = index
-    if last_text_item is not None:
-        sub_prompt_ends.add(last_text_item)
-
+    protect_pipes = any(type(item) is Schedule for item in items)
     parts: list[tuple[str, bool]] = []
-    for index, item in enumerate(items):
+    append = parts.append
+    for item in items:
         if isinstance(item, Tag):
-            text = escape(item.text, "a1111")
-            if protect_pipes:
-                text = _PIPE.sub(r"\\|", text)
-            if item.weight != 1.0:
-                parts.append((f"({text}:{format_weight(item.weight)})", False))
-            elif index in sub_prompt_ends and _TRAILING_NUMBER.search(text):
-                parts.append((f"({text}:1)", False))
-            else:
-                parts.append((text, False))
+            append((_a1111_tag(item.text, item.weight, protect_pipes), False))
         elif isinstance(item, Schedule):
-            if item.weight != 1.0:
-                parts.append((f"({item.text}:{format_weight(item.weight)})", False))
-            else:
-                parts.append((item.text, False))
+            weight = item.weight
+            append((item.text if weight == 1.0 else f"({item.text}:{format_weight(weight)})", False))
         elif isinstance(item, ExtraNetwork):
-            parts.append((item.text, False))
+            append((item.text, False))
         else:
-            parts.append((str(item), True))
+            append((str(item), True))
+    _guard_trailing_numbers(items, parts)
     return _join(parts)
+
+
+@functools.lru_cache(maxsize=65536)
+def _a1111_tag(text: str, weight: float, protect_pipes: bool) -> str:
+    """One tag for A1111 (cached: tags repeat across the prompts of a batch)."""
+    escaped = escape(text, "a1111")
+    if protect_pipes:
+        escaped = _PIPE.sub(r"\\|", escaped)
+    if weight != 1.0:
+        return f"({escaped}:{format_weight(weight)})"
+    return escaped
+
+
+def _guard_trailing_numbers(items: list[PromptItem], parts: list[tuple[str, bool]]) -> None:
+    """Wrap a bare tag that would end a sub-prompt with ``:number`` as ``(text:1)``.
+
+    Networks are cut out before A1111 looks at the end of each sub-prompt (the text
+    before an ``AND``, and the whole prompt), so they do not protect it.
+    """
+    ends: list[int] = []
+    last_text: int | None = None
+    for index, item in enumerate(items):
+        kind = type(item)
+        if kind is And:
+            if last_text is not None:
+                ends.append(last_text)
+            last_text = None
+        elif kind is not ExtraNetwork:
+            last_text = index
+    if last_text is not None:
+        ends.append(last_text)
+    for index in ends:
+        text, is_keyword = parts[index]
+        if not is_keyword and _TRAILING_NUMBER.search(text):
+            parts[index] = (f"({text}:1)", False)
 
 
 def _render_comfyui(items: list[PromptItem]) -> str:
