@@ -109,8 +109,10 @@ def _render_a1111(items: list[PromptItem]) -> str:
         if isinstance(item, Tag):
             append((_a1111_tag(item.text, item.weight, protect_pipes), False))
         elif isinstance(item, Schedule):
-            weight = item.weight
-            append((item.text if weight == 1.0 else f"({item.text}:{format_weight(weight)})", False))
+            text = item.text
+            if item.weight != 1.0:
+                text = f"({text}:{format_weight(item.weight)})"
+            append((text, False))
         elif isinstance(item, ExtraNetwork):
             append((item.text, False))
         else:
