@@ -19,9 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import best_of, read_danbooru_table, shared_data_dir  # noqa: E402
-
-from aidxl_prompt import (  # noqa: E402
+from _common import best_of, read_danbooru_table, shared_data_dir
+from aidxl_prompt import (
     Tag,
     escape,
     format_prompt,
@@ -63,8 +62,8 @@ def bare_normalize(name: str) -> str:
 def bare_parse(prompt: str) -> list[tuple[str, float]]:
     """split(","), strip, one "(text:w)" check, replace the escapes: no nesting, no spans."""
     pairs = []
-    for segment in prompt.split(","):
-        segment = segment.strip()
+    for raw in prompt.split(","):
+        segment = raw.strip()
         if segment.startswith("(") and segment.endswith(")") and ":" in segment:
             text, weight = segment[1:-1].rsplit(":", 1)
             pairs.append((text.replace("\\(", "(").replace("\\)", ")"), float(weight)))
@@ -125,7 +124,8 @@ def throughput(prompts: list[str], names: list[str]) -> None:
     format_ours = best_of(run_all(format_prompt, prompts))
     format_base = best_of(run_all(format_base_one, prompts))
 
-    print(f"throughput ({len(prompts)} prompts, {tags_total:,} tags; normalize: {len(sample):,} names)")
+    counts = f"{len(prompts)} prompts, {tags_total:,} tags; normalize: {len(sample):,} names"
+    print(f"throughput ({counts})")
     print(row("normalize", normalize_ours, normalize_base, "tags", len(sample), None))
     print(row("parse_tags", parse_ours, parse_base, "tags", tags_total, 3.0))
     print(row("render", render_ours_time, render_base_time, "tags", tags_total, 2.0))
