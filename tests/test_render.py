@@ -132,8 +132,14 @@ def test_comfyui_output_reads_back(items: list[PromptItem], text: str) -> None:
     reason="the ':w' of '(text:w)' completes an extra-network token when the text ends "
     "with '<word' and a later tag holds '>' (A1111 cuts '<3:1.2), >_<' out as a network)",
 )
-def test_a1111_weight_colon_never_makes_a_network() -> None:
-    items: list[PromptItem] = [T("i <3", 1.2), T(">_<")]
+@pytest.mark.parametrize(
+    "items",
+    [
+        [T("i <3", 1.2), T(">_<")],  # a heart, then a kaomoji
+        [T("<0", 0.9), T(">", 0.9)],  # what '[<0,>' parses to
+    ],
+)
+def test_a1111_weight_colon_never_makes_a_network(items: list[PromptItem]) -> None:
     assert parse_tags(render_items(items)) == items
 
 
