@@ -54,7 +54,8 @@ _WHITESPACE = re.compile(r"\s+")
 
 # A run of backslashes right before a bracket is an escape someone copied from an A1111
 # prompt (``bishop \(chess\)``); canonical text holds the bare bracket instead.
-_BACKSLASHES_BEFORE_BRACKET = re.compile(r"\\+(?=[()\[\]])")
+# (The look-behind starts each match at the head of a run, which keeps it linear.)
+_BACKSLASHES_BEFORE_BRACKET = re.compile(r"(?<!\\)\\+(?=[()\[\]])")
 # Any other run of backslashes stands for one literal backslash (``\\m/`` and ``\m/`` are
 # the same name); collapsing the run is what makes normalisation idempotent.
 _BACKSLASH_RUN = re.compile(r"\\{2,}")
@@ -64,9 +65,10 @@ _BACKSLASH_RUN = re.compile(r"\\{2,}")
 # a lone backslash is deleted, so a literal backslash must be doubled too.
 _A1111_SPECIAL = re.compile(r"[\\()\[\]]")
 # A1111 strips ``<word:...>`` as an extra network before anything else, even inside
-# brackets. A backslash before the colon breaks the ``<\w+:`` match, and the attention
-# parser then deletes that backslash again.
-_A1111_EXTRA_NETWORK_COLON = re.compile(r"(<\w+):")
+# brackets, and the ":" may be the one a weight adds after the text (``(<3:1.2)``). A
+# backslash right after the "<" breaks the ``<\w+:`` match, and the attention parser
+# then deletes that backslash again.
+_A1111_NETWORK_START = re.compile(r"<(?=\w+(?::|$))")
 # ComfyUI (sd1_clip.py escape_important): only ``\(`` and ``\)`` are escapes. Its other
 # backslashes reach CLIP as written, so ``[``, ``]`` and ``\`` are left alone.
 _COMFYUI_SPECIAL = re.compile(r"[()]")
@@ -164,7 +166,7 @@ def escape(text: str, dialect: Dialect = "a1111") -> str:
     """
     if dialect == "a1111":
         escaped = _A1111_SPECIAL.sub(r"\\\g<0>", text)
-        return _A1111_EXTRA_NETWORK_COLON.sub(r"\1\\:", escaped)
+        return _A1111_NETWORK_START.sub("<\\\\", escaped) if "<" in escaped else escaped
     if dialect == "comfyui":
         return _COMFYUI_SPECIAL.sub(r"\\\g<0>", text)
     if dialect == "compel":

@@ -34,6 +34,7 @@ import functools
 import heapq
 import math
 import re
+import sys
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
@@ -61,10 +62,12 @@ RepairCode = Literal[
 ]
 
 # Words A1111 reads as syntax; both are case-sensitive whole words.
-_BREAK = re.compile(r"\s*\bBREAK\b\s*")
+# (The look-behinds start each match at the head of a whitespace run: same matches as
+# A1111's patterns, in linear time.)
+_BREAK = re.compile(r"(?<!\s)\s*\bBREAK\b\s*")
 _AND = re.compile(r"\bAND\b")
 # A1111 reads a trailing ":number" of each (sub)prompt as that sub-prompt's weight.
-_TRAILING_WEIGHT = re.compile(r"\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*$")
+_TRAILING_WEIGHT = re.compile(r"(?<!\s)\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*$")
 # Anything that makes a prompt need the full scanner; otherwise it is split on commas.
 _NEEDS_SCANNER = re.compile(r"[\\()\[\]<:|]|BREAK|AND")
 _COMFY_NEEDS_SCANNER = re.compile(r"[\\()]")
@@ -89,6 +92,7 @@ _SQUARE = 1 / 1.1
 # Past this many brackets around one run, weights are multiplied in opening order
 # instead of A1111's closing order (same value to within a few ulps), to stay linear.
 _EXACT_FOLD_DEPTH = 16
+_LOG_FLOAT_MAX = math.log(sys.float_info.max)
 _SIGNED_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 # ComfyUI replaces escaped parentheses by two-character placeholders before parsing.
 _COMFY_ESCAPED = re.compile(r"\\[()]")
@@ -128,11 +132,14 @@ class ParseResult(BaseModel):
 class _Piece(NamedTuple):
     """One scanned element: text at a weight, or a control item, with its source span."""
 
-    kind: str  # "text", "break", "and", "net", "sched"
+    kind: str  # "text", "literal", "break", "and", "net", "sched"
     text: str
     weight: float
     start: int
     end: int
+    # Pieces join into one tag only within a run: A1111 joins neighbours of equal
+    # weight (all run 0), ComfyUI keeps each weighted group apart (a run each).
+    run: int = 0
 
 
 class _Collector:
@@ -225,7 +232,7 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
 # full scanner; both give the same items (a property test holds them to it).
 _FAST_SEGMENT = re.compile(
     r"""
-    \s*
+    (?=(?P<lead>\s*))(?P=lead)  # leading whitespace, taken atomically (no backtracking)
     (?:
         \((?P<weighted>[^\\()\[\]:,<]*(?:\\[()\[\]\\][^\\()\[\]:,<]*)*)
             :\s*(?P<weight>\d+(?:\.\d+)?)\s*\)\s*
@@ -252,12 +259,12 @@ def _fast_a1111(text: str) -> tuple[tuple[PromptItem, ...], tuple[tuple[int, int
         match = match_segment(text, position)
         if match is None:
             return None
-        weighted, weight, network, plain = match.groups()
+        _, weighted, weight, network, plain = match.groups()
         if network is not None:
             items.append(_network(network))
-            spans.append(match.span(3))
+            spans.append(match.span(4))
         else:
-            group, raw = (4, plain) if weighted is None else (1, weighted)
+            group, raw = (5, plain) if weighted is None else (2, weighted)
             stripped = raw.strip()
             if stripped:
                 tag = _tag_from_raw(stripped, 1.0 if weight is None else float(weight))
@@ -276,7 +283,7 @@ def _fast_a1111(text: str) -> tuple[tuple[PromptItem, ...], tuple[tuple[int, int
 def _tag_from_raw(raw: str, weight: float) -> Tag | None:
     """The tag for escaped A1111 text, or None when it is not exactly one tag."""
     canonical = _canonical(_A1111_UNESCAPE.sub(r"\1", raw) if "\\" in raw else raw)
-    if not canonical or "," in canonical:
+    if not canonical or "," in canonical or not math.isfinite(weight):
         return None
     return _tag(canonical, weight)
 
@@ -352,7 +359,7 @@ def _assemble(
             items.append(_control_item(piece, collector))
             spans.append((piece.start, piece.end))
         elif kind == "literal":  # one escaped character: never a separator
-            _add_run(runs, piece.text, piece.weight, piece.start, piece.end)
+            _add_run(runs, piece.text, piece.weight, piece.start, piece.end, piece.run)
         else:
             position = piece.start
             for index, part in enumerate(piece.text.split(",")):
@@ -361,7 +368,7 @@ def _assemble(
                     segment_has_schedule = False
                     position += 1  # the comma
                 if part:
-                    _add_run(runs, part, piece.weight, position, position + len(part))
+                    _add_run(runs, part, piece.weight, position, position + len(part), piece.run)
                 position += len(part)
     flush(joined=segment_has_schedule)
     _order_by_start(items, spans)
@@ -371,13 +378,14 @@ def _assemble(
 class _Run:
     """Text of one weight inside a comma-separated segment (grows while it is built)."""
 
-    __slots__ = ("end", "parts", "start", "weight")
+    __slots__ = ("end", "group", "parts", "start", "weight")
 
-    def __init__(self, text: str, weight: float, start: int, end: int) -> None:
+    def __init__(self, text: str, weight: float, start: int, end: int, group: int) -> None:
         self.parts = [text]
         self.weight = weight
         self.start = start
         self.end = end
+        self.group = group
 
     @property
     def text(self) -> str:
@@ -386,14 +394,14 @@ class _Run:
         return self.parts[0]
 
 
-def _add_run(runs: list[_Run], text: str, weight: float, start: int, end: int) -> None:
-    """Append text to the segment, joining it to the previous run at an equal weight."""
-    if runs and runs[-1].weight == weight:
+def _add_run(runs: list[_Run], text: str, weight: float, start: int, end: int, group: int) -> None:
+    """Append text to the segment, joining the previous run of equal weight and group."""
+    if runs and runs[-1].weight == weight and runs[-1].group == group:
         last = runs[-1]
         last.parts.append(text)
         last.end = end
     else:
-        runs.append(_Run(text, weight, start, end))
+        runs.append(_Run(text, weight, start, end, group))
 
 
 def _emit_tag(
@@ -708,8 +716,9 @@ def _fold_weights(count: int, ranges: list[tuple[int, int, float, int]]) -> list
                 weight *= active[order]
         elif zeros:
             weight = 0.0
-        else:
-            weight = (-1.0 if negatives % 2 else 1.0) * math.exp(min(log_sum, 709.0))
+        else:  # past float range this is inf, which the caller reports as an overflow
+            magnitude = math.exp(log_sum) if log_sum < _LOG_FLOAT_MAX else math.inf
+            weight = -magnitude if negatives % 2 else magnitude
         weights.append(weight)
     return weights
 
@@ -885,27 +894,25 @@ def _scan_comfyui(source: str, collector: _Collector) -> list[_Piece]:
         _comfy_level(work, opened + 1, text_end, weight, matching, runs, groups)
     runs.sort()
     pieces: list[_Piece] = []
-    for start, stop, weight in runs:
-        _comfy_pieces(source, start, stop, weight, pieces)
+    for run, (start, stop, weight) in enumerate(runs):
+        _comfy_pieces(source, start, stop, weight, run, pieces)
     return pieces
 
 
-def _comfy_pieces(source: str, start: int, stop: int, weight: float, pieces: list[_Piece]) -> None:
+def _comfy_pieces(
+    source: str, start: int, stop: int, weight: float, run: int, pieces: list[_Piece]
+) -> None:
     """Text pieces of one run, with each escaped parenthesis as a one-character literal."""
     position = start
     for escaped in _COMFY_ESCAPED.finditer(source, start, stop):
         if escaped.start() > position:
-            pieces.append(
-                _Piece(
-                    "text", source[position : escaped.start()], weight, position, escaped.start()
-                )
-            )
-        pieces.append(
-            _Piece("literal", escaped.group(0)[1], weight, escaped.start(), escaped.end())
-        )
+            text = source[position : escaped.start()]
+            pieces.append(_Piece("text", text, weight, position, escaped.start(), run))
+        literal = escaped.group(0)[1]
+        pieces.append(_Piece("literal", literal, weight, escaped.start(), escaped.end(), run))
         position = escaped.end()
     if stop > position:
-        pieces.append(_Piece("text", source[position:stop], weight, position, stop))
+        pieces.append(_Piece("text", source[position:stop], weight, position, stop, run))
 
 
 def _comfy_weight(
