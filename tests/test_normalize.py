@@ -136,9 +136,10 @@ ESCAPE_CASES: list[tuple[Dialect, str, str]] = [
     ("a1111", "\\\\//", "\\\\\\\\//"),  # two backslashes, both doubled
     ("a1111", "re:zero", "re:zero"),  # a colon needs no escape (the renderer weights it)
     ("a1111", "a|b", "a|b"),  # the pipe is the renderer's business (only with schedules)
-    ("a1111", "<lora:x:1>", "<lora\\:x:1>"),  # not an extra network any more
-    ("a1111", "<a_b:(c)>", "<a_b\\:\\(c\\)>"),  # both rules at once
-    ("a1111", "<3", "<3"),  # a heart is not a network
+    ("a1111", "<lora:x:1>", "<\\lora:x:1>"),  # not an extra network any more
+    ("a1111", "<a_b:(c)>", "<\\a_b:\\(c\\)>"),  # both rules at once
+    ("a1111", "<3", "<\\3"),  # a weight's ":" after it would make a network
+    ("a1111", "<3 x", "<3 x"),  # a heart inside the text is safe
     ("a1111", "BREAK", "BREAK"),  # keywords never reach escape (canonical text is lower)
     ("comfyui", "bishop (chess)", "bishop \\(chess\\)"),  # both parens
     ("comfyui", "a)", "a\\)"),  # one paren: escaped, or it unbalances the rest
