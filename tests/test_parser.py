@@ -205,12 +205,7 @@ def test_comfyui_does_not_merge_runs() -> None:
     assert parse_tags("(a)(b)") == [T("ab", 1.1)]  # A1111 joins them
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="d135828's look-behind _BREAK = (?<!\\s)\\s*\\bBREAK\\b\\s* cannot match a "
-    "BREAK right after the whitespace the previous BREAK ate: 'a BREAK BREAK b' gives "
-    "[a, BREAK, 'break b'], A1111 gives [a, BREAK, BREAK, b]",
-)
+# Regression: a look-behind on BREAK once refused a BREAK right after another one.
 def test_a1111_break_twice() -> None:
     assert parse_tags("a BREAK BREAK b") == [T("a"), BR, BR, T("b")]  # dialects.md 2.5, 8
 

@@ -170,8 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(f"{PROG}: error: {exc} (see '{PROG} --help')", file=sys.stderr)
         return 2
-    except PromptSyntaxError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    except PromptSyntaxError as exc:  # one line; str(exc) adds the caret drawing
+        print(f"{PROG}: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except (AidxlPromptError, ValueError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -64,7 +64,7 @@ RepairCode = Literal[
 # Words A1111 reads as syntax; both are case-sensitive whole words.
 # (The look-behinds start each match at the head of a whitespace run: same matches as
 # A1111's patterns, in linear time.)
-_BREAK = re.compile(r"(?<!\s)\s*\bBREAK\b\s*")
+_BREAK = re.compile(r"(?:(?<!\s)\s+)?\bBREAK\b\s*")
 _AND = re.compile(r"\bAND\b")
 # A1111 reads a trailing ":number" of each (sub)prompt as that sub-prompt's weight.
 _TRAILING_WEIGHT = re.compile(r"(?<!\s)\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*$")
