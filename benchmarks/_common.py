@@ -51,3 +51,39 @@ def best_of(function: Callable[[], object], *, repeat: int = 5, min_time: float 
             function()
         best = min(best, (time.perf_counter() - start) / calls)
     return best
+
+
+def paired(
+    ours: Callable[[], object], base: Callable[[], object], *, rounds: int = 9
+) -> tuple[float, float]:
+    """Seconds per call of ``ours`` and ``base``, timed in alternating rounds.
+
+    Alternating puts both under the same machine load; each figure is the best round,
+    the usual way to read through noise on a shared machine.
+    """
+    calls_ours = _calls_for(ours, 0.1)
+    calls_base = _calls_for(base, 0.1)
+    best_ours = best_base = float("inf")
+    gc.collect()
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls_ours):
+            ours()
+        best_ours = min(best_ours, (time.perf_counter() - start) / calls_ours)
+        start = time.perf_counter()
+        for _ in range(calls_base):
+            base()
+        best_base = min(best_base, (time.perf_counter() - start) / calls_base)
+    return best_ours, best_base
+
+
+def _calls_for(function: Callable[[], object], seconds: float) -> int:
+    calls = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(calls):
+            function()
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds / 4:
+            return max(1, int(calls * seconds / elapsed))
+        calls *= 2

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import best_of, read_danbooru_table, shared_data_dir
+from _common import paired, read_danbooru_table, shared_data_dir
 from aidxl_prompt import (
     Tag,
     escape,
@@ -102,10 +102,10 @@ def throughput(prompts: list[str], names: list[str]) -> None:
 
         return loop
 
-    normalize_ours = best_of(run_all(normalize_tag, sample))
-    normalize_base = best_of(run_all(bare_normalize, sample))
-    parse_ours = best_of(run_all(parse_tags, prompts))
-    parse_base = best_of(run_all(bare_parse, prompts))
+    normalize_ours, normalize_base = paired(
+        run_all(normalize_tag, sample), run_all(bare_normalize, sample)
+    )
+    parse_ours, parse_base = paired(run_all(parse_tags, prompts), run_all(bare_parse, prompts))
 
     def render_ours() -> None:
         for its in items:
@@ -115,14 +115,14 @@ def throughput(prompts: list[str], names: list[str]) -> None:
         for its in pairs:
             bare_render(its)
 
-    render_ours_time = best_of(render_ours)
-    render_base_time = best_of(render_base)
+    render_ours_time, render_base_time = paired(render_ours, render_base)
 
     def format_base_one(prompt: str) -> str:
         return bare_render(bare_parse(prompt))
 
-    format_ours = best_of(run_all(format_prompt, prompts))
-    format_base = best_of(run_all(format_base_one, prompts))
+    format_ours, format_base = paired(
+        run_all(format_prompt, prompts), run_all(format_base_one, prompts), rounds=3
+    )
 
     counts = f"{len(prompts)} prompts, {tags_total:,} tags; normalize: {len(sample):,} names"
     print(f"throughput ({counts})")
@@ -131,8 +131,8 @@ def throughput(prompts: list[str], names: list[str]) -> None:
     print(row("render", render_ours_time, render_base_time, "tags", tags_total, 2.0))
     print(row("format", format_ours, format_base, "tags", tags_total, None))
     print(
-        "  (normalize runs uncached; parse and render keep small caches of canonical tags "
-        "and rendered tags, as a batch repeats its tags)"
+        "  (best of 9 alternating rounds; normalize runs uncached; parse and render keep "
+        "small caches of canonical and rendered tags, as a batch repeats its tags)"
     )
 
 

@@ -13,6 +13,7 @@ Tag(text='bishop (chess)', weight=1.2)
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -20,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .normalize import Dialect, normalize_tag
+from .normalize import Dialect, escape, format_weight, normalize_tag
 from .ordering import OrderLike, Slot, resolve_ordering
 
 __all__ = [
@@ -83,6 +84,21 @@ class Tag(BaseModel):
         if not math.isfinite(value):
             raise ValueError(f"a tag's weight must be a finite number (got {value!r})")
         return value
+
+    @functools.cached_property
+    def a1111(self) -> str:
+        """This tag as an A1111 prompt fragment (escaped; ``(text:w)`` when weighted).
+
+        Computed once per tag (tags are immutable and shared), which keeps rendering
+        batches fast.
+
+        >>> Tag("bishop (chess)", 1.2).a1111
+        '(bishop \\\\(chess\\\\):1.2)'
+        """
+        escaped = escape(self.text, "a1111")
+        if self.weight == 1.0:
+            return escaped
+        return f"({escaped}:{format_weight(self.weight)})"
 
     def with_weight(self, weight: float) -> Tag:
         """The same tag with another weight."""

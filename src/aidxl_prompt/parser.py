@@ -67,7 +67,8 @@ RepairCode = Literal[
 _BREAK = re.compile(r"(?:(?<!\s)\s+)?\bBREAK\b\s*")
 _AND = re.compile(r"\bAND\b")
 # A1111 reads a trailing ":number" of each (sub)prompt as that sub-prompt's weight.
-_TRAILING_WEIGHT = re.compile(r"(?<!\s)\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*$")
+# (Only the last colon can start it, so it is matched there, not searched for.)
+_TRAILING_WEIGHT = re.compile(r":\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*")
 # Anything that makes a prompt need the full scanner; otherwise it is split on commas.
 _NEEDS_SCANNER = re.compile(r"[\\()\[\]<:|]|BREAK|AND")
 _COMFY_NEEDS_SCANNER = re.compile(r"[\\()]")
@@ -181,6 +182,10 @@ def parse_tags(text: str, dialect: Dialect = "a1111", *, strict: bool = False) -
     >>> parse_tags("(a:1.2), ((c))", "comfyui")
     [Tag(text='a', weight=1.2), Tag(text='c', weight=1.2100000000000002)]
     """
+    if dialect == "a1111" and isinstance(text, str):
+        simple = _fast_a1111(text, with_spans=False)  # the common case, no ParseResult
+        if simple is not None:
+            return list(simple[0])
     return list(parse_items(text, dialect, strict=strict).items)
 
 
@@ -195,13 +200,14 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
     """
     if not isinstance(text, str):
         raise TypeError(f"a prompt must be a str, not {type(text).__name__}")
-    collector = _Collector(text, strict)
     if dialect == "a1111":
         simple = _fast_a1111(text)
         if simple is not None:
             return ParseResult.model_construct(
                 source=text, dialect=dialect, items=simple[0], spans=simple[1], repairs=()
             )
+    collector = _Collector(text, strict)
+    if dialect == "a1111":
         pieces = _scan_a1111(text, collector)
     elif dialect == "comfyui":
         fast = _COMFY_NEEDS_SCANNER.search(text) is None
@@ -226,57 +232,89 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
 
 # --- the common case, in one regex pass ---------------------------------------------
 
-# A comma-separated segment that is a bare tag, a ``(tag:weight)`` group, or an extra
-# network, with escaped brackets allowed. Anything else (nesting, ``[ ]``, a lone
-# backslash, a weight in another form, BREAK/AND, a trailing ``:number``) goes to the
-# full scanner; both give the same items (a property test holds them to it).
-_FAST_SEGMENT = re.compile(
-    r"""
-    (?=(?P<lead>\s*))(?P=lead)  # leading whitespace, taken atomically (no backtracking)
-    (?:
-        \((?P<weighted>[^\\()\[\]:,<]*(?:\\[()\[\]\\][^\\()\[\]:,<]*)*)
-            :\s*(?P<weight>\d+(?:\.\d+)?)\s*\)\s*
-      | (?P<network><\w+:[^>]+>)\s*
-      | (?P<plain>[^\\()\[\],<]*(?:\\[()\[\]\\][^\\()\[\],<]*)*)
-    )
-    (?:,|\Z)
-    """,
-    re.VERBOSE,
+# The common case: every comma-separated segment is a bare tag, a ``(tag:weight)``
+# group or an extra network, with escaped brackets allowed. Anything else (nesting,
+# ``[ ]``, a lone backslash, another weight form, BREAK/AND, a trailing ``:number``)
+# goes to the full scanner; both give the same items (a property test holds them to it).
+_LONE_BACKSLASH = re.compile(r"\\(?![()\[\]\\])")
+_FAST_SPECIAL = re.compile(r"[()\[\]<\\]")
+_FAST_WEIGHTED = re.compile(
+    r"\((?P<text>[^\\()\[\]:<]*(?:\\[()\[\]\\][^\\()\[\]:<]*)*):\s*(?P<weight>\d+(?:\.\d+)?)\s*\)"
 )
-_FAST_EXCLUDED = re.compile(r"BREAK|AND|\\(?![()\[\]\\])")
+_FAST_ESCAPED_PLAIN = re.compile(r"[^()\[\]<\\]*(?:\\[()\[\]\\][^()\[\]<\\]*)*")
 
 
-def _fast_a1111(text: str) -> tuple[tuple[PromptItem, ...], tuple[tuple[int, int], ...]] | None:
-    """Items and spans of a prompt made only of simple segments, else None."""
-    if _FAST_EXCLUDED.search(text) or _TRAILING_WEIGHT.search(text):
+def _fast_a1111(
+    text: str, *, with_spans: bool = True
+) -> tuple[tuple[PromptItem, ...], tuple[tuple[int, int], ...]] | None:
+    """Items and spans of a prompt made only of simple segments, else None.
+
+    ``with_spans=False`` skips the span arithmetic (``parse_tags`` has no use for it).
+    """
+    if (
+        "BREAK" in text
+        or "AND" in text
+        or ("\\" in text and _LONE_BACKSLASH.search(text))
+        or _trailing_weight(text, 0, len(text)) is not None
+    ):
         return None
     items: list[PromptItem] = []
     spans: list[tuple[int, int]] = []
+    # Offsets of the characters that need a closer look, walked alongside the segments.
+    specials = [found.start() for found in _FAST_SPECIAL.finditer(text)]
+    specials.append(len(text) + 1)
+    next_special = 0
+    plain_tag = _plain_tag_from_raw
     position = 0
-    length = len(text)
-    match_segment = _FAST_SEGMENT.match
-    while position < length:
-        match = match_segment(text, position)
-        if match is None:
-            return None
-        _, weighted, weight, network, plain = match.groups()
-        if network is not None:
-            items.append(_network(network))
-            spans.append(match.span(4))
-        else:
-            group, raw = (5, plain) if weighted is None else (2, weighted)
-            stripped = raw.strip()
-            if stripped:
-                tag = _tag_from_raw(stripped, 1.0 if weight is None else float(weight))
-                if tag is None:
-                    return None  # full-width commas and the like: the scanner splits them
-                items.append(tag)
-                start = match.start(group) + len(raw) - len(raw.lstrip())
+    for segment in text.split(","):
+        start = position
+        position += len(segment) + 1
+        while specials[next_special] < start:
+            next_special += 1
+        stripped = segment.strip()
+        if not stripped:
+            continue
+        if specials[next_special] >= position:  # nothing special in this segment
+            tag = plain_tag(stripped)
+            if tag is None:
+                return None
+            items.append(tag)
+            if with_spans:
+                start += len(segment) - len(segment.lstrip())
                 spans.append((start, start + len(stripped)))
-        if match.end() == position:
-            break
-        position = match.end()
+            continue
+        start += len(segment) - len(segment.lstrip())
+        weight = 1.0
+        raw = stripped
+        first = stripped[0]
+        if first == "(":
+            match = _FAST_WEIGHTED.fullmatch(stripped)
+            if match is None:
+                return None
+            raw = match.group("text")
+            weight = float(match.group("weight"))
+            start += 1 + len(raw) - len(raw.lstrip())
+            raw = raw.strip()
+            if not raw:
+                return None
+        elif first == "<" and EXTRA_NETWORK_PATTERN.fullmatch(stripped):
+            items.append(_network(stripped))
+            spans.append((start, start + len(stripped)))
+            continue
+        elif _FAST_ESCAPED_PLAIN.fullmatch(stripped) is None:
+            return None
+        tag = _tag_from_raw(raw, weight)
+        if tag is None:
+            return None  # full-width commas, overflowing weights: the scanner reports them
+        items.append(tag)
+        spans.append((start, start + len(raw)))
     return tuple(items), tuple(spans)
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_tag_from_raw(raw: str) -> Tag | None:
+    """:func:`_tag_from_raw` at weight 1 (one argument: the cheapest cache key)."""
+    return _tag_from_raw(raw, 1.0)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -530,14 +568,15 @@ def _scan_a1111(source: str, collector: _Collector) -> list[_Piece]:
 def _scan_subprompt(
     text: str, begin: int, end: int, stripped: _Stripped, collector: _Collector
 ) -> list[_Piece]:
-    trailing = _TRAILING_WEIGHT.search(text, begin, end) if end > begin else None
-    if trailing is not None and trailing.end() == end:
+    trailing = _trailing_weight(text, begin, end)
+    if trailing is not None:
+        start, stop = trailing
         collector.add(
             "trailing-weight",
-            f"A1111 reads the trailing {trailing.group(0).strip()!r} as the weight of the whole "
+            f"A1111 reads the trailing {text[start:stop].strip()!r} as the weight of the whole "
             "prompt; the text is kept as written (a comma after it stops A1111 doing so)",
-            _to_source(stripped, trailing.start()),
-            _to_source(stripped, trailing.end(), is_end=True),
+            _to_source(stripped, start),
+            _to_source(stripped, stop, is_end=True),
         )
     schedules = _find_schedules(text, begin, end, stripped, collector)
     elements: list[tuple[str, str, int, int]] = []  # (kind, text, start, end)
@@ -651,6 +690,17 @@ def _add_cut_text(
             begin = _to_source(stripped, start + offset)
             pieces.append(_Piece("text", part, weight, begin, begin + len(part)))
         offset = cut - start
+
+
+def _trailing_weight(text: str, begin: int, end: int) -> tuple[int, int] | None:
+    """Span of a trailing ``:number`` that A1111 reads as a (sub-)prompt's weight."""
+    colon = text.rfind(":", begin, end)
+    if colon < 0 or _TRAILING_WEIGHT.fullmatch(text, colon, end) is None:
+        return None
+    start = colon
+    while start > begin and text[start - 1].isspace():
+        start -= 1
+    return start, end
 
 
 def _split_breaks(value: str, position: int, elements: list[tuple[str, str, int, int]]) -> None:

@@ -39,6 +39,7 @@ _TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 # (and the attention parser drops the backslash), so prompts with schedules get it.
 _PIPE = re.compile(r"\|")
 _SEPARATOR = ", "
+_NUMBER_END = frozenset("0123456789. \t\n")
 
 
 def render(
@@ -102,28 +103,47 @@ def _join(parts: Sequence[tuple[str, bool]]) -> str:
 
 
 def _render_a1111(items: list[PromptItem]) -> str:
-    protect_pipes = any(type(item) is Schedule for item in items)
-    parts: list[tuple[str, bool]] = []
-    append = parts.append
+    # One pass for the common case (tags and networks only), joined directly.
+    texts: list[str] = []
+    append = texts.append
     for item in items:
         if isinstance(item, Tag):
-            append((_a1111_tag(item.text, item.weight, protect_pipes), False))
+            append(item.a1111)
+        elif isinstance(item, ExtraNetwork):
+            append(item.text)
+        else:
+            return _render_a1111_with_controls(items)
+    last = len(items) - 1  # no AND here: only the prompt's last tag can be exposed
+    while last >= 0 and isinstance(items[last], ExtraNetwork):
+        last -= 1
+    _guard(items, texts, last if last >= 0 else None)
+    return _SEPARATOR.join(texts)
+
+
+def _render_a1111_with_controls(items: list[PromptItem]) -> str:
+    """The general case: schedules (which need ``|`` escaped) and keywords."""
+    protect_pipes = any(isinstance(item, Schedule) for item in items)
+    parts: list[tuple[str, bool]] = []
+    for item in items:
+        if isinstance(item, Tag):
+            parts.append((_a1111_tag(item.text, item.weight, protect_pipes), False))
         elif isinstance(item, Schedule):
             text = item.text
             if item.weight != 1.0:
                 text = f"({text}:{format_weight(item.weight)})"
-            append((text, False))
+            parts.append((text, False))
         elif isinstance(item, ExtraNetwork):
-            append((item.text, False))
+            parts.append((item.text, False))
         else:
-            append((str(item), True))
-    _guard_trailing_numbers(items, parts)
-    return _join(parts)
+            parts.append((str(item), True))
+    texts = [text for text, _ in parts]
+    _guard_trailing_numbers(items, texts)
+    return _join([(text, is_keyword) for text, (_, is_keyword) in zip(texts, parts, strict=True)])
 
 
 @functools.lru_cache(maxsize=65536)
 def _a1111_tag(text: str, weight: float, protect_pipes: bool) -> str:
-    """One tag for A1111 (cached: tags repeat across the prompts of a batch)."""
+    """One tag for A1111 in a prompt with schedules, where ``|`` must be escaped too."""
     escaped = escape(text, "a1111")
     if protect_pipes:
         escaped = _PIPE.sub(r"\\|", escaped)
@@ -132,28 +152,27 @@ def _a1111_tag(text: str, weight: float, protect_pipes: bool) -> str:
     return escaped
 
 
-def _guard_trailing_numbers(items: list[PromptItem], parts: list[tuple[str, bool]]) -> None:
+def _guard_trailing_numbers(items: list[PromptItem], texts: list[str]) -> None:
     """Wrap a bare tag that would end a sub-prompt with ``:number`` as ``(text:1)``.
 
     Networks are cut out before A1111 looks at the end of each sub-prompt (the text
     before an ``AND``, and the whole prompt), so they do not protect it.
     """
-    ends: list[int] = []
     last_text: int | None = None
     for index, item in enumerate(items):
-        kind = type(item)
-        if kind is And:
-            if last_text is not None:
-                ends.append(last_text)
+        if isinstance(item, And):
+            _guard(items, texts, last_text)
             last_text = None
-        elif kind is not ExtraNetwork:
+        elif not isinstance(item, ExtraNetwork):
             last_text = index
-    if last_text is not None:
-        ends.append(last_text)
-    for index in ends:
-        text, is_keyword = parts[index]
-        if not is_keyword and _TRAILING_NUMBER.search(text):
-            parts[index] = (f"({text}:1)", False)
+    _guard(items, texts, last_text)
+
+
+def _guard(items: list[PromptItem], texts: list[str], index: int | None) -> None:
+    if index is not None and isinstance(items[index], Tag):
+        text = texts[index]
+        if text[-1:] in _NUMBER_END and _TRAILING_NUMBER.search(text):
+            texts[index] = f"({text}:1)"
 
 
 def _render_comfyui(items: list[PromptItem]) -> str:
