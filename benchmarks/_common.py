@@ -31,28 +31,6 @@ def read_danbooru_table(path: Path) -> list[tuple[str, int, int]]:
         return [(row[0], int(row[1]), int(row[2])) for row in csv.reader(handle) if row]
 
 
-def best_of(function: Callable[[], object], *, repeat: int = 5, min_time: float = 0.2) -> float:
-    """Seconds per call: the best of ``repeat`` rounds, each at least ``min_time`` long."""
-    calls = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            function()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time / 4:
-            break
-        calls *= 2
-    calls = max(1, int(calls * (min_time / max(elapsed, 1e-9))))
-    best = float("inf")
-    gc.collect()
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(calls):
-            function()
-        best = min(best, (time.perf_counter() - start) / calls)
-    return best
-
-
 def paired(
     ours: Callable[[], object], base: Callable[[], object], *, rounds: int = 9
 ) -> tuple[float, float]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import resource
 import statistics
@@ -24,6 +23,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
+from _common import shared_data_dir
 from aidxl_prompt.classify import classify
 from aidxl_prompt.normalize import escape
 from aidxl_prompt.ordering import Slot
@@ -66,17 +66,6 @@ except OSError:
     pass
 print(json.dumps({"cold": cold, "cached": cached, "first": first, "peak": peak}))
 """
-
-
-def shared_dir() -> Path:
-    configured = os.environ.get("AIDXL_SHARED_DATA")
-    folder = Path(configured) if configured else REPO.parent / "shared" / "data"
-    if not (folder / "danbooru_tags.csv").is_file():
-        sys.exit(
-            f"bench_vocab: the shared Danbooru tables are not at {folder}; "
-            "set AIDXL_SHARED_DATA to the folder that holds danbooru_tags.csv"
-        )
-    return folder
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -124,7 +113,7 @@ def timed(
 
 
 def main() -> None:
-    folder = shared_dir()
+    folder = shared_data_dir()
     tags_csv = folder / "danbooru_tags.csv"
     aliases_csv = folder / "danbooru_tag_aliases.csv"
     with tags_csv.open(encoding="utf-8", newline="") as handle:

@@ -25,9 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from ._data import data_dir
+from ._data import data_dir, load_yaml_file
 from .errors import DataFileError, OrderingError
 from .normalize import normalize_tag
 from .ordering import Slot
@@ -140,24 +138,9 @@ def _read_patterns(raw: Any) -> tuple[PatternRule, ...]:
     return tuple(rules)
 
 
-# libyaml's parser when PyYAML was built with it (ten times faster), else the Python one.
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _load_yaml(name: str) -> Any:
     """Parse one built-in YAML file; errors name the file and line."""
-    path = data_dir() / name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(f"{name}: cannot read file ({exc.strerror or exc})") from None
-    try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DataFileError(f"{name}{where}: invalid YAML: {problem}") from None
+    return load_yaml_file(data_dir() / name, name=name)
 
 
 @functools.cache
