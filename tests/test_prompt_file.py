@@ -211,7 +211,7 @@ ERROR_CASES = [
     ),  # `by` alone
     (
         "negative: [{kind: pause}]\n",
-        "<string>:1: negative[0].kind: expected break or schedule, got a string ('pause')",
+        "<string>:1: negative[0].kind: expected break, and or schedule, got a string ('pause')",
     ),  # unknown control item
     ("extends: [3]\n", "<string>:1: extends[0]: expected a preset name, got a number (3)"),
     (

@@ -144,6 +144,9 @@ def _from_vocabulary(text: str, vocabulary: Vocabulary) -> Classification | None
     return Classification(slot=slot, rule=rule, text=written, meta=meta)
 
 
+_PATTERN_LENGTH = 200
+
+
 def _from_rules(text: str) -> Classification | None:
     """Rules 3 and 4: the curated lists, then the patterns."""
     rules = slot_rules()
@@ -153,7 +156,9 @@ def _from_rules(text: str) -> Classification | None:
         return Classification(
             slot=slot, rule=f"list:{entry.group}", text=text, meta=entry.slot is None
         )
-    pattern = rules.match_pattern(text)
+    # Patterns are for tag-sized text; a longer "tag" (a sentence, or run-on input with
+    # no commas) would only make them backtrack, and no pattern is meant for it.
+    pattern = rules.match_pattern(text) if len(text) <= _PATTERN_LENGTH else None
     if pattern is not None:
         return Classification(slot=pattern.slot, rule=f"pattern:{pattern.name}", text=text)
     return None

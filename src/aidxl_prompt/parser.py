@@ -275,7 +275,7 @@ def _fast_a1111(
         if not stripped:
             continue
         if specials[next_special] >= position:  # nothing special in this segment
-            tag = plain_tag(stripped)
+            tag = plain_tag(stripped) if len(stripped) <= _CACHED_LENGTH else None
             if tag is None:
                 return None
             items.append(tag)
@@ -303,9 +303,9 @@ def _fast_a1111(
             continue
         elif _FAST_ESCAPED_PLAIN.fullmatch(stripped) is None:
             return None
-        tag = _tag_from_raw(raw, weight)
+        tag = _tag_from_raw(raw, weight) if len(raw) <= _CACHED_LENGTH else None
         if tag is None:
-            return None  # full-width commas, overflowing weights: the scanner reports them
+            return None  # full-width commas, overflowing weights, long text: the scanner
         items.append(tag)
         spans.append((start, start + len(raw)))
     return tuple(items), tuple(spans)
@@ -317,6 +317,10 @@ def _plain_tag_from_raw(raw: str) -> Tag | None:
     return _tag_from_raw(raw, 1.0)
 
 
+# Only short texts are memoised: the caches hold real tags, never megabytes of input.
+_CACHED_LENGTH = 256
+
+
 @functools.lru_cache(maxsize=65536)
 def _tag_from_raw(raw: str, weight: float) -> Tag | None:
     """The tag for escaped A1111 text, or None when it is not exactly one tag."""
@@ -326,22 +330,38 @@ def _tag_from_raw(raw: str, weight: float) -> Tag | None:
     return _tag(canonical, weight)
 
 
-@functools.lru_cache(maxsize=4096)
 def _network(text: str) -> ExtraNetwork:
+    if len(text) <= _CACHED_LENGTH:
+        return _cached_network(text)
+    return ExtraNetwork.model_construct(text=text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_network(text: str) -> ExtraNetwork:
     return ExtraNetwork.model_construct(text=text)
 
 
 # --- assembling pieces into items -----------------------------------------------------
 
 
-@functools.lru_cache(maxsize=65536)
 def _canonical(raw: str) -> str:
+    return _cached_canonical(raw) if len(raw) <= _CACHED_LENGTH else normalize_tag(raw)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_canonical(raw: str) -> str:
     return normalize_tag(raw)
 
 
-@functools.lru_cache(maxsize=65536)
 def _tag(text: str, weight: float) -> Tag:
     """An already-canonical tag, built once per (text, weight) and shared (it is frozen)."""
+    if len(text) <= _CACHED_LENGTH:
+        return _cached_tag(text, weight)
+    return Tag.model_construct(text=text, weight=weight)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_tag(text: str, weight: float) -> Tag:
     return Tag.model_construct(text=text, weight=weight)
 
 
@@ -519,7 +539,7 @@ def _strip_networks(source: str, pieces: list[_Piece]) -> _Stripped:
     shifts: list[int] = []
     previous = 0
     removed = 0
-    for match in EXTRA_NETWORK_PATTERN.finditer(source):
+    for match in _find_networks(source):
         pieces.append(_Piece("net", match.group(0), 1.0, match.start(), match.end()))
         parts.append(source[previous : match.start()])
         removed += match.end() - match.start()
@@ -530,6 +550,54 @@ def _strip_networks(source: str, pieces: list[_Piece]) -> _Stripped:
         return _Stripped(source, [], [])
     parts.append(source[previous:])
     return _Stripped("".join(parts), cut_starts, shifts)
+
+
+_NETWORK_OPENER = re.compile(r"<\w+:")
+
+
+class _NetworkMatch(NamedTuple):
+    """One ``<kind:args>`` found in the source, shaped like the ``re.Match`` it replaces."""
+
+    text: str
+    begin: int
+    stop: int
+
+    def group(self, _index: int = 0) -> str:
+        return self.text
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+
+def _find_networks(source: str) -> list[_NetworkMatch]:
+    """The matches of A1111's ``<(\\w+):([^>]+)>``, found in linear time.
+
+    The regex itself rescans to the end of the text from every ``<word:`` that has no
+    ``>`` after it (quadratic); here the next ``>`` is looked up once and reused.
+    """
+    found: list[_NetworkMatch] = []
+    position = 0
+    next_close = -1
+    while True:
+        opener = _NETWORK_OPENER.search(source, position)
+        if opener is None:
+            return found
+        if next_close < opener.end():
+            next_close = source.find(">", opener.end())
+            if next_close < 0:
+                return found  # no ">" after this point: no network can close
+        if next_close > opener.end():  # "[^>]+" needs at least one character
+            found.append(
+                _NetworkMatch(
+                    source[opener.start() : next_close + 1], opener.start(), next_close + 1
+                )
+            )
+            position = next_close + 1
+        else:
+            position = opener.start() + 1
 
 
 def _to_source(stripped: _Stripped, offset: int, *, is_end: bool = False) -> int:
@@ -704,18 +772,16 @@ def _trailing_weight(text: str, begin: int, end: int) -> tuple[int, int] | None:
 
 
 def _split_breaks(value: str, position: int, elements: list[tuple[str, str, int, int]]) -> None:
-    """Cut a text token at each ``BREAK`` (which eats the whitespace around it)."""
+    """Cut a text token at each ``BREAK`` (which eats the whitespace around it).
+
+    Like A1111's ``re.split``, an empty part between two BREAKs is kept (as an empty
+    run): inside brackets it is what keeps two weighted BREAK words apart.
+    """
     offset = 0
     for separator in _BREAK.finditer(value):
-        if separator.start() > offset:
-            elements.append(
-                (
-                    "text",
-                    value[offset : separator.start()],
-                    position + offset,
-                    position + separator.start(),
-                )
-            )
+        part = value[offset : separator.start()]
+        kind = "text" if part else "literal"
+        elements.append((kind, part, position + offset, position + separator.start()))
         elements.append(
             ("break", "BREAK", position + separator.start(), position + separator.end())
         )
@@ -773,7 +839,9 @@ def _fold_weights(count: int, ranges: list[tuple[int, int, float, int]]) -> list
     return weights
 
 
-_SCHEDULE_SYNTAX = re.compile(r"\\.|[()\[\]:|]", re.DOTALL)
+# A backslash escapes any character but a newline in the schedule grammar; one before a
+# newline or at the end makes the grammar fail (and scheduling is switched off).
+_SCHEDULE_SYNTAX = re.compile(r"\\[^\n]|\\|[()\[\]:|]")
 
 
 class _OpenBracket:
@@ -818,6 +886,8 @@ def _find_schedules(
         char = match.group(0)
         position = match.start()
         if char[0] == "\\":
+            if char == "\\" and failure is None:
+                failure = (position, "a backslash at the end of a line")
             continue
         if char in "([":
             stack.append(_OpenBracket(char, position))

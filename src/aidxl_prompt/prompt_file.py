@@ -63,7 +63,7 @@ from .card import (
     did_you_mean,
 )
 from .errors import DataFileError
-from .models import Break, ExtraNetwork, Prompt, Schedule, Tag
+from .models import And, Break, ExtraNetwork, Prompt, Schedule, Tag
 from .normalize import normalize_tag
 from .ordering import Slot
 
@@ -117,7 +117,7 @@ RESERVED_KEYS: frozenset[str] = frozenset(
     {"text", "weight", "kind", "choose", "option", "id", *_TYPED_KEYS}
 )
 
-FileItem = Tag | Break | Schedule | ExtraNetwork
+FileItem = Tag | Break | And | Schedule | ExtraNetwork
 _PathPart = str | int
 _Path = tuple[_PathPart, ...]
 
@@ -859,11 +859,12 @@ def _typed_parts(kind: str, value: dict[Any, Any], field: str, path: _Path) -> l
 
 def _control_item(value: dict[Any, Any], path: _Path) -> FileItem:
     kind = value["kind"]
-    if kind == "break":
+    if kind in ("break", "and"):
         if set(value) != {"kind"}:
             extra = sorted(str(key) for key in value if key != "kind")
-            raise _InvalidEntryError((*path, extra[0]), "unknown key (a break has only kind)")
-        return Break()
+            owner = "a break" if kind == "break" else "an and"
+            raise _InvalidEntryError((*path, extra[0]), f"unknown key ({owner} has only kind)")
+        return Break() if kind == "break" else And()
     if kind == "schedule":
         for key in value:
             if key not in ("kind", "text", "weight"):
@@ -877,7 +878,9 @@ def _control_item(value: dict[Any, Any], path: _Path) -> FileItem:
             )
         weight = _tag_weight(value.get("weight"), (*path, "weight"))
         return Schedule(text=text, weight=weight)
-    raise _InvalidEntryError((*path, "kind"), f"expected break or schedule, got {_describe(kind)}")
+    raise _InvalidEntryError(
+        (*path, "kind"), f"expected break, and or schedule, got {_describe(kind)}"
+    )
 
 
 # --- resolution --------------------------------------------------------------------------
@@ -953,6 +956,8 @@ def _resolve_fields(
 def _dump_item(field: str, item: FileItem) -> Any:
     if isinstance(item, Break):
         return {"kind": "break"}
+    if isinstance(item, And):
+        return {"kind": "and"}
     if isinstance(item, Schedule):
         schedule: dict[str, Any] = {"kind": "schedule", "text": item.text}
         if item.weight != 1.0:
@@ -1032,7 +1037,7 @@ def prompt_file_schema() -> dict[str, Any]:
         "anyOf": [
             {
                 "type": "object",
-                "properties": {"kind": {"const": "break"}},
+                "properties": {"kind": {"enum": ["break", "and"]}},
                 "required": ["kind"],
                 "additionalProperties": False,
             },

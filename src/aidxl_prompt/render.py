@@ -19,7 +19,6 @@ by yoneyama mai, bishop (chess), smile
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -141,7 +140,6 @@ def _render_a1111_with_controls(items: list[PromptItem]) -> str:
     return _join([(text, is_keyword) for text, (_, is_keyword) in zip(texts, parts, strict=True)])
 
 
-@functools.lru_cache(maxsize=65536)
 def _a1111_tag(text: str, weight: float, protect_pipes: bool) -> str:
     """One tag for A1111 in a prompt with schedules, where ``|`` must be escaped too."""
     escaped = escape(text, "a1111")
