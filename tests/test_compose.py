@@ -46,13 +46,21 @@ def test_slot_assignment(written: str, slot: Slot, text: str) -> None:
     assert len(p.tags()) == 1
 
 
-def test_parse_keeps_control_items_before_the_following_tag() -> None:
-    p = parse("a, BREAK, by ask, [a:b:5], impasto, x AND y, <lora:Foo:1>, best quality BREAK")
-    assert p.art_style == [Break(), Tag("by ask")]
-    assert p.painting_style == [Schedule(text="[a:b:5]"), Tag("impasto")]
-    assert p.secondary_description == [Tag("a"), Tag("x"), And(), Tag("y")]
-    assert p.quality == [Tag("best quality"), Break()]  # trailing: after the last tag
+def test_parse_keeps_control_items_after_the_preceding_tag() -> None:
+    # Regression: control items used to move to the head of the next tag's slot, which
+    # turned "1girl BREAK by ask" into a leading, all-padding "BREAK by ask" chunk.
+    p = parse("BREAK a, by ask, BREAK, impasto, [a:b:5], x AND y, <lora:Foo:1>, best quality")
+    assert p.art_style == [Tag("by ask"), Break()]
+    assert p.painting_style == [Tag("impasto"), Schedule(text="[a:b:5]")]
+    assert p.secondary_description == [Break(), Tag("a"), Tag("x"), And(), Tag("y")]
+    assert p.quality == [Tag("best quality")]
     assert p.networks == [ExtraNetwork(text="<lora:Foo:1>")]  # case kept
+
+
+def test_format_does_not_lead_with_break() -> None:
+    assert format_prompt("masterpiece, 1girl BREAK by ask, smile") == (
+        "by ask, 1girl BREAK smile, masterpiece"
+    )
 
 
 def test_parse_of_only_control_items() -> None:

@@ -138,17 +138,26 @@ def test_extra_network_rejects(token: str) -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["[a:b:10]", "[a|b]", "[a:5]", "[a]"])
+@pytest.mark.parametrize("text", ["[a:b:10]", "[a|b]", "[a:5]", "[a::5]", "[[a:b:3]:c:5]"])
 def test_schedule_keeps_text(text: str) -> None:
     assert str(Schedule(text=text)) == text
     assert Schedule(text=text, weight=1.1).weight == 1.1
 
 
+_NOT_A_SCHEDULE = (
+    "Value error, a schedule is one bracket group [a:b:N], [a:N], [a::N] or [a|b] "
+    "with balanced brackets inside: {}"
+)
+
 # (keyword arguments, pydantic message)
 SCHEDULE_ERRORS: list[tuple[dict[str, Any], str]] = [
-    ({"text": "[]"}, "Value error, a schedule is written in square brackets: '[]'"),  # empty
-    ({"text": "a:b:5"}, "Value error, a schedule is written in square brackets: 'a:b:5'"),  # bare
-    ({"text": "[a:5"}, "Value error, a schedule is written in square brackets: '[a:5'"),  # open
+    ({"text": "[]"}, _NOT_A_SCHEDULE.format("'[]'")),  # empty
+    ({"text": "a:b:5"}, _NOT_A_SCHEDULE.format("'a:b:5'")),  # bare
+    ({"text": "[a:5"}, _NOT_A_SCHEDULE.format("'[a:5'")),  # open
+    ({"text": "[a]"}, _NOT_A_SCHEDULE.format("'[a]'")),  # emphasis, not a schedule
+    ({"text": "[a]|[b:c:5]"}, _NOT_A_SCHEDULE.format("'[a]|[b:c:5]'")),  # two groups
+    ({"text": "[a:b:c:5]"}, _NOT_A_SCHEDULE.format("'[a:b:c:5]'")),  # too many colons
+    ({"text": "[a:b]"}, _NOT_A_SCHEDULE.format("'[a:b]'")),  # no step number
     (
         {"text": "[a:5]", "weight": math.nan},
         "Value error, a schedule's weight must be a finite number (got nan)",

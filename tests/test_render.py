@@ -70,7 +70,7 @@ COMFYUI_CASES: list[tuple[list[PromptItem], str]] = [
     ([T("x"), T("aspect 16:9")], "x, aspect 16:9"),  # likewise
     ([T("<lora:x:1>")], "<lora:x:1>"),  # literal there
     ([T("a|b"), T("x")], "a|b, x"),  # literal
-    ([T("a"), BR, T("b"), AND, T("c")], "a, b, c"),  # BREAK/AND mean nothing: left out
+    ([T("a"), BR, T("b")], "a, b"),  # BREAK means nothing there: left out
     ([T("a"), N("<lora:Foo:0.8>")], "a"),  # LoRAs are loaded by nodes: left out
     ([T("smile", 0.9)], "(smile:0.9)"),  # never [x] for de-emphasis
 ]
@@ -78,18 +78,19 @@ COMFYUI_CASES: list[tuple[list[PromptItem], str]] = [
 COMPEL_CASES: list[tuple[list[PromptItem], str]] = [
     (WEIGHTS, "a, (b)1.1, (c)0.9, (d)1.21, (e)0.9091"),  # compel's (text)w
     ([T("f", 0), T("h", 1e6)], "(f)0, (h)1000000"),  # zero and large
-    (ESCAPES, "bishop \\(chess\\), [oshi no ko], \\m/, \\\\(^o^\\)/"),  # compel's escapes
+    ([T("bishop (chess)"), T("[oshi no ko]")], "bishop \\(chess\\), [oshi no ko]"),  # escapes
     ([T("bishop (chess)", 1.2)], "(bishop \\(chess\\))1.2"),  # escaped and weighted
     ([T("a"), N("<lora:Foo:0.8>")], "a, withLora(Foo, 0.8)"),  # LoRAs
     ([N("<lora:Foo>")], "withLora(Foo, 1)"),  # no multiplier: 1
-    ([T("a"), BR, T("b"), AND, T("c")], "a, b, c"),  # keywords left out
+    ([T("a"), BR, T("b")], "a, b"),  # BREAK left out
     ([T("<lora:x:1>")], "<lora:x:1>"),  # literal
+    ([T("st. louis")], "st. louis"),  # '.' is only spaced inside weighted parentheses
 ]
 
 PLAIN_CASES: list[tuple[list[PromptItem], str]] = [
     (WEIGHTS, "a, b, c, d, e"),  # no weights
     (ESCAPES, "bishop (chess), [oshi no ko], \\m/, \\(^o^)/"),  # no escapes
-    ([T("a", -1), BR, AND, N("<lora:x:1>"), S("[a:b:5]"), T("b")], "a, b"),  # tags only
+    ([T("a", -1), BR, N("<lora:x:1>"), T("b")], "a, b"),  # tags only
 ]
 
 
@@ -169,6 +170,59 @@ RENDER_ERRORS: list[tuple[Dialect, list[PromptItem], str]] = [
         [N("<hypernet:h:1>")],
         "compel only loads LoRAs, not '<hypernet:h:1>'",
     ),  # other networks
+    # Regression (review): these were written out and compel read them differently.
+    (
+        "compel",
+        [N("<lora:aidxl_v1.5:0.6>")],
+        "compel reads withLora() only for names of letters, digits, '_' and '-': 'aidxl_v1.5'",
+    ),  # a dotted LoRA name is plain text to compel
+    (
+        "compel",
+        [T("c++")],
+        "cannot write 'c++' for compel: compel reads a '+' or '-' at the end of a word as a weight",
+    ),  # 'c++' is 'c' at 1.21
+    (
+        "compel",
+        [T("86 -eightysix-")],
+        "cannot write '86 -eightysix-' for compel: compel reads a '+' or '-' at the end of "
+        "a word as a weight",
+    ),
+    (
+        "compel",
+        [T('say "hi"')],
+        "cannot write 'say \"hi\"' for compel: compel drops quotes and backslashes from the text",
+    ),
+    (
+        "compel",
+        [T("\\(^o^)/")],
+        "cannot write '\\\\(^o^)/' for compel: compel drops quotes and backslashes from the text",
+    ),
+    (
+        "compel",
+        [T("st. louis (azur lane)", 1.2)],
+        "cannot write 'st. louis (azur lane)' for compel: compel puts spaces around '.' "
+        "inside weighted parentheses",
+    ),
+    (
+        "compel",
+        [T("a"), AND, T("b")],
+        "compel has no AND: joining the sub-prompts would change the prompt (use .and())",
+    ),
+    (
+        "comfyui",
+        [T("a"), AND, T("b")],
+        "ComfyUI has no AND: joining the sub-prompts would change the prompt",
+    ),
+    (
+        "plain",
+        [S("[a:b:5]")],
+        "a plain caption has no prompt editing: '[a:b:5]' (render for a1111)",
+    ),
+    (
+        "plain",
+        [T("a"), AND, T("b")],
+        "a plain caption has no AND: joining the sub-prompts would change the prompt",
+    ),
 ]
 
 

@@ -36,19 +36,21 @@ def parse(
     """Parse a prompt and put each tag in its slot (see :func:`~aidxl_prompt.classify`).
 
     Nothing written is dropped: meta tags stay (in the slot the classifier gives),
-    ``BREAK``, ``AND`` and schedules stay in the slot of the tag that follows them,
-    extra networks go to ``networks``. An artist known to ``vocabulary`` gets the
-    card's ``by`` prefix.
+    ``BREAK``, ``AND`` and schedules stay right after the tag they followed, in its
+    slot (before the first tag when they lead the prompt), and extra networks go to
+    ``networks``. An artist known to ``vocabulary`` gets the card's ``by`` prefix.
+    Ordering moves whole slots, so a prompt that relies on ``BREAK``/``AND`` to split
+    particular tags should be checked after re-ordering.
 
-    >>> p = parse("gun, 1boy, BREAK holding, <lora:x:0.5>")
+    >>> p = parse("gun, 1boy BREAK holding, <lora:x:0.5>")
     >>> p.character, p.networks[0].text
-    ([Tag(text='1boy', weight=1.0)], '<lora:x:0.5>')
+    ([Tag(text='1boy', weight=1.0), Break(kind='break')], '<lora:x:0.5>')
     """
     result = parse_items(text, dialect, strict=strict)
     slots: dict[Slot, list[SlotItem]] = {}
     networks: list[ExtraNetwork] = []
-    waiting: list[SlotItem] = []  # control items that go before the next tag
-    last_slot = Slot.secondary_description
+    leading: list[SlotItem] = []  # control items before the first tag
+    last_slot: Slot | None = None
     for item in result.items:
         if isinstance(item, ExtraNetwork):
             networks.append(item)
@@ -58,14 +60,17 @@ def parse(
             if found.text and found.text != item.text:
                 written = Tag(found.text, item.weight)  # e.g. an artist gets "by "
             bucket = slots.setdefault(found.slot, [])
-            bucket.extend(waiting)
+            bucket.extend(leading)
+            leading.clear()
             bucket.append(written)
-            waiting.clear()
             last_slot = found.slot
         elif isinstance(item, (Break, And, Schedule)):
-            waiting.append(item)
-    if waiting:  # trailing control items stay after the last tag
-        slots.setdefault(last_slot, []).extend(waiting)
+            if last_slot is None:
+                leading.append(item)
+            else:
+                slots[last_slot].append(item)
+    if leading:  # a prompt of control items only
+        slots.setdefault(Slot.secondary_description, []).extend(leading)
     return Prompt.model_validate(
         {**{slot.value: items for slot, items in slots.items()}, "networks": networks}
     )

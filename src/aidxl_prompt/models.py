@@ -192,9 +192,12 @@ class Schedule(BaseModel):
 
     @field_validator("text")
     @classmethod
-    def _bracketed(cls, value: str) -> str:
-        if len(value) < 3 or value[0] != "[" or value[-1] != "]":
-            raise ValueError(f"a schedule is written in square brackets: {value!r}")
+    def _is_schedule(cls, value: str) -> str:
+        if not _is_schedule_text(value):
+            raise ValueError(
+                "a schedule is one bracket group [a:b:N], [a:N], [a::N] or [a|b] "
+                f"with balanced brackets inside: {value!r}"
+            )
         return value
 
     @field_validator("weight")
@@ -206,6 +209,47 @@ class Schedule(BaseModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+# A1111's NUMBER in the scheduling grammar (lark's SIGNED_NUMBER).
+_SCHEDULE_STEP = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
+
+
+def _is_schedule_text(text: str) -> bool:
+    """True for one bracket group that A1111's grammar reads as editing or alternation."""
+    if len(text) < 3 or text[0] != "[" or text[-1] != "]":
+        return False
+    depth = 0
+    colons: list[int] = []
+    pipes = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            if index + 1 >= len(text) or text[index + 1] == "\n":
+                return False
+            index += 2
+            continue
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth < 0 or (depth == 0 and index != len(text) - 1):
+                return False
+        elif depth == 1 and char == ":":
+            colons.append(index)
+        elif char == "|":
+            if depth != 1:
+                return False
+            pipes += 1
+        index += 1
+    if depth != 0:
+        return False
+    if pipes:
+        return not colons
+    return 1 <= len(colons) <= 2 and bool(
+        _SCHEDULE_STEP.fullmatch(text, colons[-1] + 1, len(text) - 1)
+    )
 
 
 PromptItem = Tag | Break | And | ExtraNetwork | Schedule

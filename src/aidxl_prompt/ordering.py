@@ -17,6 +17,7 @@ import enum
 import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -159,10 +160,12 @@ def ordering_presets() -> Mapping[str, Ordering]:
     raw = load_builtin_yaml("orders.yaml")
     if not isinstance(raw, dict):
         raise DataFileError("orders.yaml: expected a mapping of order names")
-    return {
-        str(name): _build({"name": name, **body}, where=f"orders.yaml:{name}")
-        for name, body in raw.items()
-    }
+    return MappingProxyType(
+        {
+            str(name): _build({"name": name, **body}, where=f"orders.yaml:{name}")
+            for name, body in raw.items()
+        }
+    )
 
 
 OrderLike = str | Ordering | Iterable[Slot]

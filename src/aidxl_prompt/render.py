@@ -38,6 +38,11 @@ _TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 # (and the attention parser drops the backslash), so prompts with schedules get it.
 _PIPE = re.compile(r"\|")
 _SEPARATOR = ", "
+_AND_MESSAGE = "{dialect} has no AND: joining the sub-prompts would change the prompt"
+# compel's own syntax (prompt_parser.py): "word+" and "word-" are weights, and a LoRA
+# name in withLora() is a bare identifier.
+_COMPEL_WEIGHT_SUFFIX = re.compile(r"[+-](?=\s|$)")
+_COMPEL_LORA_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _NUMBER_END = frozenset("0123456789. \t\n")
 
 
@@ -68,12 +73,16 @@ def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str
 
     What a dialect cannot express is handled the same way every time:
 
-    * ``comfyui``: ``BREAK``, ``AND`` and extra networks have no meaning in ComfyUI's
-      text encoder (LoRAs are loaded by nodes; pass ``Prompt.networks`` to them), so
-      they are left out; a schedule raises :class:`~aidxl_prompt.errors.RenderError`.
-    * ``compel``: LoRAs become ``withLora(name, weight)``; ``BREAK`` and ``AND`` are
-      left out; schedules and negative weights raise ``RenderError``.
-    * ``plain``: tag texts only, no weights, no escapes (training captions).
+    * ``comfyui``: ``BREAK`` and extra networks have no meaning in ComfyUI's text
+      encoder (LoRAs are loaded by nodes; pass ``Prompt.networks`` to them), so they
+      are left out; a schedule or an ``AND`` raises
+      :class:`~aidxl_prompt.errors.RenderError`.
+    * ``compel``: LoRAs become ``withLora(name, weight)``; ``BREAK`` is left out;
+      schedules, ``AND``, negative weights and text compel would misread (quotes,
+      backslashes, a word ending in ``+``/``-``, ``.`` in a weighted tag) raise
+      ``RenderError``.
+    * ``plain``: tag texts only, no weights, no escapes (training captions); ``BREAK``
+      and networks are left out, a schedule or an ``AND`` raises ``RenderError``.
     """
     sequence = list(items)
     if dialect == "a1111":
@@ -83,7 +92,7 @@ def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str
     if dialect == "compel":
         return _render_compel(sequence)
     if dialect == "plain":
-        return _SEPARATOR.join(item.text for item in sequence if isinstance(item, Tag))
+        return _render_plain(sequence)
     raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
 
 
@@ -186,13 +195,27 @@ def _render_comfyui(items: list[PromptItem]) -> str:
                 f"ComfyUI has no prompt editing: {item.text!r} would reach CLIP as plain "
                 "text (use a conditioning-schedule node instead)"
             )
+        elif isinstance(item, And):
+            raise RenderError(_AND_MESSAGE.format(dialect="ComfyUI"))
     return _join(parts)
+
+
+def _render_plain(items: list[PromptItem]) -> str:
+    for item in items:
+        if isinstance(item, Schedule):
+            raise RenderError(
+                f"a plain caption has no prompt editing: {item.text!r} (render for a1111)"
+            )
+        if isinstance(item, And):
+            raise RenderError(_AND_MESSAGE.format(dialect="a plain caption"))
+    return _SEPARATOR.join([item.text for item in items if isinstance(item, Tag)])
 
 
 def _render_compel(items: list[PromptItem]) -> str:
     parts: list[tuple[str, bool]] = []
     for item in items:
         if isinstance(item, Tag):
+            _check_compel_text(item)
             text = escape(item.text, "compel")
             if item.weight < 0:
                 raise RenderError(
@@ -205,10 +228,31 @@ def _render_compel(items: list[PromptItem]) -> str:
         elif isinstance(item, ExtraNetwork):
             if item.network != "lora":
                 raise RenderError(f"compel only loads LoRAs, not {item.text!r}")
+            if not _COMPEL_LORA_NAME.fullmatch(item.name):
+                raise RenderError(
+                    f"compel reads withLora() only for names of letters, digits, '_' and "
+                    f"'-': {item.name!r}"
+                )
             weight = item.multiplier if item.multiplier is not None else 1.0
             parts.append((f"withLora({item.name}, {format_weight(weight)})", False))
         elif isinstance(item, Schedule):
             raise RenderError(
                 f"compel has no A1111 prompt editing: {item.text!r} (use .swap() or .blend())"
             )
+        elif isinstance(item, And):
+            raise RenderError(_AND_MESSAGE.format(dialect="compel") + " (use .and())")
     return _join(parts)
+
+
+def _check_compel_text(tag: Tag) -> None:
+    """Refuse tag text that compel would read as syntax (checked against compel 2.5.1)."""
+    text = tag.text
+    problem = None
+    if '"' in text or "\\" in text:
+        problem = "compel drops quotes and backslashes from the text"
+    elif _COMPEL_WEIGHT_SUFFIX.search(text):
+        problem = "compel reads a '+' or '-' at the end of a word as a weight"
+    elif tag.weight != 1.0 and "." in text:
+        problem = "compel puts spaces around '.' inside weighted parentheses"
+    if problem is not None:
+        raise RenderError(f"cannot write {text!r} for compel: {problem}")

@@ -35,10 +35,17 @@ _TAG = st.builds(
     _TEXT.filter(_valid_tag_text),
     _WEIGHT,
 )
+_SCHEDULE_TEXT = st.one_of(
+    st.builds(
+        lambda a, b, n: f"[{a}:{b}:{n}]",
+        st.sampled_from(["a", "b c", ""]),
+        st.sampled_from(["x", "y z"]),
+        st.integers(0, 40),
+    ),
+    st.builds(lambda a, b: f"[{a}|{b}]", st.sampled_from(["a", "b c"]), st.sampled_from(["x", ""])),
+)
 _SCHEDULE = st.builds(
-    lambda body, weight: Schedule(text=f"[{body}]", weight=weight),
-    st.text(alphabet="ab:|1 ", min_size=1, max_size=8),
-    _WEIGHT,
+    lambda text, weight: Schedule(text=text, weight=weight), _SCHEDULE_TEXT, _WEIGHT
 )
 _ITEM = st.one_of(_TAG, _TAG, _TAG, st.just(Break()), _SCHEDULE)
 _NETWORK = st.builds(
