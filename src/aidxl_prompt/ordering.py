@@ -92,7 +92,11 @@ class Ordering(BaseModel):
     @classmethod
     def _every_slot_once(cls, slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
         seen: set[Slot] = set()
-        repeated = [slot.value for slot in slots if slot in seen or seen.add(slot)]  # type: ignore[func-returns-value]
+        repeated: list[str] = []
+        for slot in slots:
+            if slot in seen:
+                repeated.append(slot.value)
+            seen.add(slot)
         missing = [slot.value for slot in Slot if slot not in seen]
         problems = []
         if repeated:
@@ -177,4 +181,8 @@ def resolve_ordering(order: OrderLike) -> Ordering:
         return order
     if isinstance(order, str):
         return Ordering.preset(order)
+    if not isinstance(order, Iterable):
+        raise OrderingError(
+            f"an order is a preset name, an Ordering or a list of slots, not {order!r}"
+        )
     return _build({"slots": list(order)}, where="ordering")

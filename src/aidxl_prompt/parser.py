@@ -42,9 +42,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import PromptSyntaxError
 from .models import EXTRA_NETWORK_PATTERN, And, Break, ExtraNetwork, PromptItem, Schedule, Tag
-from .normalize import Dialect, normalize_tag
-
-_A1111_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+from .normalize import Dialect, normalize_tag, unescape
 
 __all__ = ["ParseResult", "Repair", "RepairCode", "parse_items", "parse_tags"]
 
@@ -53,7 +51,6 @@ RepairCode = Literal[
     "stray-bracket",
     "invalid-weight",
     "weight-overflow",
-    "empty-tag",
     "mixed-weights",
     "bracketed-break",
     "scheduling-disabled",
@@ -324,7 +321,7 @@ _CACHED_LENGTH = 256
 @functools.lru_cache(maxsize=65536)
 def _tag_from_raw(raw: str, weight: float) -> Tag | None:
     """The tag for escaped A1111 text, or None when it is not exactly one tag."""
-    canonical = _canonical(_A1111_UNESCAPE.sub(r"\1", raw) if "\\" in raw else raw)
+    canonical = _canonical(unescape(raw, "a1111") if "\\" in raw else raw)
     if not canonical or "," in canonical or not math.isfinite(weight):
         return None
     return _tag(canonical, weight)

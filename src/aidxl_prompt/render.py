@@ -134,7 +134,8 @@ def _render_a1111_with_controls(items: list[PromptItem]) -> str:
     parts: list[tuple[str, bool]] = []
     for item in items:
         if isinstance(item, Tag):
-            parts.append((_a1111_tag(item.text, item.weight, protect_pipes), False))
+            # "|" only ever appears in the text part of the fragment, never the weight.
+            parts.append((_PIPE.sub(r"\\|", item.a1111) if protect_pipes else item.a1111, False))
         elif isinstance(item, Schedule):
             text = item.text
             if item.weight != 1.0:
@@ -147,16 +148,6 @@ def _render_a1111_with_controls(items: list[PromptItem]) -> str:
     texts = [text for text, _ in parts]
     _guard_trailing_numbers(items, texts)
     return _join([(text, is_keyword) for text, (_, is_keyword) in zip(texts, parts, strict=True)])
-
-
-def _a1111_tag(text: str, weight: float, protect_pipes: bool) -> str:
-    """One tag for A1111 in a prompt with schedules, where ``|`` must be escaped too."""
-    escaped = escape(text, "a1111")
-    if protect_pipes:
-        escaped = _PIPE.sub(r"\\|", escaped)
-    if weight != 1.0:
-        return f"({escaped}:{format_weight(weight)})"
-    return escaped
 
 
 def _guard_trailing_numbers(items: list[PromptItem], texts: list[str]) -> None:
