@@ -180,9 +180,9 @@ def parse_tags(text: str, dialect: Dialect = "a1111", *, strict: bool = False) -
     [Tag(text='a', weight=1.2), Tag(text='c', weight=1.2100000000000002)]
     """
     if dialect == "a1111" and isinstance(text, str):
-        simple = _fast_a1111(text, with_spans=False)  # the common case, no ParseResult
+        simple = _fast_a1111_items(text)  # the common case, without spans or a ParseResult
         if simple is not None:
-            return list(simple[0])
+            return simple
     return list(parse_items(text, dialect, strict=strict).items)
 
 
@@ -235,10 +235,13 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
 # goes to the full scanner; both give the same items (a property test holds them to it).
 _LONE_BACKSLASH = re.compile(r"\\(?![()\[\]\\])")
 _FAST_SPECIAL = re.compile(r"[()\[\]<\\]")
+# The weight is the last ":number" before the ")"; colons before it are text (A1111
+# cannot read an earlier one as a weight: no ")" follows it). A "<" is text unless it
+# opens an extra network, which _special_segment checks.
 _FAST_WEIGHTED = re.compile(
-    r"\((?P<text>[^\\()\[\]:<]*(?:\\[()\[\]\\][^\\()\[\]:<]*)*):\s*(?P<weight>\d+(?:\.\d+)?)\s*\)"
+    r"\((?P<text>[^\\()\[\]]*(?:\\[()\[\]\\][^\\()\[\]]*)*):\s*(?P<weight>\d+(?:\.\d+)?)\s*\)"
 )
-_FAST_ESCAPED_PLAIN = re.compile(r"[^()\[\]<\\]*(?:\\[()\[\]\\][^()\[\]<\\]*)*")
+_FAST_ESCAPED_PLAIN = re.compile(r"[^()\[\]\\]*(?:\\[()\[\]\\][^()\[\]\\]*)*")
 
 
 def _fast_a1111(
@@ -281,31 +284,75 @@ def _fast_a1111(
                 spans.append((start, start + len(stripped)))
             continue
         start += len(segment) - len(segment.lstrip())
-        weight = 1.0
-        raw = stripped
-        first = stripped[0]
-        if first == "(":
-            match = _FAST_WEIGHTED.fullmatch(stripped)
-            if match is None:
-                return None
-            raw = match.group("text")
-            weight = float(match.group("weight"))
-            start += 1 + len(raw) - len(raw.lstrip())
-            raw = raw.strip()
-            if not raw:
-                return None
-        elif first == "<" and EXTRA_NETWORK_PATTERN.fullmatch(stripped):
-            items.append(_network(stripped))
-            spans.append((start, start + len(stripped)))
-            continue
-        elif _FAST_ESCAPED_PLAIN.fullmatch(stripped) is None:
+        special = _special_segment(stripped) if len(stripped) <= _CACHED_LENGTH else None
+        if special is None:
             return None
-        tag = _tag_from_raw(raw, weight) if len(raw) <= _CACHED_LENGTH else None
-        if tag is None:
-            return None  # full-width commas, overflowing weights, long text: the scanner
-        items.append(tag)
-        spans.append((start, start + len(raw)))
+        item, offset, length = special
+        items.append(item)
+        spans.append((start + offset, start + offset + length))
     return tuple(items), tuple(spans)
+
+
+@functools.lru_cache(maxsize=65536)
+def _special_segment(stripped: str) -> tuple[PromptItem, int, int] | None:
+    """A segment holding brackets, ``<`` or backslashes: a ``(tag:w)`` group, an extra
+    network or an escaped tag, with the offset and length of its text; else None."""
+    if stripped[0] == "<" and EXTRA_NETWORK_PATTERN.fullmatch(stripped):
+        return _network(stripped), 0, len(stripped)
+    if "<" in stripped and _NETWORK_OPENER.search(stripped):
+        return None  # a network inside other text, or one that may run past a comma
+    if stripped[0] == "(":
+        match = _FAST_WEIGHTED.fullmatch(stripped)
+        if match is None:
+            return None
+        raw = match.group("text")
+        offset = 1 + len(raw) - len(raw.lstrip())
+        raw = raw.strip()
+        if not raw or len(raw) > _CACHED_LENGTH:
+            return None
+        tag = _tag_from_raw(raw, float(match.group("weight")))
+        return None if tag is None else (tag, offset, len(raw))
+    if len(stripped) > _CACHED_LENGTH or _FAST_ESCAPED_PLAIN.fullmatch(stripped) is None:
+        return None
+    tag = _tag_from_raw(stripped, 1.0)
+    # None: full-width commas, overflowing weights and the like; the scanner reports them.
+    return None if tag is None else (tag, 0, len(stripped))
+
+
+def _fast_a1111_items(text: str) -> list[PromptItem] | None:
+    """The items of :func:`_fast_a1111`, without spans, in bulk (``parse_tags``'s path).
+
+    The plain segments go through C-level ``split``/``strip``/``map`` and the tag cache;
+    only the few segments with brackets, ``<`` or backslashes are looked at one by one.
+    """
+    if (
+        "BREAK" in text
+        or "AND" in text
+        or ("\\" in text and _LONE_BACKSLASH.search(text))
+        or _trailing_weight(text, 0, len(text)) is not None
+    ):
+        return None
+    stripped = list(map(str.strip, text.split(",")))
+    if max(map(len, stripped)) > _CACHED_LENGTH:
+        return None
+    results: list[PromptItem | None] = list(map(_plain_tag_from_raw, stripped))
+    index = 0
+    previous = 0
+    done = -1
+    for found in _FAST_SPECIAL.finditer(text):
+        index += text.count(",", previous, found.start())  # the segment it falls in
+        previous = found.start()
+        if index == done:
+            continue
+        done = index
+        special = _special_segment(stripped[index])
+        if special is None:
+            return None
+        results[index] = special[0]
+    items = [item for item in results if item is not None]
+    if len(items) != len(stripped) - stripped.count(""):
+        return None  # a segment that is not one tag: the scanner says why
+    return items
 
 
 @functools.lru_cache(maxsize=65536)
