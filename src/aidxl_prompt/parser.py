@@ -244,6 +244,17 @@ _FAST_WEIGHTED = re.compile(
 _FAST_ESCAPED_PLAIN = re.compile(r"[^()\[\]\\]*(?:\\[()\[\]\\][^()\[\]\\]*)*")
 
 
+def _needs_scanner(text: str) -> bool:
+    """Whole-prompt syntax only the full scanner handles: BREAK, AND, a lone backslash,
+    a trailing ``:number``."""
+    return (
+        "BREAK" in text
+        or "AND" in text
+        or ("\\" in text and _LONE_BACKSLASH.search(text) is not None)
+        or _trailing_weight(text, 0, len(text)) is not None
+    )
+
+
 def _fast_a1111(
     text: str, *, with_spans: bool = True
 ) -> tuple[tuple[PromptItem, ...], tuple[tuple[int, int], ...]] | None:
@@ -251,12 +262,7 @@ def _fast_a1111(
 
     ``with_spans=False`` skips the span arithmetic (``parse_tags`` has no use for it).
     """
-    if (
-        "BREAK" in text
-        or "AND" in text
-        or ("\\" in text and _LONE_BACKSLASH.search(text))
-        or _trailing_weight(text, 0, len(text)) is not None
-    ):
+    if _needs_scanner(text):
         return None
     items: list[PromptItem] = []
     spans: list[tuple[int, int]] = []
@@ -325,12 +331,7 @@ def _fast_a1111_items(text: str) -> list[PromptItem] | None:
     The plain segments go through C-level ``split``/``strip``/``map`` and the tag cache;
     only the few segments with brackets, ``<`` or backslashes are looked at one by one.
     """
-    if (
-        "BREAK" in text
-        or "AND" in text
-        or ("\\" in text and _LONE_BACKSLASH.search(text))
-        or _trailing_weight(text, 0, len(text)) is not None
-    ):
+    if _needs_scanner(text):
         return None
     stripped = list(map(str.strip, text.split(",")))
     if max(map(len, stripped)) > _CACHED_LENGTH:
