@@ -16,6 +16,7 @@ from aidxl_prompt import (
     parse_items,
     parse_tags,
 )
+from aidxl_prompt.cli import main
 from aidxl_prompt.ordering import ordering_presets
 from aidxl_prompt.prompt_file import load_prompt_text
 
@@ -80,3 +81,14 @@ def test_ordering_presets_are_read_only() -> None:
     with pytest.raises(TypeError):
         presets["documented"] = Ordering.preset("style_last")  # type: ignore[index]
     assert Ordering.preset("documented").slots[0].value == "art_style"
+
+
+@pytest.mark.parametrize("tag", ["", "a,b", "   "])
+def test_cli_classify_refuses_what_is_not_one_tag(
+    tag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", tag]) == 2
+    assert capsys.readouterr().err == (
+        f"aidxl-prompt: error: argument 1 ({tag!r}) is not one tag: give each tag as its "
+        "own argument, without commas\n"
+    )

@@ -14,6 +14,7 @@ import sys
 
 from .classify import classify
 from .errors import AidxlPromptError
+from .normalize import normalize_tag
 from .suggest import suggest
 from .vocab import TAGS_ENV_VAR, Vocabulary, load_vocabulary
 
@@ -57,6 +58,13 @@ def _suggest(args: argparse.Namespace) -> int:
 
 
 def _classify(args: argparse.Namespace) -> int:
+    for position, tag in enumerate(args.tag, start=1):
+        # One tag per argument: an empty one or a comma is a mistake, not a tag.
+        if not normalize_tag(tag) or "," in normalize_tag(tag):
+            raise AidxlPromptError(
+                f"argument {position} ({tag!r}) is not one tag: give each tag as its own "
+                "argument, without commas"
+            )
     vocabulary = _vocabulary(args)
     results = [(tag, classify(tag, vocabulary)) for tag in args.tag]
     if args.format == "json":
