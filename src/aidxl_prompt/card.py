@@ -38,7 +38,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, Union
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
@@ -332,7 +332,27 @@ def card_examples() -> Mapping[Slot, tuple[str, ...]]:
 # --- open forms: art styles, themes, environments ---------------------------------------
 
 
-class ArtStyle(BaseModel):
+class _Shorthand(BaseModel):
+    """A card value whose leading fields may also be given by position, as ``Tag`` has
+    (``ArtStyle("yoneyama mai", 0.9)``); ``_positional`` names them in order."""
+
+    _positional: ClassVar[tuple[str, ...]] = ()
+
+    if not TYPE_CHECKING:  # type checkers see the keyword form pydantic generates
+
+        def __init__(self, *values: Any, **data: Any) -> None:
+            if len(values) > len(self._positional):
+                raise TypeError(
+                    f"{type(self).__name__}() takes at most {len(self._positional)} "
+                    f"positional arguments ({', '.join(self._positional)})"
+                )
+            for name, value in zip(self._positional, values, strict=False):
+                if value is not None:
+                    data.setdefault(name, value)
+            super().__init__(**data)
+
+
+class ArtStyle(_Shorthand):
     """An art-style trigger: ``by`` added when missing, never doubled, with a weight.
 
     >>> ArtStyle("by yoneyama mai") == ArtStyle("yoneyama mai")
@@ -348,13 +368,7 @@ class ArtStyle(BaseModel):
     artist: str
     weight: float = 1.0
 
-    if not TYPE_CHECKING:  # positional shorthand, as Tag has
-
-        def __init__(self, artist: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-            if artist is not None:
-                data["artist"] = artist
-            data.setdefault("weight", weight)
-            super().__init__(**data)
+    _positional: ClassVar[tuple[str, ...]] = ("artist", "weight")
 
     @field_validator("artist", mode="before")
     @classmethod
@@ -450,7 +464,7 @@ def merge_styles(styles: Iterable[StyleLike]) -> list[Tag]:
     return tags
 
 
-class Theme(BaseModel):
+class Theme(_Shorthand):
     """A theme in the card's form: ``fantasy`` -> ``fantasy theme`` (never doubled).
 
     >>> Theme("fantasy").tag(), Theme("fantasy theme").text
@@ -462,13 +476,7 @@ class Theme(BaseModel):
     name: str
     weight: float = 1.0
 
-    if not TYPE_CHECKING:
-
-        def __init__(self, name: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-            if name is not None:
-                data["name"] = name
-            data.setdefault("weight", weight)
-            super().__init__(**data)
+    _positional: ClassVar[tuple[str, ...]] = ("name", "weight")
 
     @field_validator("name", mode="before")
     @classmethod
@@ -499,7 +507,7 @@ class Theme(BaseModel):
         return {Slot.theme: (self.tag(),)}
 
 
-class Environment(BaseModel):
+class Environment(_Shorthand):
     """Where the scene is: the main environment, or a secondary one (``grass``).
 
     >>> Environment("in the forest").slot_items()
@@ -514,13 +522,7 @@ class Environment(BaseModel):
     weight: float = 1.0
     secondary: bool = False
 
-    if not TYPE_CHECKING:
-
-        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-            if text is not None:
-                data["text"] = text
-            data.setdefault("weight", weight)
-            super().__init__(**data)
+    _positional: ClassVar[tuple[str, ...]] = ("text", "weight")
 
     @field_validator("text", mode="before")
     @classmethod
@@ -567,7 +569,7 @@ _SENTENCE = re.compile(r"an? (girl|boy) named (.+?)(?: from (.+) series)?")
 _SERIES_SUFFIX = re.compile(r"(.+?) \(([^()]+)\)")
 
 
-class Character(BaseModel):
+class Character(_Shorthand):
     """A character: name, optional series (copyright), optional girl/boy, trigger form.
 
     ``outfit`` tags go to the clothing slot, never into the trigger.
@@ -594,14 +596,7 @@ class Character(BaseModel):
     weight: float = 1.0
     outfit: tuple[Tag, ...] = ()
 
-    if not TYPE_CHECKING:
-
-        def __init__(self, name: Any = None, series: Any = None, /, **data: Any) -> None:
-            if name is not None:
-                data["name"] = name
-            if series is not None:
-                data["series"] = series
-            super().__init__(**data)
+    _positional: ClassVar[tuple[str, ...]] = ("name", "series")
 
     @field_validator("name", mode="before")
     @classmethod
