@@ -28,7 +28,7 @@ from .card import (
     merge_styles,
 )
 from .classify import Classification, classify, prompt_from_tags
-from .compose import format_prompt, parse
+from .compose import format_prompt, parse, prompt_from_items, reading_dialect
 from .errors import (
     AidxlPromptError,
     DataFileError,
@@ -107,8 +107,10 @@ __all__ = [
     "parse_items",
     "parse_tags",
     "prompt_file_schema",
+    "prompt_from_items",
     "prompt_from_tags",
     "prompt_to_yaml",
+    "reading_dialect",
     "render",
     "render_items",
     "replay",

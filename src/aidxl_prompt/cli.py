@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import cast
 
 from . import _cli_prompts, _cli_vocab
-from .compose import format_prompt
+from .compose import prompt_from_items, reading_dialect
 from .errors import AidxlPromptError, PromptSyntaxError
 from .normalize import DIALECTS, Dialect
 from .ordering import Ordering, ordering_presets
@@ -69,26 +69,18 @@ def _ordering(value: str) -> Ordering:
 
 
 def _format(args: argparse.Namespace) -> int:
-    dialect: Dialect = args.dialect
-    reading: Dialect | None = args.input_dialect
     text: str = sys.stdin.read() if args.prompt == "-" else args.prompt
     vocabulary = load_vocabulary(args.tags) if args.tags else None
-    source_dialect: Dialect = reading or ("a1111" if dialect in ("compel", "plain") else dialect)
-    if not (args.quiet or args.strict):
-        for repair in parse_items(text, source_dialect).repairs:
+    result = parse_items(
+        text, reading_dialect(args.dialect, args.input_dialect), strict=args.strict
+    )
+    if not args.quiet:
+        for repair in result.repairs:
             column = repair.span[0] + 1
             note = f"{PROG}: note: column {column}: {repair.message} [{repair.code}]"
             print(note, file=sys.stderr)
-    print(
-        format_prompt(
-            text,
-            dialect,
-            input_dialect=source_dialect,
-            order=_ordering(args.order),
-            strict=args.strict,
-            vocabulary=vocabulary,
-        )
-    )
+    prompt = prompt_from_items(result.items, vocabulary)
+    print(render(prompt, args.dialect, order=_ordering(args.order)))
     return 0
 
 

@@ -15,15 +15,17 @@ its parentheses stay part of the names:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .classify import classify
-from .models import And, Break, ExtraNetwork, Prompt, Schedule, SlotItem, Tag
+from .models import And, Break, ExtraNetwork, Prompt, PromptItem, Schedule, SlotItem, Tag
 from .normalize import Dialect
 from .ordering import OrderLike, Slot
 from .parser import parse_items
 from .render import render
 from .vocab import Vocabulary
 
-__all__ = ["format_prompt", "parse"]
+__all__ = ["format_prompt", "parse", "prompt_from_items", "reading_dialect"]
 
 
 def parse(
@@ -46,12 +48,21 @@ def parse(
     >>> p.character, p.networks[0].text
     ([Tag(text='1boy', weight=1.0), Break(kind='break')], '<lora:x:0.5>')
     """
-    result = parse_items(text, dialect, strict=strict)
+    return prompt_from_items(parse_items(text, dialect, strict=strict).items, vocabulary)
+
+
+def prompt_from_items(items: Iterable[PromptItem], vocabulary: Vocabulary | None = None) -> Prompt:
+    """Put parsed items in their slots, as :func:`parse` does (for a ``ParseResult``
+    already in hand, e.g. one whose repairs were reported).
+
+    >>> prompt_from_items(parse_items("impasto, BREAK").items).painting_style
+    [Tag(text='impasto', weight=1.0), Break(kind='break')]
+    """
     slots: dict[Slot, list[SlotItem]] = {}
     networks: list[ExtraNetwork] = []
     leading: list[SlotItem] = []  # control items before the first tag
     last_slot: Slot | None = None
-    for item in result.items:
+    for item in items:
         if isinstance(item, ExtraNetwork):
             networks.append(item)
         elif isinstance(item, Tag):
@@ -76,6 +87,18 @@ def parse(
     )
 
 
+def reading_dialect(dialect: Dialect, input_dialect: Dialect | None = None) -> Dialect:
+    """How :func:`format_prompt` reads its input: ``input_dialect``, else the output
+    dialect when it can be parsed, else A1111 (compel and plain are written, not read).
+
+    >>> reading_dialect("compel"), reading_dialect("comfyui"), reading_dialect("a1111", "plain")
+    ('a1111', 'comfyui', 'plain')
+    """
+    if input_dialect is not None:
+        return input_dialect
+    return "a1111" if dialect in ("compel", "plain") else dialect
+
+
 def format_prompt(
     text: str,
     dialect: Dialect = "a1111",
@@ -90,6 +113,7 @@ def format_prompt(
     >>> format_prompt("(masterpiece:1.2), 1girl", "comfyui", input_dialect="a1111")
     '1girl, (masterpiece:1.2)'
     """
-    reading: Dialect = input_dialect or ("a1111" if dialect in ("compel", "plain") else dialect)
-    prompt = parse(text, reading, strict=strict, vocabulary=vocabulary)
+    prompt = parse(
+        text, reading_dialect(dialect, input_dialect), strict=strict, vocabulary=vocabulary
+    )
     return render(prompt, dialect, order=order)
