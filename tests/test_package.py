@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"ordering"},
     {"models"},
     {"card"},
-    {"parser", "render", "vocab", "_slot_rules"},
+    {"parser", "render", "vocab", "_slot_rules", "_tables"},
     {"classify", "suggest", "presets", "prompt_file"},
     {"compose", "expand"},
     {"cli", "_cli_vocab", "_cli_prompts", "__main__", "__init__"},

@@ -23,6 +23,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from ._data import data_dir, load_yaml_file
@@ -30,7 +31,7 @@ from .errors import DataFileError, OrderingError
 from .normalize import normalize_tag
 from .ordering import Slot
 
-__all__ = ["CuratedEntry", "PatternRule", "SlotRules", "slot_rules"]
+__all__ = ["CuratedEntry", "PatternRule", "SlotRules", "curated_tags", "slot_rules"]
 
 _GROUP_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SET_REFERENCE = re.compile(r"\{([a-z_]+)\}")
@@ -144,8 +145,12 @@ def _load_yaml(name: str) -> Any:
 
 
 @functools.cache
-def slot_rules() -> SlotRules:
-    """The built-in curated lists and patterns (parsed once per process)."""
+def curated_tags() -> Mapping[str, CuratedEntry]:
+    """The curated lists by canonical name (read once per process; no patterns).
+
+    >>> curated_tags()["twintails"].group
+    'hairstyle'
+    """
     curated: dict[str, CuratedEntry] = {}
     folder = data_dir() / "slots"
     files = {path.stem: path for path in sorted(folder.glob("*.yaml"))}
@@ -156,6 +161,12 @@ def slot_rules() -> SlotRules:
             raise DataFileError(f"slots/{path.name}: the file name is not a slot") from None
         _read_groups(f"slots/{path.name}", _load_yaml(f"slots/{path.name}"), slot, curated)
     _read_groups("meta.yaml", _load_yaml("meta.yaml"), None, curated)
+    return MappingProxyType(curated)
+
+
+@functools.cache
+def slot_rules() -> SlotRules:
+    """The built-in curated lists and compiled patterns (parsed once per process)."""
     patterns = _read_patterns(_load_yaml("patterns.yaml"))
     combined = re.compile("|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(patterns)))
-    return SlotRules(curated=curated, patterns=patterns, combined=combined)
+    return SlotRules(curated=curated_tags(), patterns=patterns, combined=combined)

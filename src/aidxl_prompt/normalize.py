@@ -77,6 +77,11 @@ _COMFYUI_SPECIAL = re.compile(r"[()]")
 _COMPEL_SPECIAL = _COMFYUI_SPECIAL
 
 _A1111_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+# Text that normalize_tag returns unchanged, recognised in one step: printable ASCII
+# without upper case, underscores or backslashes, single spaces only between words.
+# (NFKC, lower case and whitespace folding leave it alone, and no verbatim name or
+# escape rule applies to it.) A property test holds this equal to the full path.
+_ALREADY_CANONICAL = re.compile(r"(?!.*  )[!-@\[\]^`-~](?:[ !-@\[\]^`-~]*[!-@\[\]^`-~])?")
 _PAREN_UNESCAPE = re.compile(r"\\([()])")
 
 
@@ -140,6 +145,13 @@ def normalize_tag(text: str) -> CanonicalTag:
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize_tag() takes a str, not {type(text).__name__}")
+    if _ALREADY_CANONICAL.fullmatch(text):
+        return CanonicalTag(text)
+    return _normalize_fully(text)
+
+
+def _normalize_fully(text: str) -> CanonicalTag:
+    """:func:`normalize_tag` without its shortcut for text that is already canonical."""
     folded = _fold(text)
     if not folded:
         return CanonicalTag("")

@@ -76,3 +76,19 @@ def test_bulk_fast_path_matches_the_scanner(text: str) -> None:
 def test_common_prompts_take_the_fast_path(text: str) -> None:
     assert parser_module._fast_a1111_items(text) is not None
     assert parser_module._fast_a1111(text) is not None
+
+
+# --- normalize_tag's shortcut for text that is already canonical --------------------
+
+_TAG_TEXT = st.one_of(
+    st.text(alphabet="ab :()_\\ABz1^`[]~!\t\u3000\uff41", max_size=12),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TAG_TEXT)
+def test_normalize_shortcut_matches_the_full_path(text: str) -> None:
+    from aidxl_prompt.normalize import _normalize_fully, normalize_tag
+
+    assert normalize_tag(text) == _normalize_fully(text)

@@ -1,0 +1,779 @@
+"""Reading vocabulary files into :class:`TagTable` columns.
+
+The format of each file is detected from its content:
+
+* the tag-autocomplete CSV of A1111/ComfyUI (``name,category,post_count,"aliases"``,
+  no header), e.g. ``danbooru.csv``;
+* a WD tagger ``selected_tags.csv`` (header ``tag_id,name,category,count``);
+* Danbooru alias and implication tables (header
+  ``id,antecedent_name,consequent_name,status,created_at``; the file name says which:
+  it must contain ``alias`` or ``implication``).
+
+Two readers give the same table. The bulk reader takes a whole well-formed file in a
+few passes over its text (the 140k-row Danbooru list in about a tenth of a second);
+anything it is not sure of (blank lines, a record spread over lines, an odd row) sends
+the file to the row-by-row reader, which is the reference: it names the line of every
+malformed row, or counts it in lenient mode. A property test holds the two equal.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> path = folder / "tags.csv"
+>>> _ = path.write_text('long_hair,0,4350743,"/lh,longhair"\\n')
+>>> table = read_table(path)
+>>> table.names, table.aliases
+(['long hair'], {'/lh': 'long hair', 'longhair': 'long hair'})
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import enum
+import functools
+import io
+import itertools
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import DataFileError
+from .normalize import normalize_tag, verbatim_names
+
+__all__ = ["TableKind", "TagCategory", "TagTable", "read_table"]
+
+TableKind = Literal["tags", "wd", "aliases", "implications"]
+
+
+class TagCategory(str, enum.Enum):
+    """Danbooru's tag categories (plus the WD tagger's rating pseudo-tags)."""
+
+    general = "general"
+    artist = "artist"
+    copyright = "copyright"
+    character = "character"
+    meta = "meta"
+    rating = "rating"
+
+
+CATEGORY_LIST = tuple(TagCategory)
+CATEGORY_INDEX = {category: index for index, category in enumerate(CATEGORY_LIST)}
+
+# Danbooru's numeric category codes, as the autocomplete CSV and WD tables write them.
+_DANBOORU_CODES: Mapping[str, TagCategory] = {
+    "0": TagCategory.general,
+    "1": TagCategory.artist,
+    "3": TagCategory.copyright,
+    "4": TagCategory.character,
+    "5": TagCategory.meta,
+}
+# The WD tagger adds category 9 for its four rating pseudo-tags (general, sensitive...).
+_WD_CODES: Mapping[str, TagCategory] = {**_DANBOORU_CODES, "9": TagCategory.rating}
+_DANBOORU_CODE_INDEX = {code: CATEGORY_INDEX[cat] for code, cat in _DANBOORU_CODES.items()}
+_WD_CODE_INDEX = {code: CATEGORY_INDEX[cat] for code, cat in _WD_CODES.items()}
+_DANBOORU_CODES_TEXT = "0 general, 1 artist, 3 copyright, 4 character or 5 meta"
+_WD_CODES_TEXT = "0 general, 1 artist, 3 copyright, 4 character, 5 meta or 9 rating"
+# Code characters to category indexes, for a whole column at once.
+_CODE_BYTES = bytes.maketrans(b"01345", bytes(_DANBOORU_CODE_INDEX[c] for c in "01345"))
+
+_WD_HEADER = ("tag_id", "name", "category", "count")
+_RELATION_COLUMNS = ("antecedent_name", "consequent_name")
+
+# Post counts are kept in a signed 64-bit array; 18 digits always fit.
+_MAX_COUNT_DIGITS = 18
+_MAX_COUNT = 2**63 - 1
+
+
+@dataclass(frozen=True, eq=False)
+class TagTable:
+    """One parsed vocabulary file (or the built-in data); read-only after loading.
+
+    ``names`` holds canonical names; ``counts`` and ``categories`` run parallel to it.
+    ``aliases`` maps canonical alias -> canonical tag, ``implications`` maps a tag to
+    the tags it implies. ``skipped_rows`` counts malformed rows left out in lenient
+    mode; ``inactive_rows`` counts deleted or retired alias/implication rows.
+    """
+
+    source: str
+    kind: TableKind | Literal["builtin"]
+    names: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    counts: array[int] = field(default_factory=lambda: array("q"))
+    categories: bytearray = field(default_factory=bytearray)
+    aliases: dict[str, str] = field(default_factory=dict)
+    implications: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    skipped_rows: int = 0
+    inactive_rows: int = 0
+
+    def category_of(self, position: int) -> TagCategory:
+        """The category of the name at ``position``."""
+        return CATEGORY_LIST[self.categories[position]]
+
+
+def read_table(path: str | Path, *, lenient: bool = False) -> TagTable:
+    """Parse one vocabulary file, detecting its format; cached per path, mtime and size.
+
+    Malformed rows raise :class:`~aidxl_prompt.errors.DataFileError` naming the file and
+    line; with ``lenient=True`` they are left out and counted in ``skipped_rows``.
+    Blank lines are skipped.
+    """
+    resolved = Path(path).expanduser().resolve()
+    try:
+        stat = resolved.stat()
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    if not resolved.is_file():
+        raise DataFileError(f"{path}: not a file")
+    return _read_table_cached(str(resolved), stat.st_mtime_ns, stat.st_size, lenient)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_table_cached(path: str, mtime_ns: int, size: int, lenient: bool) -> TagTable:
+    del mtime_ns, size  # part of the cache key only: a changed file is read again
+    return parse_table(Path(path), lenient)
+
+
+def parse_table(path: Path, lenient: bool, *, bulk: bool = True) -> TagTable:
+    """Read ``path`` uncached; ``bulk=False`` forces the row-by-row reader (for tests)."""
+    text = _read_text(path)
+    reader = csv.reader(_lines(text), strict=True)
+    try:
+        first = next((row for row in reader if not _blank(row)), None)
+    except csv.Error as exc:
+        raise DataFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+    if first is None:
+        raise DataFileError(f"{path}: the file holds no rows")
+    kind = _detect(path, first)
+    if bulk and reader.line_num == 1:
+        table = _read_in_bulk(path, kind, first, text)
+        if table is not None:
+            return table
+    return _read_row_by_row(path, kind, text, lenient)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataFileError(f"{path}:{line}: not UTF-8 text") from None
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, one at a time, as a file gives them.
+
+    (Wrapping the whole text in ``io.StringIO`` would copy all of it only to read the
+    first row.)
+    """
+    start = 0
+    while start < len(text):
+        end = _line_end(text, start)
+        yield text[start:end]
+        start = end
+
+
+def _line_end(text: str, start: int) -> int:
+    """Where the line starting at ``start`` ends, after its \\n, \\r or \\r\\n."""
+    newline = text.find("\n", start)
+    carriage = text.find("\r", start, newline if newline != -1 else len(text))
+    if carriage != -1:
+        return carriage + 2 if text.startswith("\r\n", carriage) else carriage + 1
+    return newline + 1 if newline != -1 else len(text)
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(cell.strip() for cell in row)
+
+
+def _count_problem(value: str) -> str | None:
+    digits = value.strip()
+    if not (digits.isdigit() and digits.isascii()):
+        return f"the post count must be a whole number, got {value!r}"
+    if int(digits) > _MAX_COUNT:
+        return f"the post count {digits} is too large (at most {_MAX_COUNT})"
+    return None
+
+
+def _category_problem(value: str, codes: Mapping[str, int], known: str) -> str | None:
+    if value.strip() in codes:
+        return None
+    return f"unknown category {value!r} (expected {known})"
+
+
+def _detect(path: Path, first: list[str]) -> TableKind:
+    header = tuple(cell.strip().lower() for cell in first)
+    if header == _WD_HEADER:
+        return "wd"
+    if all(column in header for column in _RELATION_COLUMNS):
+        stem = path.name.lower()
+        if "implication" in stem:
+            return "implications"
+        if "alias" in stem:
+            return "aliases"
+        raise DataFileError(
+            f"{path}: cannot tell whether this table holds aliases or implications; "
+            "put 'alias' or 'implication' in its file name"
+        )
+    return "tags"
+
+
+# --- names --------------------------------------------------------------------------
+
+# Danbooru names that are already canonical apart from underscores: printable ASCII,
+# lower case, no backslash, no doubled or edge underscores. For these (all but a handful
+# of the 140k Danbooru names) ``normalize_tag`` is ``name.replace("_", " ")``; a test
+# checks that over the whole table.
+_SIMPLE_NAME = re.compile(r"(?!_)(?!.*__)(?!.*_$)[!-@\[\]-~]+")
+# The bytes of plain names, and the newline that joins them (the comma is among them).
+_PLAIN_BYTES = b"\n" + bytes(range(0x21, 0x41)) + b"[" + bytes(range(0x5D, 0x7F))
+# Names are converted in blocks; a block with an odd name is split into smaller ones.
+_NAME_BLOCKS = (256, 16)
+
+
+def _canonical_name(name: str, verbatim: frozenset[str]) -> str:
+    """``normalize_tag(name)``, with a fast path for plain Danbooru names."""
+    if name in verbatim:
+        return name
+    if _SIMPLE_NAME.fullmatch(name):
+        return name.replace("_", " ")
+    return normalize_tag(name)
+
+
+def _canonical_many(raw_names: list[str], verbatim: frozenset[str]) -> list[str]:
+    """:func:`_canonical_name` of many names; a block of plain names in one step."""
+    names: list[str] = []
+    _canonical_blocks(names, raw_names, verbatim, 0)
+    return names
+
+
+def _canonical_blocks(
+    names: list[str], raw_names: list[str], verbatim: frozenset[str], level: int
+) -> None:
+    size = _NAME_BLOCKS[level]
+    spaced = _spaced(verbatim)
+    for start in range(0, len(raw_names), size):
+        block = raw_names[start : start + size]
+        joined = "\n".join(block)
+        if _plain_names(block, joined):
+            converted = joined.replace("_", " ").split("\n")
+            if spaced.isdisjoint(converted):  # else maybe a kaomoji such as ^_^
+                names.extend(converted)
+                continue
+        if level + 1 < len(_NAME_BLOCKS):
+            _canonical_blocks(names, block, verbatim, level + 1)
+        else:
+            names.extend(_canonical_name(name, verbatim) for name in block)
+
+
+def _plain_names(block: list[str], joined: str) -> bool:
+    """Whether every name of ``block`` (joined by newlines) is plain (``_SIMPLE_NAME``)."""
+    return (
+        joined.isascii()
+        and not joined.encode("ascii").translate(None, _PLAIN_BYTES)
+        and joined.count("\n") == len(block) - 1  # no newline inside a name
+        and "__" not in joined
+        and "\n_" not in joined
+        and "_\n" not in joined
+        and not joined.startswith("_")
+        and not joined.endswith("_")
+    )
+
+
+@functools.cache
+def _spaced(verbatim: frozenset[str]) -> frozenset[str]:
+    """What turning underscores into spaces would wrongly make of the verbatim names."""
+    return frozenset(name.replace("_", " ") for name in verbatim)
+
+
+# --- the bulk reader ----------------------------------------------------------------
+#
+# A file is read in blocks of whole lines, and each block is split at newlines and
+# commas in one step after every underscore has been turned into a space. For a field
+# of plain characters (``_SIMPLE_NAME``) that conversion is exactly ``normalize_tag``.
+# The lines that need more care are found first and kept as raw rows, converted one
+# name at a time: lines with a non-plain character (non-ASCII, upper case, a space...),
+# with a doubled or edge underscore, with a kaomoji, or with quotes other than one
+# quoted list in the last column (those are read by the csv module, and must make one
+# whole row of their own). A quoted last-column list (``a,0,5,"b,c"``) is unquoted in
+# place, its commas turned into tabs; tabs also separate the canonical names of a list
+# (no canonical name holds one).
+
+_BULK_BYTES = 1 << 18  # lines are handled in blocks of about this size
+_LIST_SEPARATOR = "\t"
+# Every byte but the comma and the newline: deleting them leaves a block's separators.
+_NOT_SEPARATORS = bytes(byte for byte in range(256) if byte not in b",\n")
+_ODD_BYTE = re.compile(rb"[^\n!-@\[\]-~]")
+# Field separators as newlines, so that three searches find every odd underscore.
+_SEPARATORS_AS_NEWLINES = bytes.maketrans(b",\t", b"\n\n")
+_ODD_UNDERSCORES = (b"__", b"\n_", b"_\n")
+_SMALL = 64  # below this many bytes, a regular expression finds the odd bytes
+
+
+def _read_in_bulk(path: Path, kind: TableKind, first: list[str], text: str) -> TagTable | None:
+    """The whole table in a few passes, or None where the row-by-row reader must judge."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if kind == "tags":
+        return _bulk_tags(path, text)
+    if kind in ("aliases", "implications"):
+        header = [cell.strip().lower() for cell in first]
+        return _bulk_relations(path, kind, header, text.partition("\n")[2])
+    return None  # WD tables are small: row by row is fast enough
+
+
+def _blocks(text: str) -> Iterator[str]:
+    """``text`` in pieces of whole lines, about ``_BULK_BYTES`` characters each."""
+    stop = len(text) - text.endswith("\n")
+    start = 0
+    while start < stop:
+        end = text.find("\n", start + _BULK_BYTES, stop)
+        if end == -1:
+            end = stop
+        yield text[start:end]
+        start = end + 1
+
+
+@dataclass
+class _Block:
+    """One block's fields, ``width`` per line, and the raw fields of its careful lines.
+
+    ``fields`` has every underscore turned into a space and lists separated by tabs.
+    ``raw`` maps the number of each line that needs care to its fields as written.
+    """
+
+    fields: list[str]
+    raw: dict[int, list[str]]
+    width: int
+
+    def patch(
+        self, columns: tuple[int, ...], verbatim: frozenset[str], *, lists: int | None = None
+    ) -> None:
+        """Put the raw lines back, with their name ``columns`` made canonical.
+
+        The field in column ``lists`` holds a comma-separated list of names; it becomes
+        the canonical names separated by tabs.
+        """
+        width, fields, raw = self.width, self.fields, self.raw
+        spaced = _spaced(verbatim)
+        for column in columns:
+            values = fields[column::width]
+            if not spaced.isdisjoint(values):  # a kaomoji such as ^_^ was converted
+                for number, value in enumerate(values):
+                    if value in spaced and number not in raw:
+                        raw[number] = self._raw_again(number, lists)
+        if lists is not None:
+            values = fields[lists::width]
+            if not spaced.isdisjoint(_LIST_SEPARATOR.join(values).split(_LIST_SEPARATOR)):
+                for number, value in enumerate(values):
+                    if not spaced.isdisjoint(value.split(_LIST_SEPARATOR)):
+                        raw.setdefault(number, self._raw_again(number, lists))
+        raw_names: list[str] = []
+        list_lengths: list[int] = []
+        for number, row in raw.items():
+            fields[number * width : (number + 1) * width] = row
+            raw_names.extend(row[column] for column in columns)
+            if lists is not None and row[lists]:
+                items = row[lists].split(",")
+                raw_names.extend(items)
+                list_lengths.append(len(items))
+        names = iter(_canonical_many(raw_names, verbatim))
+        lengths = iter(list_lengths)
+        for number, row in raw.items():
+            for column in columns:
+                fields[number * width + column] = next(names)
+            if lists is not None and row[lists]:
+                fields[number * width + lists] = _LIST_SEPARATOR.join(
+                    itertools.islice(names, next(lengths))
+                )
+
+    def _raw_again(self, number: int, lists: int | None) -> list[str]:
+        """The raw fields of a plain line, from its converted ones."""
+        row = [
+            field.replace(" ", "_") for field in self.fields[number * self.width :][: self.width]
+        ]
+        if lists is not None:
+            row[lists] = row[lists].replace(_LIST_SEPARATOR, ",")
+        return row
+
+
+def _split_block(block: str, width: int, *, lists: int | None = None) -> _Block | None:
+    """Split one block (see above), or None if any line is not a plain row of ``width``."""
+    raw: dict[int, list[str]] = {}
+    data = block.encode("utf-8")
+    if data.translate(None, _PLAIN_BYTES):
+        for number, line in _lines_at(data, _odd_bytes(data, 0, len(data))):
+            row = _row(line.decode("utf-8"), width)
+            if row is None:
+                return None
+            raw[number] = row
+    unquoted: set[int] = set()
+    if '"' in block:
+        rewritten = _unquote(block, width, lists, raw, unquoted)
+        if rewritten is None:
+            return None
+        block = rewritten
+        data = block.encode("utf-8")
+    separators = ("," * (width - 1) + "\n") * (block.count("\n") + 1)
+    if data.translate(None, _NOT_SEPARATORS) != separators[:-1].encode():
+        return None  # a blank line, or a row with too few or too many fields
+    for number, line in _lines_at(data, _odd_underscores(data)):
+        if number not in raw:
+            row = line.decode("utf-8").split(",")
+            if lists is not None and number in unquoted:
+                row[lists] = row[lists].replace(_LIST_SEPARATOR, ",")
+            raw[number] = row
+    fields = block.replace("_", " ").replace("\n", ",").split(",")
+    return _Block(fields, raw, width)
+
+
+def _row(line: str, width: int) -> list[str] | None:
+    """The fields of one line as the csv module reads them, if it is a row of ``width``."""
+    if '"' in line:
+        try:
+            rows = list(csv.reader([line], strict=True))
+        except csv.Error:
+            return None
+    else:
+        rows = [line.split(",")]
+    return rows[0] if len(rows) == 1 and len(rows[0]) == width else None
+
+
+def _unquote(
+    block: str, width: int, lists: int | None, raw: dict[int, list[str]], unquoted: set[int]
+) -> str | None:
+    """``block`` with its quoted lines made plain, or None if one is not a row.
+
+    A line whose only quotes enclose its last field, a list, loses them and the list's
+    commas become tabs (its number goes into ``unquoted``); any other quoted line is
+    read by the csv module into ``raw`` and replaced by a stand-in of bare commas.
+    """
+    stand_in = "," * (width - 1)
+    pieces: list[str] = []
+    done = number = counted = 0
+    found = block.find('"')
+    while found != -1:
+        start = block.rfind("\n", 0, found) + 1
+        end = block.find("\n", found)
+        if end == -1:
+            end = len(block)
+        number += block.count("\n", counted, start)
+        counted = start
+        line = block[start:end]
+        if (
+            lists == width - 1
+            and found == start + line.rfind(',"') + 1
+            and line.count('"') == 2
+            and line.endswith('"')
+            and line.count(",", 0, found - start) == lists
+        ):
+            quoted = line[found - start + 1 : -1]
+            pieces += (
+                block[done:start],
+                line[: found - start],
+                quoted.replace(",", _LIST_SEPARATOR),
+            )
+            unquoted.add(number)
+        else:
+            row = raw.get(number) or _row(line, width)
+            if row is None:
+                return None
+            raw[number] = row
+            pieces += (block[done:start], stand_in)
+        done = end
+        found = block.find('"', end)
+    pieces.append(block[done:])
+    return "".join(pieces)
+
+
+def _odd_bytes(data: bytes, start: int, end: int) -> list[int]:
+    """Positions of the bytes of ``data[start:end]`` that plain names do not hold.
+
+    The range is halved until the odd bytes are cornered, so a block with a few odd
+    names costs a few short passes rather than a regular expression over all of it.
+    """
+    found: list[int] = []
+    pending = [(start, end)]
+    while pending:
+        low, high = pending.pop()
+        if not data[low:high].translate(None, _PLAIN_BYTES):
+            continue
+        if high - low <= _SMALL:
+            found.extend(low + match.start() for match in _ODD_BYTE.finditer(data, low, high))
+            continue
+        middle = (low + high) // 2
+        pending += ((middle, high), (low, middle))
+    return found
+
+
+def _odd_underscores(data: bytes) -> list[int]:
+    """Positions of doubled underscores and of underscores at the edge of a field."""
+    separated = data.translate(_SEPARATORS_AS_NEWLINES)
+    found: list[int] = []
+    for needle in _ODD_UNDERSCORES:
+        position = separated.find(needle)
+        while position != -1:
+            found.append(position + 1 if needle[0] == 0x0A else position)
+            position = separated.find(needle, position + 1)
+    if separated.startswith(b"_"):
+        found.append(0)
+    if separated.endswith(b"_"):
+        found.append(len(separated) - 1)
+    return found
+
+
+def _lines_at(data: bytes, positions: list[int]) -> list[tuple[int, bytes]]:
+    """The number and text of each line of ``data`` holding one of ``positions``."""
+    lines: list[tuple[int, bytes]] = []
+    number = counted = 0
+    end = -1
+    for position in sorted(positions):
+        if position <= end:
+            continue  # this line is already listed
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        if end == -1:
+            end = len(data)
+        number += data.count(b"\n", counted, start)
+        counted = start
+        lines.append((number, data[start:end]))
+    return lines
+
+
+def _first_wins(keys: list[str], targets: list[str]) -> dict[str, str]:
+    """``setdefault`` of each pair in order, except empty keys and keys equal to targets."""
+    found: dict[str, str] = {}
+    for key, target in zip(keys, targets, strict=True):
+        if key and key != target and key not in found:
+            found[key] = target
+    return found
+
+
+def _bulk_tags(path: Path, text: str) -> TagTable | None:
+    """The autocomplete CSV, four fields per row (the Danbooru list's shape)."""
+    verbatim = verbatim_names()
+    table = TagTable(source=str(path), kind="tags")
+    names, index = table.names, table.index
+    alias_keys: list[str] = []
+    alias_targets: list[str] = []
+    for text_block in _blocks(text):
+        block = _split_block(text_block, 4, lists=3)
+        if block is None:
+            return None
+        block.patch((0,), verbatim, lists=3)
+        fields = block.fields
+        raw_counts = fields[2::4]
+        code_text = "".join(fields[1::4])
+        count_text = "".join(raw_counts)
+        if (
+            len(code_text) != len(raw_counts)
+            or code_text.strip("01345")
+            or not (count_text.isdigit() and count_text.isascii())
+            or not all(raw_counts)
+            or len(max(raw_counts, key=len)) > _MAX_COUNT_DIGITS
+        ):
+            return None
+        block_names = fields[0::4]
+        if not all(block_names):
+            return None
+        base = len(names)
+        names.extend(block_names)
+        index.update(zip(block_names, range(base, len(names)), strict=True))
+        if len(index) != len(names):
+            return None  # a name listed twice: the row-by-row reader says where
+        table.counts.extend(map(int, raw_counts))
+        table.categories.extend(code_text.encode("ascii").translate(_CODE_BYTES))
+        # Each row's aliases (tab-separated), paired with the row's name.
+        lists = fields[3::4]
+        present = list(itertools.compress(lists, lists))
+        per_row = [names_text.count(_LIST_SEPARATOR) + 1 for names_text in present]
+        owners = itertools.compress(block_names, lists)
+        alias_targets.extend(itertools.chain.from_iterable(map(itertools.repeat, owners, per_row)))
+        if present:
+            alias_keys.extend(_LIST_SEPARATOR.join(present).split(_LIST_SEPARATOR))
+    table.aliases.update(_first_wins(alias_keys, alias_targets))
+    return table
+
+
+def _bulk_relations(path: Path, kind: TableKind, header: list[str], body: str) -> TagTable | None:
+    """Alias or implication rows after the header; only ``active`` rows take effect."""
+    width = len(header)
+    antecedent = header.index("antecedent_name")
+    consequent = header.index("consequent_name")
+    status = header.index("status") if "status" in header else None
+    verbatim = verbatim_names()
+    table = TagTable(source=str(path), kind=kind)
+    sources: list[str] = []
+    targets: list[str] = []
+    inactive = 0
+    for text_block in _blocks(body):
+        block = _split_block(text_block, width)
+        if block is None:
+            return None
+        block.patch((antecedent, consequent), verbatim)
+        fields = block.fields
+        block_sources = fields[antecedent::width]
+        block_targets = fields[consequent::width]
+        if status is not None:
+            statuses = fields[status::width]
+            if any(not value.strip() for value in set(statuses)):
+                return None  # an empty status: the row-by-row reader says where
+            active = list(map("active".__eq__, statuses))
+            block_sources = list(itertools.compress(block_sources, active))
+            block_targets = list(itertools.compress(block_targets, active))
+            inactive += len(statuses) - len(block_sources)
+        sources.extend(block_sources)
+        targets.extend(block_targets)
+    if not (all(sources) and all(targets)):
+        return None  # an empty name: the row-by-row reader says where
+    if kind == "aliases":
+        table.aliases.update(_first_wins(sources, targets))
+    else:
+        implied: dict[str, list[str]] = {}
+        for source, target in zip(sources, targets, strict=True):
+            implied.setdefault(source, []).append(target)
+        table.implications.update((source, tuple(found)) for source, found in implied.items())
+    return dataclasses.replace(table, inactive_rows=inactive)
+
+
+# --- the row-by-row reader ----------------------------------------------------------
+
+
+@dataclass
+class _Rows:
+    """The growing content of one table, and the error policy of its file."""
+
+    path: Path
+    lenient: bool
+    reader: Any
+    table: TagTable
+    skipped: int = 0
+    inactive: int = 0
+
+    def report(self, message: str) -> None:
+        """A malformed row at the reader's current line: raise, or count it."""
+        if not self.lenient:
+            raise DataFileError(f"{self.path}:{self.reader.line_num}: {message}")
+        self.skipped += 1
+
+    def add_tag(self, name: str, category: int, count: int) -> None:
+        table = self.table
+        table.index[name] = len(table.names)
+        table.names.append(name)
+        table.counts.append(count)
+        table.categories.append(category)
+
+
+def _read_row_by_row(path: Path, kind: TableKind, text: str, lenient: bool) -> TagTable:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = _Rows(path, lenient, reader, TagTable(source=str(path), kind=kind))
+    try:
+        if kind == "tags":
+            _tag_rows(rows, reader)
+        elif kind == "wd":
+            next(row for row in reader if not _blank(row))  # the header
+            _wd_rows(rows, reader)
+        else:
+            _relation_rows(rows, kind, reader)
+    except csv.Error as exc:
+        raise DataFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+    return dataclasses.replace(rows.table, skipped_rows=rows.skipped, inactive_rows=rows.inactive)
+
+
+def _tag_rows(rows: _Rows, reader: Iterable[list[str]]) -> None:
+    """The autocomplete CSV: ``name,category,post_count[,aliases]``, no header."""
+    verbatim = verbatim_names()
+    aliases = rows.table.aliases
+    for row in reader:
+        problem = _tag_row_problem(rows.table, row, verbatim)
+        if problem == "":
+            continue
+        if problem is not None:
+            rows.report(problem)
+            continue
+        name = _canonical_name(row[0], verbatim)
+        rows.add_tag(name, _DANBOORU_CODE_INDEX[row[1].strip()], int(row[2]))
+        if len(row) == 4 and row[3]:
+            for alias in row[3].split(","):
+                key = _canonical_name(alias, verbatim)
+                if key and key != name:
+                    aliases.setdefault(key, name)
+
+
+def _tag_row_problem(table: TagTable, row: list[str], verbatim: frozenset[str]) -> str | None:
+    """Why an autocomplete CSV row is refused: None if it is fine, "" if it is blank."""
+    if _blank(row):
+        return ""
+    if len(row) not in (3, 4):
+        return f"expected name,category,post_count[,aliases] (3 or 4 fields), got {len(row)}"
+    problem = _category_problem(row[1], _DANBOORU_CODE_INDEX, _DANBOORU_CODES_TEXT)
+    problem = problem or _count_problem(row[2])
+    if problem:
+        return problem
+    name = _canonical_name(row[0], verbatim)
+    if not name:
+        return "the tag name is empty"
+    if name in table.index:
+        return f"tag {name!r} is listed twice"
+    return None
+
+
+def _wd_rows(rows: _Rows, reader: Iterable[list[str]]) -> None:
+    """The WD tagger's ``selected_tags.csv`` after its header."""
+    verbatim = verbatim_names()
+    for row in reader:
+        if _blank(row):
+            continue
+        if len(row) != 4:
+            rows.report(f"expected tag_id,name,category,count (4 fields), got {len(row)}")
+            continue
+        problem = _category_problem(row[2], _WD_CODE_INDEX, _WD_CODES_TEXT)
+        problem = problem or _count_problem(row[3])
+        name = _canonical_name(row[1], verbatim)
+        if problem is None and not name:
+            problem = "the tag name is empty"
+        if problem is None and name in rows.table.index:
+            problem = f"tag {name!r} is listed twice"
+        if problem is not None:
+            rows.report(problem)
+            continue
+        rows.add_tag(name, _WD_CODE_INDEX[row[2].strip()], int(row[3]))
+
+
+def _relation_rows(rows: _Rows, kind: TableKind, reader: Iterator[list[str]]) -> None:
+    """Danbooru alias or implication rows; only ``active`` rows take effect."""
+    header = [cell.strip().lower() for cell in next(r for r in reader if not _blank(r))]
+    width = len(header)
+    antecedent = header.index("antecedent_name")
+    consequent = header.index("consequent_name")
+    status = header.index("status") if "status" in header else None
+    verbatim = verbatim_names()
+    implied: dict[str, list[str]] = {}
+    for row in reader:
+        if len(row) != width:
+            if not _blank(row):
+                rows.report(f"expected {width} fields ({','.join(header)}), got {len(row)}")
+            continue
+        if status is not None and row[status] != "active":
+            if not row[status].strip():
+                rows.report("the status is empty")
+            else:
+                rows.inactive += 1
+            continue
+        source = _canonical_name(row[antecedent], verbatim)
+        target = _canonical_name(row[consequent], verbatim)
+        if not source or not target:
+            rows.report("an antecedent or consequent name is empty")
+        elif kind == "aliases":
+            if source != target:
+                rows.table.aliases.setdefault(source, target)
+        else:
+            implied.setdefault(source, []).append(target)
+    rows.table.implications.update((source, tuple(found)) for source, found in implied.items())

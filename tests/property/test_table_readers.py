@@ -1,0 +1,222 @@
+"""The bulk table reader gives exactly what the row-by-row reader gives, or steps aside.
+
+Tables are written the way real files come: by ``csv.writer`` (quoting where needed),
+and by hand with the mistakes people make (blank lines, stray quotes, missing fields,
+``\\r\\n`` endings, a byte-order mark). Each file is read both ways; the tables, or the
+error messages, must be equal. The block size is made small so that files of a few
+rows already span several blocks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+import aidxl_prompt._tables as tables
+from aidxl_prompt._tables import TagTable, parse_table
+from aidxl_prompt.errors import DataFileError
+
+_PLAIN_BASES = ("long_hair", "1girl", "bishop_(chess)", "c++", "16:9", "re:zero", "a_b")
+_PLAIN_NAMES = st.sampled_from(_PLAIN_BASES)
+_ODD_NAMES = st.one_of(
+    st.sampled_from(
+        [
+            "^_^",
+            ">_<",
+            ":3",
+            "\\m/",
+            "Long_Hair",
+            "_edge",
+            "edge_",
+            "double__underscore",
+            "with space",
+            "\u30ed\u30f3\u30b0\u30d8\u30a2",
+            "\uff11girl",
+            'quote"d',
+            "comma,name",
+            "tab\tname",
+            "new\nline",
+            "",
+            " ",
+            "active",
+        ]
+    ),
+    st.text(alphabet='ab_(),"\\ A\u00e9\t', max_size=6),
+)
+
+
+@st.composite
+def _names(draw: st.DrawFn) -> str:
+    """Mostly plain, as real files are, so that the bulk reader is exercised."""
+    # Hypothesis favours small numbers, so the odd cases sit at the top of a range.
+    return draw(_ODD_NAMES if draw(st.integers(0, 7)) == 7 else _PLAIN_NAMES)
+
+
+_NAMES = _names()
+_BAD_CODES = st.sampled_from(["2", " 0", "", "00", "_"])
+_BAD_COUNTS = st.sampled_from(["", "-1", "1_0", "99999999999999999999", "\u0663", " 5", "12a"])
+_LINE_ENDS = st.sampled_from(["\n", "\r\n"])
+
+
+@st.composite
+def _tag_rows(draw: st.DrawFn) -> list[list[str]]:
+    rows = []
+    for number in range(draw(st.integers(1, 8))):
+        aliases = draw(st.lists(_NAMES, max_size=3))
+        name = draw(_NAMES)
+        if name in _PLAIN_BASES:
+            name += str(number)  # a name listed twice sends the file to the careful reader
+        row = [name, draw(st.sampled_from("01345")), str(draw(st.integers(0, 10**12)))]
+        row.append(",".join(aliases))
+        mistake = draw(st.integers(0, 24))
+        if mistake == 24:
+            row[1] = draw(_BAD_CODES)
+        elif mistake == 23:
+            row[2] = draw(_BAD_COUNTS)
+        elif mistake == 22:
+            row = [*row, "x"][: draw(st.sampled_from([2, 3, 5]))]
+        rows.append(row)
+    return rows
+
+
+@st.composite
+def _relation_rows(draw: st.DrawFn) -> list[list[str]]:
+    status = st.one_of(
+        *[st.sampled_from(["active", "active", "deleted", "retired"])] * 12,
+        st.sampled_from(["", " ", "Active", "in_progress"]),
+    )
+    rows = [["id", "antecedent_name", "consequent_name", "status", "created_at"]]
+    for number in range(draw(st.integers(0, 8))):
+        row = [str(number), draw(_NAMES), draw(_NAMES), draw(status), "2013-02-16"]
+        if draw(st.integers(0, 24)) == 24:
+            row = [*row, "x"][: draw(st.integers(1, 6))]
+        rows.append(row)
+    return rows
+
+
+def _render(draw: st.DrawFn, rows: list[list[str]]) -> str:
+    """The rows as file text: by csv.writer, or joined by hand (no quoting at all)."""
+    end = draw(_LINE_ENDS)
+    if draw(st.integers(0, 3)) < 3:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator=end).writerows(rows)
+        text = buffer.getvalue()
+    else:
+        text = "".join(",".join(row) + end for row in rows)
+    if draw(st.integers(0, 9)) == 9:  # a blank line somewhere
+        lines = text.split(end)
+        lines.insert(draw(st.integers(0, len(lines))), "")
+        text = end.join(lines)
+    if draw(st.integers(0, 9)) == 9:
+        text = text.rstrip("\r\n")  # no newline at the end
+    return text
+
+
+@st.composite
+def _tag_files(draw: st.DrawFn) -> str:
+    return _render(draw, draw(_tag_rows()))
+
+
+@st.composite
+def _relation_files(draw: st.DrawFn) -> str:
+    return _render(draw, draw(_relation_rows()))
+
+
+@contextmanager
+def _small_blocks() -> Iterator[None]:
+    original = tables._BULK_BYTES
+    tables._BULK_BYTES = 40
+    try:
+        yield
+    finally:
+        tables._BULK_BYTES = original
+
+
+def _summary(table: TagTable) -> tuple[Any, ...]:
+    return (
+        table.kind,
+        table.names,
+        list(table.index.items()),
+        list(table.counts),
+        bytes(table.categories),
+        list(table.aliases.items()),
+        list(table.implications.items()),
+        table.skipped_rows,
+        table.inactive_rows,
+    )
+
+
+def _read_both_ways(name: str, text: str, lenient: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8", newline="")
+        results = []
+        for bulk in (True, False):
+            try:
+                with _row_by_row_spy() as declined:
+                    results.append(("table", _summary(parse_table(path, lenient, bulk=bulk))))
+            except DataFileError as exc:
+                results.append(("error", str(exc)))
+            if bulk:
+                event("bulk reader declined" if declined else "bulk reader took the file")
+        assert results[0] == results[1]
+
+
+@contextmanager
+def _row_by_row_spy() -> Iterator[list[bool]]:
+    """Records whether the row-by-row reader was called."""
+    called: list[bool] = []
+    original = tables._read_row_by_row
+
+    def spy(*args: Any) -> TagTable:
+        called.append(True)
+        return original(*args)
+
+    tables._read_row_by_row = spy  # type: ignore[assignment]
+    try:
+        yield called
+    finally:
+        tables._read_row_by_row = original  # type: ignore[assignment]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_tag_files(), st.booleans())
+def test_tag_tables_read_alike(text: str, lenient: bool) -> None:
+    with _small_blocks():
+        _read_both_ways("tags.csv", text, lenient)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_relation_files(), st.booleans(), st.sampled_from(["tag_aliases.csv", "implications.csv"]))
+def test_relation_tables_read_alike(text: str, lenient: bool, name: str) -> None:
+    with _small_blocks():
+        _read_both_ways(name, text, lenient)
+
+
+# Plain Danbooru shapes must take the bulk path, or it would never be tested above.
+BULK_CASES = [
+    ("tags.csv", 'long_hair,0,10,"/lh,longhair"\n^_^,5,3,\nBishop_(Chess),0,7,x__y\n'),
+    ("tags.csv", "a,0,1,\r\nb,1,2,c\r\n"),
+    ("tags.csv", '\ufeff"say ""hi""",0,5,\nb,0,1,"\u30ed\u30f3,_x"\n'),
+    ("tag_aliases.csv", "id,antecedent_name,consequent_name,status,created_at\n1,a,b,active,x\n"),
+    ("tag_implications.csv", "id,antecedent_name,consequent_name,status\n1,a,b,deleted\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), BULK_CASES)
+def test_plain_files_take_the_bulk_path(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    with _small_blocks(), _row_by_row_spy() as declined:
+        bulk = parse_table(path, False)
+    assert declined == []
+    assert _summary(bulk) == _summary(parse_table(path, False, bulk=False))
