@@ -128,6 +128,12 @@ ERROR_CASES = [
     ),
     # an unterminated quote
     ("tags.csv", 'long_hair,0,10,"a,b\n', "1: malformed CSV (unexpected end of data)"),
+    # a post count too large for a signed 64-bit integer
+    (
+        "tags.csv",
+        "long_hair,0,10,\nsmile,0,99999999999999999999,\n",
+        "2: the post count 99999999999999999999 is too large (at most 9223372036854775807)",
+    ),
 ]
 
 
@@ -295,3 +301,13 @@ def test_wd_selected_tags_with_blank_line() -> None:
 def test_danbooru_implications() -> None:
     vocab = Vocabulary.load(require_shared_file("danbooru_tag_implications.csv"))
     assert "long hair" in vocab.implied("very_long_hair")
+
+
+def test_quoted_names_spanning_lines_are_one_name(tmp_path: Path) -> None:
+    # a quoted field may hold a newline; the name is one name, its newline a space
+    path = write(tmp_path, "tags.csv", '"new\nline",0,5,"a\nb,c"\nsmile,0,3,\n')
+    table = read_table(path)
+    assert (table.names, table.aliases) == (
+        ["new line", "smile"],
+        {"a b": "new line", "c": "new line"},
+    )

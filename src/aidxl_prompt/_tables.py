@@ -26,6 +26,7 @@ malformed row, or counts it in lenient mode. A property test holds the two equal
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import enum
@@ -81,8 +82,7 @@ _CODE_BYTES = bytes.maketrans(b"01345", bytes(_DANBOORU_CODE_INDEX[c] for c in "
 _WD_HEADER = ("tag_id", "name", "category", "count")
 _RELATION_COLUMNS = ("antecedent_name", "consequent_name")
 
-# Post counts are kept in a signed 64-bit array; 18 digits always fit.
-_MAX_COUNT_DIGITS = 18
+# Post counts are kept in a signed 64-bit array.
 _MAX_COUNT = 2**63 - 1
 
 
@@ -137,54 +137,41 @@ def _read_table_cached(path: str, mtime_ns: int, size: int, lenient: bool) -> Ta
 
 def parse_table(path: Path, lenient: bool, *, bulk: bool = True) -> TagTable:
     """Read ``path`` uncached; ``bulk=False`` forces the row-by-row reader (for tests)."""
-    text = _read_text(path)
-    reader = csv.reader(_lines(text), strict=True)
-    try:
-        first = next((row for row in reader if not _blank(row)), None)
-    except csv.Error as exc:
-        raise DataFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+    with _open_text(path) as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            first = next((row for row in reader if not _blank(row)), None)
+        except csv.Error as exc:
+            raise DataFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+        except UnicodeDecodeError:
+            raise DataFileError(f"{path}:{_bad_utf8_line(path)}: not UTF-8 text") from None
+        first_line = reader.line_num
     if first is None:
         raise DataFileError(f"{path}: the file holds no rows")
     kind = _detect(path, first)
-    if bulk and reader.line_num == 1:
-        table = _read_in_bulk(path, kind, first, text)
-        if table is not None:
-            return table
-    return _read_row_by_row(path, kind, text, lenient)
+    if bulk and first_line == 1:
+        try:
+            return _read_in_bulk(path, kind, first)
+        except _StepAsideError:
+            pass
+    return _read_row_by_row(path, kind, lenient)
 
 
-def _read_text(path: Path) -> str:
+def _open_text(path: Path) -> io.TextIOWrapper:
     try:
-        data = path.read_bytes()
+        return path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+
+
+def _bad_utf8_line(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (the text reader only knows a block)."""
+    data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataFileError(f"{path}:{line}: not UTF-8 text") from None
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their endings, one at a time, as a file gives them.
-
-    (Wrapping the whole text in ``io.StringIO`` would copy all of it only to read the
-    first row.)
-    """
-    start = 0
-    while start < len(text):
-        end = _line_end(text, start)
-        yield text[start:end]
-        start = end
-
-
-def _line_end(text: str, start: int) -> int:
-    """Where the line starting at ``start`` ends, after its \\n, \\r or \\r\\n."""
-    newline = text.find("\n", start)
-    carriage = text.find("\r", start, newline if newline != -1 else len(text))
-    if carriage != -1:
-        return carriage + 2 if text.startswith("\r\n", carriage) else carriage + 1
-    return newline + 1 if newline != -1 else len(text)
+        return data[: exc.start].count(b"\n") + 1
+    return 1
 
 
 def _blank(row: list[str]) -> bool:
@@ -315,30 +302,71 @@ _ODD_UNDERSCORES = (b"__", b"\n_", b"_\n")
 _SMALL = 64  # below this many bytes, a regular expression finds the odd bytes
 
 
-def _read_in_bulk(path: Path, kind: TableKind, first: list[str], text: str) -> TagTable | None:
-    """The whole table in a few passes, or None where the row-by-row reader must judge."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            return None
+class _StepAsideError(Exception):
+    """The bulk reader steps aside: the row-by-row reader must judge this file."""
+
+
+def _read_in_bulk(path: Path, kind: TableKind, first: list[str]) -> TagTable:
+    """The whole table in a few passes; raises ``_StepAsideError`` to step aside."""
     if kind == "tags":
-        return _bulk_tags(path, text)
+        return _bulk_tags(path, _file_blocks(path))
     if kind in ("aliases", "implications"):
         header = [cell.strip().lower() for cell in first]
-        return _bulk_relations(path, kind, header, text.partition("\n")[2])
-    return None  # WD tables are small: row by row is fast enough
+        return _bulk_relations(path, kind, header, _after_header(_file_blocks(path)))
+    raise _StepAsideError  # WD tables are small: row by row is fast enough
 
 
-def _blocks(text: str) -> Iterator[str]:
-    """``text`` in pieces of whole lines, about ``_BULK_BYTES`` characters each."""
-    stop = len(text) - text.endswith("\n")
-    start = 0
-    while start < stop:
-        end = text.find("\n", start + _BULK_BYTES, stop)
-        if end == -1:
-            end = stop
-        yield text[start:end]
-        start = end + 1
+def _file_blocks(path: Path) -> Iterator[tuple[str, bytes]]:
+    """The file in blocks of whole lines (about ``_BULK_BYTES`` each): text and UTF-8.
+
+    A block holds no line ending: lines are joined by ``\\n`` (``\\r\\n`` is taken as one).
+    Text that is not UTF-8, or a lone ``\\r``, makes the bulk reader step aside.
+    """
+    first = True
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    with handle:
+        pending: list[bytes] = []
+        while chunk := handle.read(_BULK_BYTES):
+            cut = chunk.rfind(b"\n")
+            if cut == -1:
+                pending.append(chunk)  # a very long line: gather it, never copy it again
+                continue
+            pending.append(chunk[:cut])
+            yield _decoded(b"".join(pending), first=first)
+            first = False
+            pending = [chunk[cut + 1 :]]
+        tail = b"".join(pending)
+        if tail:
+            yield _decoded(tail, first=first)
+
+
+def _decoded(data: bytes, *, first: bool) -> tuple[str, bytes]:
+    if first and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if data.endswith(b"\r"):  # the \r\n that ended the block
+            data = data[:-1]
+        if b"\r" in data:
+            raise _StepAsideError
+    try:
+        return data.decode("utf-8"), data
+    except UnicodeDecodeError:
+        raise _StepAsideError from None
+
+
+def _after_header(blocks: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    """The blocks without the file's first line."""
+    first = next(blocks, None)
+    if first is not None:
+        text, data = first
+        _, newline, rest = text.partition("\n")
+        if newline:
+            yield rest, data[data.index(b"\n") + 1 :]
+    yield from blocks
 
 
 @dataclass
@@ -396,64 +424,55 @@ class _Block:
 
     def _raw_again(self, number: int, lists: int | None) -> list[str]:
         """The raw fields of a plain line, from its converted ones."""
-        row = [
-            field.replace(" ", "_") for field in self.fields[number * self.width :][: self.width]
-        ]
+        line = self.fields[number * self.width : (number + 1) * self.width]
+        row = [field.replace(" ", "_") for field in line]
         if lists is not None:
             row[lists] = row[lists].replace(_LIST_SEPARATOR, ",")
         return row
 
 
-def _split_block(block: str, width: int, *, lists: int | None = None) -> _Block | None:
-    """Split one block (see above), or None if any line is not a plain row of ``width``."""
+def _split_block(block: str, data: bytes, width: int, *, lists: int | None = None) -> _Block:
+    """Split one block (see above); ``_StepAsideError`` if a line is not a row of ``width``."""
     raw: dict[int, list[str]] = {}
-    data = block.encode("utf-8")
     if data.translate(None, _PLAIN_BYTES):
         for number, line in _lines_at(data, _odd_bytes(data, 0, len(data))):
-            row = _row(line.decode("utf-8"), width)
-            if row is None:
-                return None
-            raw[number] = row
-    unquoted: set[int] = set()
+            raw[number] = _row(line.decode("utf-8"), width)
     if '"' in block:
-        rewritten = _unquote(block, width, lists, raw, unquoted)
-        if rewritten is None:
-            return None
-        block = rewritten
+        block = _unquote(block, width, lists, raw)
         data = block.encode("utf-8")
     separators = ("," * (width - 1) + "\n") * (block.count("\n") + 1)
     if data.translate(None, _NOT_SEPARATORS) != separators[:-1].encode():
-        return None  # a blank line, or a row with too few or too many fields
+        raise _StepAsideError  # a blank line, or a row with too few or too many fields
     for number, line in _lines_at(data, _odd_underscores(data)):
         if number not in raw:
             row = line.decode("utf-8").split(",")
-            if lists is not None and number in unquoted:
+            if lists is not None:  # a tab here was a comma of an unquoted list
                 row[lists] = row[lists].replace(_LIST_SEPARATOR, ",")
             raw[number] = row
     fields = block.replace("_", " ").replace("\n", ",").split(",")
     return _Block(fields, raw, width)
 
 
-def _row(line: str, width: int) -> list[str] | None:
-    """The fields of one line as the csv module reads them, if it is a row of ``width``."""
+def _row(line: str, width: int) -> list[str]:
+    """The fields of one line as the csv module reads them; it must be a row of ``width``."""
     if '"' in line:
         try:
             rows = list(csv.reader([line], strict=True))
         except csv.Error:
-            return None
+            raise _StepAsideError from None
     else:
         rows = [line.split(",")]
-    return rows[0] if len(rows) == 1 and len(rows[0]) == width else None
+    if len(rows) != 1 or len(rows[0]) != width:
+        raise _StepAsideError
+    return rows[0]
 
 
-def _unquote(
-    block: str, width: int, lists: int | None, raw: dict[int, list[str]], unquoted: set[int]
-) -> str | None:
-    """``block`` with its quoted lines made plain, or None if one is not a row.
+def _unquote(block: str, width: int, lists: int | None, raw: dict[int, list[str]]) -> str:
+    """``block`` with its quoted lines made plain (``_StepAsideError`` if one is not a row).
 
     A line whose only quotes enclose its last field, a list, loses them and the list's
-    commas become tabs (its number goes into ``unquoted``); any other quoted line is
-    read by the csv module into ``raw`` and replaced by a stand-in of bare commas.
+    commas become tabs; any other quoted line is read by the csv module into ``raw``
+    and replaced by a stand-in of bare commas.
     """
     stand_in = "," * (width - 1)
     pieces: list[str] = []
@@ -464,29 +483,20 @@ def _unquote(
         end = block.find("\n", found)
         if end == -1:
             end = len(block)
-        number += block.count("\n", counted, start)
-        counted = start
-        line = block[start:end]
         if (
             lists == width - 1
-            and found == start + line.rfind(',"') + 1
-            and line.count('"') == 2
-            and line.endswith('"')
-            and line.count(",", 0, found - start) == lists
+            and block.find('"', found + 1, end) == end - 1 > found
+            and block.count(",", start, found) == lists
+            and block[found - 1] == ","
         ):
-            quoted = line[found - start + 1 : -1]
-            pieces += (
-                block[done:start],
-                line[: found - start],
-                quoted.replace(",", _LIST_SEPARATOR),
-            )
-            unquoted.add(number)
+            pieces.append(block[done:found])
+            pieces.append(block[found + 1 : end - 1].replace(",", _LIST_SEPARATOR))
         else:
-            row = raw.get(number) or _row(line, width)
-            if row is None:
-                return None
-            raw[number] = row
-            pieces += (block[done:start], stand_in)
+            number += block.count("\n", counted, start)
+            counted = start
+            raw[number] = raw.get(number) or _row(block[start:end], width)
+            pieces.append(block[done:start])
+            pieces.append(stand_in)
         done = end
         found = block.find('"', end)
     pieces.append(block[done:])
@@ -556,17 +566,17 @@ def _first_wins(keys: list[str], targets: list[str]) -> dict[str, str]:
     return found
 
 
-def _bulk_tags(path: Path, text: str) -> TagTable | None:
+def _bulk_tags(path: Path, blocks: Iterator[tuple[str, bytes]]) -> TagTable:
     """The autocomplete CSV, four fields per row (the Danbooru list's shape)."""
     verbatim = verbatim_names()
     table = TagTable(source=str(path), kind="tags")
     names, index = table.names, table.index
     alias_keys: list[str] = []
     alias_targets: list[str] = []
-    for text_block in _blocks(text):
-        block = _split_block(text_block, 4, lists=3)
+    for text_block, data in blocks:
+        block = _split_block(text_block, data, 4, lists=3)
         if block is None:
-            return None
+            raise _StepAsideError
         block.patch((0,), verbatim, lists=3)
         fields = block.fields
         raw_counts = fields[2::4]
@@ -576,19 +586,20 @@ def _bulk_tags(path: Path, text: str) -> TagTable | None:
             len(code_text) != len(raw_counts)
             or code_text.strip("01345")
             or not (count_text.isdigit() and count_text.isascii())
-            or not all(raw_counts)
-            or len(max(raw_counts, key=len)) > _MAX_COUNT_DIGITS
         ):
-            return None
+            raise _StepAsideError
         block_names = fields[0::4]
         if not all(block_names):
-            return None
+            raise _StepAsideError
         base = len(names)
         names.extend(block_names)
         index.update(zip(block_names, range(base, len(names)), strict=True))
         if len(index) != len(names):
-            return None  # a name listed twice: the row-by-row reader says where
-        table.counts.extend(map(int, raw_counts))
+            raise _StepAsideError  # a name listed twice: the row-by-row reader says where
+        try:  # an empty count, or one too large for the array
+            table.counts.extend(map(int, raw_counts))
+        except (ValueError, OverflowError):
+            raise _StepAsideError from None
         table.categories.extend(code_text.encode("ascii").translate(_CODE_BYTES))
         # Each row's aliases (tab-separated), paired with the row's name.
         lists = fields[3::4]
@@ -602,7 +613,9 @@ def _bulk_tags(path: Path, text: str) -> TagTable | None:
     return table
 
 
-def _bulk_relations(path: Path, kind: TableKind, header: list[str], body: str) -> TagTable | None:
+def _bulk_relations(
+    path: Path, kind: TableKind, header: list[str], blocks: Iterator[tuple[str, bytes]]
+) -> TagTable:
     """Alias or implication rows after the header; only ``active`` rows take effect."""
     width = len(header)
     antecedent = header.index("antecedent_name")
@@ -613,10 +626,10 @@ def _bulk_relations(path: Path, kind: TableKind, header: list[str], body: str) -
     sources: list[str] = []
     targets: list[str] = []
     inactive = 0
-    for text_block in _blocks(body):
-        block = _split_block(text_block, width)
+    for text_block, data in blocks:
+        block = _split_block(text_block, data, width)
         if block is None:
-            return None
+            raise _StepAsideError
         block.patch((antecedent, consequent), verbatim)
         fields = block.fields
         block_sources = fields[antecedent::width]
@@ -624,7 +637,7 @@ def _bulk_relations(path: Path, kind: TableKind, header: list[str], body: str) -
         if status is not None:
             statuses = fields[status::width]
             if any(not value.strip() for value in set(statuses)):
-                return None  # an empty status: the row-by-row reader says where
+                raise _StepAsideError  # an empty status: the row-by-row reader says where
             active = list(map("active".__eq__, statuses))
             block_sources = list(itertools.compress(block_sources, active))
             block_targets = list(itertools.compress(block_targets, active))
@@ -632,7 +645,7 @@ def _bulk_relations(path: Path, kind: TableKind, header: list[str], body: str) -
         sources.extend(block_sources)
         targets.extend(block_targets)
     if not (all(sources) and all(targets)):
-        return None  # an empty name: the row-by-row reader says where
+        raise _StepAsideError  # an empty name: the row-by-row reader says where
     if kind == "aliases":
         table.aliases.update(_first_wins(sources, targets))
     else:
@@ -671,19 +684,22 @@ class _Rows:
         table.categories.append(category)
 
 
-def _read_row_by_row(path: Path, kind: TableKind, text: str, lenient: bool) -> TagTable:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = _Rows(path, lenient, reader, TagTable(source=str(path), kind=kind))
-    try:
-        if kind == "tags":
-            _tag_rows(rows, reader)
-        elif kind == "wd":
-            next(row for row in reader if not _blank(row))  # the header
-            _wd_rows(rows, reader)
-        else:
-            _relation_rows(rows, kind, reader)
-    except csv.Error as exc:
-        raise DataFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+def _read_row_by_row(path: Path, kind: TableKind, lenient: bool) -> TagTable:
+    with _open_text(path) as handle:
+        reader = csv.reader(handle, strict=True)
+        rows = _Rows(path, lenient, reader, TagTable(source=str(path), kind=kind))
+        try:
+            if kind == "tags":
+                _tag_rows(rows, reader)
+            elif kind == "wd":
+                next(row for row in reader if not _blank(row))  # the header
+                _wd_rows(rows, reader)
+            else:
+                _relation_rows(rows, kind, reader)
+        except csv.Error as exc:
+            raise DataFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+        except UnicodeDecodeError:
+            raise DataFileError(f"{path}:{_bad_utf8_line(path)}: not UTF-8 text") from None
     return dataclasses.replace(rows.table, skipped_rows=rows.skipped, inactive_rows=rows.inactive)
 
 
