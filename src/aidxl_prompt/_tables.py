@@ -296,9 +296,8 @@ _LIST_SEPARATOR = "\t"
 # Every byte but the comma and the newline: deleting them leaves a block's separators.
 _NOT_SEPARATORS = bytes(byte for byte in range(256) if byte not in b",\n")
 _ODD_BYTE = re.compile(rb"[^\n!-@\[\]-~]")
-# Field separators as newlines, so that three searches find every odd underscore.
-_SEPARATORS_AS_NEWLINES = bytes.maketrans(b",\t", b"\n\n")
-_ODD_UNDERSCORES = (b"__", b"\n_", b"_\n")
+# Field and line separators as underscores, so that one search finds odd underscores.
+_SEPARATORS_AS_UNDERSCORES = bytes.maketrans(b",\t\n", b"___")
 _SMALL = 64  # below this many bytes, a regular expression finds the odd bytes
 
 
@@ -396,13 +395,13 @@ class _Block:
             if not spaced.isdisjoint(values):  # a kaomoji such as ^_^ was converted
                 for number, value in enumerate(values):
                     if value in spaced and number not in raw:
-                        raw[number] = self._raw_again(number, lists)
+                        raw[number] = self.raw_again(number, lists)
         if lists is not None:
             values = fields[lists::width]
             if not spaced.isdisjoint(_LIST_SEPARATOR.join(values).split(_LIST_SEPARATOR)):
                 for number, value in enumerate(values):
                     if not spaced.isdisjoint(value.split(_LIST_SEPARATOR)):
-                        raw.setdefault(number, self._raw_again(number, lists))
+                        raw.setdefault(number, self.raw_again(number, lists))
         raw_names: list[str] = []
         list_lengths: list[int] = []
         for number, row in raw.items():
@@ -422,8 +421,12 @@ class _Block:
                     itertools.islice(names, next(lengths))
                 )
 
-    def _raw_again(self, number: int, lists: int | None) -> list[str]:
-        """The raw fields of a plain line, from its converted ones."""
+    def raw_again(self, number: int, lists: int | None) -> list[str]:
+        """The raw fields of a plain line, from its converted ones.
+
+        A plain line holds no space and no tab: its spaces were underscores, and tabs
+        in its list were the commas of a quoted list.
+        """
         line = self.fields[number * self.width : (number + 1) * self.width]
         row = [field.replace(" ", "_") for field in line]
         if lists is not None:
@@ -443,14 +446,12 @@ def _split_block(block: str, data: bytes, width: int, *, lists: int | None = Non
     separators = ("," * (width - 1) + "\n") * (block.count("\n") + 1)
     if data.translate(None, _NOT_SEPARATORS) != separators[:-1].encode():
         raise _StepAsideError  # a blank line, or a row with too few or too many fields
-    for number, line in _lines_at(data, _odd_underscores(data)):
-        if number not in raw:
-            row = line.decode("utf-8").split(",")
-            if lists is not None:  # a tab here was a comma of an unquoted list
-                row[lists] = row[lists].replace(_LIST_SEPARATOR, ",")
-            raw[number] = row
     fields = block.replace("_", " ").replace("\n", ",").split(",")
-    return _Block(fields, raw, width)
+    converted = _Block(fields, raw, width)
+    for number in _odd_underscore_lines(data):
+        if number not in raw:
+            raw[number] = converted.raw_again(number, lists)
+    return converted
 
 
 def _row(line: str, width: int) -> list[str]:
@@ -523,20 +524,26 @@ def _odd_bytes(data: bytes, start: int, end: int) -> list[int]:
     return found
 
 
-def _odd_underscores(data: bytes) -> list[int]:
-    """Positions of doubled underscores and of underscores at the edge of a field."""
-    separated = data.translate(_SEPARATORS_AS_NEWLINES)
-    found: list[int] = []
-    for needle in _ODD_UNDERSCORES:
-        position = separated.find(needle)
-        while position != -1:
-            found.append(position + 1 if needle[0] == 0x0A else position)
-            position = separated.find(needle, position + 1)
-    if separated.startswith(b"_"):
-        found.append(0)
-    if separated.endswith(b"_"):
-        found.append(len(separated) - 1)
-    return found
+def _odd_underscore_lines(data: bytes) -> list[int]:
+    """Numbers of the lines with a doubled underscore or one at the edge of a field.
+
+    With every separator turned into an underscore, one search for ``__`` finds them
+    all (an empty last field, ``,\\n``, is taken out first, as it would match too).
+    A match can also be two separators around an empty field, or straddle two lines:
+    both lines are listed, which at worst converts a plain line the careful way.
+    """
+    trimmed = data.replace(b",\n", b"\n")
+    merged = trimmed.translate(_SEPARATORS_AS_UNDERSCORES)
+    positions: list[int] = []
+    position = merged.find(b"__")
+    while position != -1:
+        positions += (position, position + 1)
+        position = merged.find(b"__", position + 1)
+    if merged.startswith(b"_"):
+        positions.append(0)
+    if merged.endswith(b"_"):
+        positions.append(len(merged) - 1)
+    return [number for number, _ in _lines_at(trimmed, positions)]
 
 
 def _lines_at(data: bytes, positions: list[int]) -> list[tuple[int, bytes]]:
