@@ -517,7 +517,7 @@ def _odd_bytes(data: bytes, start: int, end: int) -> list[int]:
         if not data[low:high].translate(None, _PLAIN_BYTES):
             continue
         if high - low <= _SMALL:
-            found.extend(low + match.start() for match in _ODD_BYTE.finditer(data, low, high))
+            found.extend(match.start() for match in _ODD_BYTE.finditer(data, low, high))
             continue
         middle = (low + high) // 2
         pending += ((middle, high), (low, middle))
