@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import aidxl_prompt._tables as tables
 from aidxl_prompt._tables import TagTable, parse_table
 from aidxl_prompt.errors import DataFileError
+from conftest import require_shared_file
 
 _PLAIN_BASES = ("long_hair", "1girl", "bishop_(chess)", "c++", "16:9", "re:zero", "a_b")
 _PLAIN_NAMES = st.sampled_from(_PLAIN_BASES)
@@ -241,6 +242,17 @@ def test_plain_files_take_the_bulk_path(tmp_path: Path, name: str, text: str) ->
     path = tmp_path / name
     path.write_text(text, encoding="utf-8", newline="")
     with _small_blocks(), _row_by_row_spy() as declined:
+        bulk = parse_table(path, False)
+    assert declined == []
+    assert _summary(bulk) == _summary(parse_table(path, False, bulk=False))
+
+
+@pytest.mark.parametrize(
+    "name", ["danbooru_tags.csv", "danbooru_tag_aliases.csv", "danbooru_tag_implications.csv"]
+)
+def test_danbooru_tables_read_alike(name: str) -> None:
+    path = require_shared_file(name)
+    with _row_by_row_spy() as declined:
         bulk = parse_table(path, False)
     assert declined == []
     assert _summary(bulk) == _summary(parse_table(path, False, bulk=False))
