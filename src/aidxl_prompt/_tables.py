@@ -296,8 +296,8 @@ _LIST_SEPARATOR = "\t"
 # Every byte but the comma and the newline: deleting them leaves a block's separators.
 _NOT_SEPARATORS = bytes(byte for byte in range(256) if byte not in b",\n")
 _ODD_BYTE = re.compile(rb"[^\n!-@\[\]-~]")
-# Field and line separators as underscores, so that one search finds odd underscores.
-_SEPARATORS_AS_UNDERSCORES = bytes.maketrans(b",\t\n", b"___")
+# Field separators as newlines, so that three searches find every odd underscore.
+_SEPARATORS_AS_NEWLINES = bytes.maketrans(b",\t", b"\n\n")
 _SMALL = 64  # below this many bytes, a regular expression finds the odd bytes
 
 
@@ -525,25 +525,19 @@ def _odd_bytes(data: bytes, start: int, end: int) -> list[int]:
 
 
 def _odd_underscore_lines(data: bytes) -> list[int]:
-    """Numbers of the lines with a doubled underscore or one at the edge of a field.
-
-    With every separator turned into an underscore, one search for ``__`` finds them
-    all (an empty last field, ``,\\n``, is taken out first, as it would match too).
-    A match can also be two separators around an empty field, or straddle two lines:
-    both lines are listed, which at worst converts a plain line the careful way.
-    """
-    trimmed = data.replace(b",\n", b"\n")
-    merged = trimmed.translate(_SEPARATORS_AS_UNDERSCORES)
+    """Numbers of the lines with a doubled underscore or one at the edge of a field."""
+    separated = data.translate(_SEPARATORS_AS_NEWLINES)
     positions: list[int] = []
-    position = merged.find(b"__")
-    while position != -1:
-        positions += (position, position + 1)
-        position = merged.find(b"__", position + 1)
-    if merged.startswith(b"_"):
+    for needle in (b"__", b"\n_", b"_\n"):
+        position = separated.find(needle)
+        while position != -1:
+            positions.append(position + 1 if needle[0] == 0x0A else position)
+            position = separated.find(needle, position + 1)
+    if separated.startswith(b"_"):
         positions.append(0)
-    if merged.endswith(b"_"):
-        positions.append(len(merged) - 1)
-    return [number for number, _ in _lines_at(trimmed, positions)]
+    if separated.endswith(b"_"):
+        positions.append(len(separated) - 1)
+    return [number for number, _ in _lines_at(data, positions)]
 
 
 def _lines_at(data: bytes, positions: list[int]) -> list[tuple[int, bytes]]:
