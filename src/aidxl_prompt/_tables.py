@@ -296,8 +296,6 @@ _LIST_SEPARATOR = "\t"
 # Every byte but the comma and the newline: deleting them leaves a block's separators.
 _NOT_SEPARATORS = bytes(byte for byte in range(256) if byte not in b",\n")
 _ODD_BYTE = re.compile(rb"[^\n!-@\[\]-~]")
-# Field separators as newlines, so that three searches find every odd underscore.
-_SEPARATORS_AS_NEWLINES = bytes.maketrans(b",\t", b"\n\n")
 _SMALL = 64  # below this many bytes, a regular expression finds the odd bytes
 
 
@@ -390,18 +388,22 @@ class _Block:
         """
         width, fields, raw = self.width, self.fields, self.raw
         spaced = _spaced(verbatim)
-        for column in columns:
+        for column in (*columns, *(() if lists is None else (lists,))):
             values = fields[column::width]
-            if not spaced.isdisjoint(values):  # a kaomoji such as ^_^ was converted
-                for number, value in enumerate(values):
-                    if value in spaced and number not in raw:
-                        raw[number] = self.raw_again(number, lists)
-        if lists is not None:
-            values = fields[lists::width]
-            if not spaced.isdisjoint(_LIST_SEPARATOR.join(values).split(_LIST_SEPARATOR)):
-                for number, value in enumerate(values):
-                    if not spaced.isdisjoint(value.split(_LIST_SEPARATOR)):
-                        raw.setdefault(number, self.raw_again(number, lists))
+            joined = "\n".join(values)
+            # One name per line (list items too): a doubled or edge underscore now
+            # shows as a doubled or edge space; a kaomoji as one of ``spaced``.
+            probe = joined if column != lists else joined.replace(_LIST_SEPARATOR, "\n")
+            suspects = _entries_at(joined, _edge_spaces(probe))
+            if not spaced.isdisjoint(values if column != lists else probe.split("\n")):
+                suspects += [
+                    number
+                    for number, value in enumerate(values)
+                    if not spaced.isdisjoint(value.split(_LIST_SEPARATOR))
+                ]
+            for number in suspects:
+                if number not in raw:
+                    raw[number] = self.raw_again(number, lists)
         raw_names: list[str] = []
         list_lengths: list[int] = []
         for number, row in raw.items():
@@ -447,11 +449,7 @@ def _split_block(block: str, data: bytes, width: int, *, lists: int | None = Non
     if data.translate(None, _NOT_SEPARATORS) != separators[:-1].encode():
         raise _StepAsideError  # a blank line, or a row with too few or too many fields
     fields = block.replace("_", " ").replace("\n", ",").split(",")
-    converted = _Block(fields, raw, width)
-    for number in _odd_underscore_lines(data):
-        if number not in raw:
-            raw[number] = converted.raw_again(number, lists)
-    return converted
+    return _Block(fields, raw, width)
 
 
 def _row(line: str, width: int) -> list[str]:
@@ -524,20 +522,30 @@ def _odd_bytes(data: bytes, start: int, end: int) -> list[int]:
     return found
 
 
-def _odd_underscore_lines(data: bytes) -> list[int]:
-    """Numbers of the lines with a doubled underscore or one at the edge of a field."""
-    separated = data.translate(_SEPARATORS_AS_NEWLINES)
+def _edge_spaces(text: str) -> list[int]:
+    """Positions of doubled spaces and of spaces at the edge of a line of ``text``."""
     positions: list[int] = []
-    for needle in (b"__", b"\n_", b"_\n"):
-        position = separated.find(needle)
+    for needle in ("  ", "\n ", " \n"):
+        position = text.find(needle)
         while position != -1:
-            positions.append(position + 1 if needle[0] == 0x0A else position)
-            position = separated.find(needle, position + 1)
-    if separated.startswith(b"_"):
+            positions.append(position + 1 if needle[0] == "\n" else position)
+            position = text.find(needle, position + 1)
+    if text.startswith(" "):
         positions.append(0)
-    if separated.endswith(b"_"):
-        positions.append(len(separated) - 1)
-    return [number for number, _ in _lines_at(data, positions)]
+    if text.endswith(" "):
+        positions.append(len(text) - 1)
+    return positions
+
+
+def _entries_at(joined: str, positions: list[int]) -> list[int]:
+    """The line numbers of ``positions`` in ``joined``."""
+    numbers: list[int] = []
+    number = counted = 0
+    for position in sorted(positions):
+        number += joined.count("\n", counted, position)
+        counted = position
+        numbers.append(number)
+    return numbers
 
 
 def _lines_at(data: bytes, positions: list[int]) -> list[tuple[int, bytes]]:
