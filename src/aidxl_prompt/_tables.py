@@ -35,7 +35,7 @@ import io
 import itertools
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -274,8 +274,11 @@ def _plain_names(block: list[str], joined: str) -> bool:
 
 @functools.cache
 def _spaced(verbatim: frozenset[str]) -> frozenset[str]:
-    """What turning underscores into spaces would wrongly make of the verbatim names."""
-    return frozenset(name.replace("_", " ") for name in verbatim)
+    """What turning underscores into spaces would wrongly make of the verbatim names.
+
+    (A verbatim name without an underscore converts to itself, which is right.)
+    """
+    return frozenset(name.replace("_", " ") for name in verbatim if "_" in name)
 
 
 # --- the bulk reader ----------------------------------------------------------------
@@ -390,12 +393,17 @@ class _Block:
         spaced = _spaced(verbatim)
         for column in (*columns, *(() if lists is None else (lists,))):
             values = fields[column::width]
-            joined = "\n".join(values)
+            present: list[str] = values
+            numbers: Sequence[int] = range(len(values))
+            if column == lists:  # most lists are empty: look only at the rows with one
+                numbers = list(itertools.compress(itertools.count(), values))
+                present = [values[number] for number in numbers]
+            joined = "\n".join(present)
             # One name per line (list items too): a doubled or edge underscore now
             # shows as a doubled or edge space; a kaomoji as one of ``spaced``.
             probe = joined if column != lists else joined.replace(_LIST_SEPARATOR, "\n")
-            suspects = _entries_at(joined, _edge_spaces(probe))
-            if not spaced.isdisjoint(values if column != lists else probe.split("\n")):
+            suspects = [numbers[entry] for entry in _entries_at(joined, _edge_spaces(probe))]
+            if not spaced.isdisjoint(present if column != lists else probe.split("\n")):
                 suspects += [
                     number
                     for number, value in enumerate(values)
