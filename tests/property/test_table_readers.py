@@ -119,6 +119,8 @@ def _render(draw: st.DrawFn, rows: list[list[str]]) -> str:
         text = end.join(lines)
     if draw(st.integers(0, 9)) == 9:
         text = text.rstrip("\r\n")  # no newline at the end
+    if draw(st.integers(0, 9)) == 9:
+        text = "\ufeff" + text  # a byte-order mark, as Windows tools write
     return text
 
 
