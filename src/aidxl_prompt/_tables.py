@@ -286,13 +286,14 @@ def _spaced(verbatim: frozenset[str]) -> frozenset[str]:
 # A file is read in blocks of whole lines, and each block is split at newlines and
 # commas in one step after every underscore has been turned into a space. For a field
 # of plain characters (``_SIMPLE_NAME``) that conversion is exactly ``normalize_tag``.
-# The lines that need more care are found first and kept as raw rows, converted one
-# name at a time: lines with a non-plain character (non-ASCII, upper case, a space...),
-# with a doubled or edge underscore, with a kaomoji, or with quotes other than one
-# quoted list in the last column (those are read by the csv module, and must make one
-# whole row of their own). A quoted last-column list (``a,0,5,"b,c"``) is unquoted in
-# place, its commas turned into tabs; tabs also separate the canonical names of a list
-# (no canonical name holds one).
+# The lines that need more care are kept as raw rows and converted one name at a time:
+# lines with a non-plain byte (found before the split), with quotes other than one
+# quoted list in the last column (read by the csv module; each must make one whole row
+# of its own), and, found after the split in the name columns, lines with a doubled or
+# edge underscore (now a doubled or edge space) or a kaomoji such as ``^_^``.
+# A quoted last-column list (``a,0,5,"b,c"``) is unquoted in place, its commas turned
+# into tabs; tabs also separate the canonical names of a list (no canonical name holds
+# one).
 
 _BULK_BYTES = 1 << 18  # lines are handled in blocks of about this size
 _LIST_SEPARATOR = "\t"
