@@ -593,8 +593,6 @@ def _bulk_tags(path: Path, blocks: Iterator[tuple[str, bytes]]) -> TagTable:
     alias_targets: list[str] = []
     for text_block, data in blocks:
         block = _split_block(text_block, data, 4, lists=3)
-        if block is None:
-            raise _StepAsideError
         block.patch((0,), verbatim, lists=3)
         fields = block.fields
         raw_counts = fields[2::4]
@@ -640,14 +638,11 @@ def _bulk_relations(
     consequent = header.index("consequent_name")
     status = header.index("status") if "status" in header else None
     verbatim = verbatim_names()
-    table = TagTable(source=str(path), kind=kind)
     sources: list[str] = []
     targets: list[str] = []
     inactive = 0
     for text_block, data in blocks:
         block = _split_block(text_block, data, width)
-        if block is None:
-            raise _StepAsideError
         block.patch((antecedent, consequent), verbatim)
         fields = block.fields
         block_sources = fields[antecedent::width]
@@ -664,6 +659,7 @@ def _bulk_relations(
         targets.extend(block_targets)
     if not (all(sources) and all(targets)):
         raise _StepAsideError  # an empty name: the row-by-row reader says where
+    table = TagTable(source=str(path), kind=kind, inactive_rows=inactive)
     if kind == "aliases":
         table.aliases.update(_first_wins(sources, targets))
     else:
@@ -671,7 +667,7 @@ def _bulk_relations(
         for source, target in zip(sources, targets, strict=True):
             implied.setdefault(source, []).append(target)
         table.implications.update((source, tuple(found)) for source, found in implied.items())
-    return dataclasses.replace(table, inactive_rows=inactive)
+    return table
 
 
 # --- the row-by-row reader ----------------------------------------------------------

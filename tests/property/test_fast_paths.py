@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import aidxl_prompt.parser as parser_module
 from aidxl_prompt import escape
+from aidxl_prompt.normalize import _normalize_fully, normalize_tag
 from aidxl_prompt.parser import ParseResult, parse_items
 
 _WORDS = st.sampled_from(
@@ -89,6 +90,4 @@ _TAG_TEXT = st.one_of(
 @settings(max_examples=1500, deadline=None)
 @given(_TAG_TEXT)
 def test_normalize_shortcut_matches_the_full_path(text: str) -> None:
-    from aidxl_prompt.normalize import _normalize_fully, normalize_tag
-
     assert normalize_tag(text) == _normalize_fully(text)
