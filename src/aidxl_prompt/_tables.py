@@ -596,10 +596,12 @@ def _bulk_tags(path: Path, blocks: Iterator[tuple[str, bytes]]) -> TagTable:
         block.patch((0,), verbatim, lists=3)
         fields = block.fields
         raw_counts = fields[2::4]
-        code_text = "".join(fields[1::4])
+        codes = fields[1::4]
+        code_text = "".join(codes)
         count_text = "".join(raw_counts)
         if (
-            len(code_text) != len(raw_counts)
+            "" in codes  # with the length check below: every code is one character
+            or len(code_text) != len(codes)
             or code_text.strip("01345")
             or not (count_text.isdigit() and count_text.isascii())
         ):

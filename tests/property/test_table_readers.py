@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 import aidxl_prompt._tables as tables
@@ -197,6 +197,8 @@ _BLOCK_SIZES = st.sampled_from([40, 300, 4096])
 
 @settings(max_examples=600, deadline=None)
 @given(_tag_files(), st.booleans(), _BLOCK_SIZES)
+# An empty code and a two-digit one in the same block once added up to the right length.
+@example("a,0,0,\nb,0,0,x\nc,,0,\nd,00,0,\n", False, 40).via("regression")
 def test_tag_tables_read_alike(text: str, lenient: bool, size: int) -> None:
     with _small_blocks(size):
         _read_both_ways("tags.csv", text, lenient)
