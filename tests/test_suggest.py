@@ -36,7 +36,8 @@ def vocab(tmp_path_factory: pytest.TempPathFactory) -> Vocabulary:
     tags.write_text(TAGS, encoding="utf-8")
     aliases = folder / "tag_aliases.csv"
     aliases.write_text(ALIASES_HEADER + "1,gray_hair,grey_hair,active,x\n", encoding="utf-8")
-    return Vocabulary.load(tags, aliases, include_builtin=False)
+    # only this small table: the embedded Danbooru one would add its own near spellings
+    return Vocabulary.load(tags, aliases, include_builtin=False, include_embedded=False)
 
 
 # (input, expected (tag, why) pairs in order) -- the ranking rules, one per row.
@@ -110,7 +111,7 @@ def test_limit(vocab: Vocabulary) -> None:
 def test_escaped_parentheses(tmp_path: Path) -> None:
     tags = tmp_path / "tags.csv"
     tags.write_text("bishop_(chess),0,300,\n", encoding="utf-8")
-    vocab = Vocabulary.load(tags, include_builtin=False)
+    vocab = Vocabulary.load(tags, include_builtin=False, include_embedded=False)
     assert [s.why for s in suggest(r"Bishop \(chess\)", vocabulary=vocab)] == ["exact"]
 
 
@@ -129,10 +130,51 @@ DANBOORU_CASES = [
 @pytest.fixture(scope="session")
 def danbooru_vocabulary() -> Vocabulary:
     return Vocabulary.load(
-        require_shared_file("danbooru_tags.csv"), require_shared_file("danbooru_tag_aliases.csv")
+        require_shared_file("danbooru_tags.csv"),
+        require_shared_file("danbooru_tag_aliases.csv"),
+        include_embedded=False,
     )
 
 
 @pytest.mark.parametrize(("text", "tag"), DANBOORU_CASES)
 def test_danbooru_typos(danbooru_vocabulary: Vocabulary, text: str, tag: str) -> None:
     assert suggest(text, limit=1, vocabulary=danbooru_vocabulary)[0].tag == tag
+
+
+@pytest.mark.parametrize(("text", "tag"), DANBOORU_CASES)
+def test_embedded_table_is_the_default(text: str, tag: str) -> None:
+    # no file at all: the embedded Danbooru table answers the same
+    assert suggest(text, limit=1)[0].tag == tag
+
+
+def test_default_suggestion_in_full() -> None:
+    assert suggest("long_hiar", limit=1) == [
+        Suggestion(
+            tag="long hair",
+            score=88.9,
+            post_count=4350743,
+            why="fuzzy",
+            category=TagCategory.general,
+        )
+    ]
+
+
+# (input, expected (tag, why, score) in order) -- an art style is looked up without "by".
+BY_CASES = [
+    ("by wlpo", [("by wlop", "fuzzy", 85.7)]),  # the example: one swap in the name
+    ("By_WLOP", [("by wlop", "exact", 100.0)]),  # any spelling of a known artist
+    ("by yoneyama ma", [("by yoneyama mai", "prefix", 93.3)]),  # a name cut short
+    ("yoneyama_mia", [("yoneyama mai", "fuzzy", 91.7)]),  # without "by", no "by" is added
+    ("by long hiar", []),  # only artists follow a "by": no "by long hair"
+    ("by spoon", [("by spoon", "exact", 100.0)]),  # an artist whose own name starts with "by"
+    ("by", []),  # "by" alone is no art style
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BY_CASES)
+def test_art_style_is_looked_up_without_by(
+    text: str, expected: list[tuple[str, str, float]]
+) -> None:
+    found = suggest(text, limit=3)
+    assert [(s.tag, s.why, s.score) for s in found] == expected
+    assert all(s.category is TagCategory.artist for s in found)

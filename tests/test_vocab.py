@@ -234,12 +234,13 @@ def test_loading_is_cached_until_the_file_changes(tmp_path: Path) -> None:
     assert "frown" in Vocabulary.load(path)
 
 
-def test_environment_variable_then_builtin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variable_then_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "tags.csv", "wlop,1,10,\n")
     monkeypatch.delenv(TAGS_ENV_VAR, raising=False)
-    assert load_vocabulary().sources == ("built-in",)
+    assert load_vocabulary().sources == ("danbooru (embedded)", "built-in")
     monkeypatch.setenv(TAGS_ENV_VAR, f"{path}{os.pathsep}")
-    assert load_vocabulary().sources == (str(path.resolve()), "built-in")
+    # the user's file is layered over the embedded table
+    assert load_vocabulary().sources == (str(path.resolve()), "danbooru (embedded)", "built-in")
     # an explicit argument wins over the variable
     other = write(tmp_path, "other.csv", "ask,1,10,\n")
     assert load_vocabulary(other).category("ask") is TagCategory.artist

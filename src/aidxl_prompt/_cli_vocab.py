@@ -4,6 +4,9 @@
 prints the tags the input may stand for; exit code 0 when something was found, 1 when
 nothing was. ``aidxl-prompt classify TAG... [--tags FILE] [--format text|json]`` prints
 each tag's slot and the rule that decided it.
+
+Both use the embedded Danbooru table; ``--tags`` files (or ``$AIDXL_PROMPT_TAGS``) are
+layered over it.
 """
 
 from __future__ import annotations
@@ -28,15 +31,15 @@ def _add_vocabulary_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         help=(
             "a vocabulary file (tag-autocomplete CSV, WD selected_tags.csv, Danbooru alias "
-            f"or implication table); repeat to layer several. Default: ${TAGS_ENV_VAR}, "
-            "else the built-in vocabulary"
+            "or implication table), layered over the embedded Danbooru table; repeat to "
+            f"layer several. Default: ${TAGS_ENV_VAR}, else the embedded table alone"
         ),
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def _vocabulary(args: argparse.Namespace) -> Vocabulary:
-    return load_vocabulary(args.tags) if args.tags else load_vocabulary()
+    return load_vocabulary(args.tags or None)
 
 
 def _suggest(args: argparse.Namespace) -> int:

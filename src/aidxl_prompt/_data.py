@@ -1,8 +1,9 @@
 """Where the built-in data lives, and a cached, safe YAML reader for it.
 
-The YAML files under ``data/tags`` travel inside the wheel as ``aidxl_prompt/data/tags``;
-in a source checkout (editable install, or tests run from the repository) they are read
-from the repository's ``data/tags``. Nothing is ever fetched from the network.
+The YAML files under ``data/tags`` travel inside the wheel as ``aidxl_prompt/data/tags``,
+and the packed Danbooru table under ``data/vocab`` as ``aidxl_prompt/data/vocab``; in a
+source checkout (editable install, or tests run from the repository) they are read from
+the repository's ``data`` folder. Nothing is ever fetched from the network.
 """
 
 from __future__ import annotations
@@ -15,9 +16,21 @@ import yaml
 
 from .errors import DataFileError
 
-__all__ = ["data_dir", "load_builtin_yaml", "load_yaml_file"]
+__all__ = ["data_dir", "load_builtin_yaml", "load_yaml_file", "read_vocab_file", "vocab_dir"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _data_folder(name: str) -> Path:
+    candidates = (
+        _PACKAGE_DIR / "data" / name,  # installed wheel
+        _PACKAGE_DIR.parents[1] / "data" / name,  # source checkout: src/aidxl_prompt/..
+    )
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    tried = ", ".join(str(path) for path in candidates)
+    raise DataFileError(f"the built-in data folder is missing (looked in {tried})")
 
 
 @functools.cache
@@ -27,15 +40,26 @@ def data_dir() -> Path:
     >>> (data_dir() / "orders.yaml").is_file()
     True
     """
-    candidates = (
-        _PACKAGE_DIR / "data" / "tags",  # installed wheel
-        _PACKAGE_DIR.parents[1] / "data" / "tags",  # source checkout: src/aidxl_prompt/..
-    )
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    tried = ", ".join(str(path) for path in candidates)
-    raise DataFileError(f"the built-in data folder is missing (looked in {tried})")
+    return _data_folder("tags")
+
+
+@functools.cache
+def vocab_dir() -> Path:
+    """The folder that holds the packed Danbooru table (``data/vocab``).
+
+    >>> (vocab_dir() / "danbooru_tags.tsv").is_file()
+    True
+    """
+    return _data_folder("vocab")
+
+
+def read_vocab_file(name: str) -> bytes:
+    """The bytes of one file of ``data/vocab`` (uncached: the caller keeps the result)."""
+    path = vocab_dir() / name
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
 
 
 # libyaml's safe loader when PyYAML was built with it (about ten times faster), else

@@ -565,6 +565,8 @@ _GENDERS: tuple[str, ...] = ("girl", "boy")
 
 # v0.8's sentence form, as the classifier and Character.parse read it back.
 _SENTENCE = re.compile(r"an? (girl|boy) named (.+?)(?: from (.+) series)?")
+# The card's "add a 1 as a prefix" (the ``one`` form).
+_ONE_PREFIX = "1 "
 # A trailing "(copyright)" group: the last parenthesised part is the series.
 _SERIES_SUFFIX = re.compile(r"(.+?) \(([^()]+)\)")
 
@@ -585,6 +587,12 @@ class Character(_Shorthand):
     'a girl named ganyu from genshin impact series'
     >>> [(slot.value, [t.text for t in tags]) for slot, tags in c.slot_items().items()]
     [('character', ['1 frieren (sousou no frieren)']), ('clothing', ['white dress'])]
+
+    The card's ``1`` prefix is a form, not part of the name: a name written with it
+    loses it and, unless another form is asked for, takes the ``one`` form.
+
+    >>> Character("1 frieren", form="one").trigger(), Character("1 frieren").form.value
+    ('1 frieren', 'one')
     """
 
     model_config = _FROZEN
@@ -597,6 +605,19 @@ class Character(_Shorthand):
     outfit: tuple[Tag, ...] = ()
 
     _positional: ClassVar[tuple[str, ...]] = ("name", "series")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_prefix(cls, data: Any) -> Any:
+        """``1 frieren`` is the ``one`` form of ``frieren``: the prefix is not kept."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return data
+        name = normalize_tag(data["name"])
+        if not name.startswith(_ONE_PREFIX) or not name[len(_ONE_PREFIX) :].strip():
+            return data
+        data = {**data, "name": name[len(_ONE_PREFIX) :]}
+        data.setdefault("form", CharacterForm.one)
+        return data
 
     @field_validator("name", mode="before")
     @classmethod
@@ -667,8 +688,8 @@ class Character(_Shorthand):
             name, series = sentence.group(2), sentence.group(3)
             return cls(name=name, series=series, gender=gender, form=CharacterForm.sentence)
         form = CharacterForm.tag
-        if canonical.startswith("1 ") and len(canonical) > 2:
-            form, canonical = CharacterForm.one, canonical[2:]
+        if canonical.startswith(_ONE_PREFIX) and len(canonical) > len(_ONE_PREFIX):
+            form, canonical = CharacterForm.one, canonical[len(_ONE_PREFIX) :]
         grouped = _SERIES_SUFFIX.fullmatch(canonical)
         if grouped:
             return cls(name=grouped.group(1), series=grouped.group(2), form=form)

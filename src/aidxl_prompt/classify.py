@@ -7,10 +7,17 @@ Evidence is weighed in this order, and the first rule that applies wins:
    words, the eleven painting-style words, the card's aesthetic examples, people
    counts written with a space (``2 girls``) and kaomoji;
 2. the vocabulary's category: artist -> art style (written ``by <artist>``), character
-   and copyright -> character, meta and rating -> kept out of the prompt;
-3. the curated lists of ``data/tags/slots/*.yaml`` and ``data/tags/meta.yaml``;
-4. the patterns of ``data/tags/patterns.yaml`` (``... hair``, ``holding ...``);
-5. the default slot, :data:`DEFAULT_SLOT`.
+   and copyright -> character, meta and rating -> kept out of the prompt (the
+   default vocabulary embeds the Danbooru table, so ``wlop`` is an artist and
+   ``ganyu (genshin impact)`` a character with no file given);
+3. the card's form ``<character> (<series>)`` for a name the vocabulary does not know
+   (``frieren (sousou no frieren)``), unless its qualifier is one Danbooru uses for
+   general tags (``(cosplay)``, ``(chess)``: ``data/vocab/general_qualifiers.txt``)
+   and its name is not a known character; a known general tag (``bishop (chess)``)
+   never gets this far;
+4. the curated lists of ``data/tags/slots/*.yaml`` and ``data/tags/meta.yaml``;
+5. the patterns of ``data/tags/patterns.yaml`` (``... hair``, ``holding ...``);
+6. the default slot, :data:`DEFAULT_SLOT`.
 
 The rule names are listed in :data:`RULES`; curated and pattern rules are written
 ``list:<group>`` and ``pattern:<name>``.
@@ -18,6 +25,11 @@ The rule names are listed in :data:`RULES`; curated and pattern rules are writte
 >>> found = classify("by yoneyama mai")
 >>> found.slot, found.rule
 (<Slot.art_style: 'art_style'>, 'by-prefix')
+>>> found = classify("wlop")
+>>> found.text, found.rule
+('by wlop', 'artist-category')
+>>> classify("frieren (sousou no frieren)").rule
+'character-tag'
 >>> classify("impasto").slot.value
 'painting_style'
 >>> classify("silver_hair").rule
@@ -32,13 +44,14 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict
 
+from ._data import read_vocab_file
 from ._slot_rules import slot_rules
 from .card import PaintingStyle, Quality, aesthetic_examples
 from .errors import AidxlPromptError
 from .models import And, Break, ExtraNetwork, Prompt, Schedule, Tag
 from .normalize import kaomoji_names, normalize_tag
 from .ordering import Slot
-from .vocab import TagCategory, Vocabulary, load_vocabulary
+from .vocab import TagCategory, Vocabulary
 
 __all__ = [
     "DEFAULT_SLOT",
@@ -56,6 +69,8 @@ RULES: Mapping[str, str] = {
     "by-prefix": "the card's artist form 'by <artist>'",
     "character-trigger": "the card's character form '1 <character> (<series>)'",
     "named-character": "the card's form 'a girl/boy named <character> from <series> series'",
+    "character-tag": "the card's form '<character> (<series>)', a name the vocabulary "
+    "does not know",
     "quality-level": "one of the card's six quality levels",
     "painting-style": "one of the card's eleven painting-style words",
     "aesthetic-example": "an aesthetic tag the card names",
@@ -129,19 +144,44 @@ def _card_words() -> Mapping[str, tuple[Slot, str]]:
     return words
 
 
-def _from_vocabulary(text: str, vocabulary: Vocabulary) -> Classification | None:
-    """Rule 2: the vocabulary's category (general tags go on to the lists)."""
+def _category(text: str, vocabulary: Vocabulary) -> TagCategory | None:
+    """The vocabulary's category of ``text`` (aliases resolved), or None if unknown."""
     found = vocabulary.locate(text) or vocabulary.locate(vocabulary.canonical(text))
-    if found is None:
-        return None
-    table, position = found
-    category = table.category_of(position)
+    return None if found is None else found[0].category_of(found[1])
+
+
+def _from_category(text: str, category: TagCategory) -> Classification | None:
+    """Rule 2: the vocabulary's category (general tags go on to the lists)."""
     if category is TagCategory.general:
         return None
     slot, rule = _CATEGORY_SLOTS[category]
     written = f"by {text}" if category is TagCategory.artist else text
     meta = category in (TagCategory.meta, TagCategory.rating)
     return Classification(slot=slot, rule=rule, text=written, meta=meta)
+
+
+# The card's ``<character> (<series>)``: the last parenthesised group is the qualifier.
+_QUALIFIED_NAME = re.compile(r"(.+?) \(([^()]+)\)")
+
+
+@functools.cache
+def _general_qualifiers() -> frozenset[str]:
+    """Qualifiers Danbooru uses for general tags (built by ``scripts/build_vocab.py``)."""
+    return frozenset(read_vocab_file("general_qualifiers.txt").decode("utf-8").splitlines())
+
+
+def _character_form(text: str, vocabulary: Vocabulary) -> Classification | None:
+    """Rule 3: an unknown ``<character> (<series>)``, unless it looks like a general tag."""
+    found = _QUALIFIED_NAME.fullmatch(text)
+    if found is None:
+        return None
+    name, qualifier = found.groups()
+    if (
+        qualifier in _general_qualifiers()
+        and _category(name, vocabulary) is not TagCategory.character
+    ):
+        return None
+    return Classification(slot=Slot.character, rule="character-tag", text=text)
 
 
 _PATTERN_LENGTH = 200
@@ -168,8 +208,8 @@ def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classifica
     """Return the slot of ``tag`` with the rule that decided it. Never raises on a str.
 
     ``vocabulary`` supplies categories (artists, characters, meta tags); it defaults
-    to :func:`~aidxl_prompt.vocab.load_vocabulary` (``$AIDXL_PROMPT_TAGS`` or the
-    built-in data, which has no artists or characters).
+    to :meth:`~aidxl_prompt.vocab.Vocabulary.default` (the embedded Danbooru table and
+    the built-in data).
 
     >>> classify("1 frieren (sousou no frieren)").rule
     'character-trigger'
@@ -186,8 +226,11 @@ def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classifica
     found = _explicit(text)
     if found is not None:
         return found
-    vocab = vocabulary if vocabulary is not None else load_vocabulary()
-    found = _from_vocabulary(text, vocab) or _from_rules(text)
+    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
+    category = _category(text, vocab)
+    known = _from_category(text, category) if category is not None else None
+    found = known or (_character_form(text, vocab) if category is None else None)
+    found = found or _from_rules(text)
     if found is not None:
         return found
     resolved = vocab.canonical(text)
@@ -229,7 +272,7 @@ def prompt_from_tags(
     >>> [tag.text for tag in prompt_from_tags(["best quality", "by ask", "smile"]).tags()]
     ['by ask', 'smile', 'best quality']
     """
-    vocab = vocabulary if vocabulary is not None else load_vocabulary()
+    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
     slots: dict[str, list[Tag]] = {}
     networks: list[ExtraNetwork] = []
     for item in tags:

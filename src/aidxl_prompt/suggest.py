@@ -12,8 +12,15 @@ Input may use underscores, spaces, any case and A1111 escapes. Fuzzy search look
 at names that share an unedited head or tail with the input (one edit leaves at least
 one half intact), so it checks a few hundred names, not the whole table.
 
->>> [s.tag for s in suggest("long_hiar", vocabulary=Vocabulary.builtin())][:1]
-['long hair']
+An art style is looked up without the card's ``by``: ``by wlpo`` is matched against the
+artists as ``wlpo``, and each hit gets its ``by`` back.
+
+With no vocabulary given, the embedded Danbooru table is used (with post counts):
+
+>>> [(s.tag, s.post_count) for s in suggest("long_hiar")][:1]
+[('long hair', 4350743)]
+>>> [(s.tag, s.why, s.category.value) for s in suggest("by wlpo", limit=1)]
+[('by wlop', 'fuzzy', 'artist')]
 >>> suggest("qxzqxzqxz", vocabulary=Vocabulary.builtin())
 []
 """
@@ -26,15 +33,15 @@ import heapq
 import itertools
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .card import STYLE_PREFIX
 from .normalize import normalize_tag
-from .vocab import TagCategory, TagTable, Vocabulary, load_vocabulary
+from .vocab import TagCategory, TagTable, Vocabulary
 
 __all__ = ["MatchKind", "Suggestion", "max_edits", "suggest"]
 
@@ -77,37 +84,55 @@ def max_edits(length: int) -> int:
     return 3
 
 
-@dataclass(frozen=True, eq=False)
 class _Index:
-    """Sorted views of one table's names (as positions, to keep memory low)."""
+    """Sorted views of one table's names (as positions, to keep memory low).
 
-    forward: array[int]  # positions, sorted by name
-    backward: array[int]  # positions, sorted by the reversed name
-    by_count: array[int]  # positions, most-used first
-    alphabet: str  # every character that occurs in a name
+    Each view is built the first time a search needs it: a prefix search needs only
+    ``forward``, which a table kept in name order (the embedded one) has for free.
+    """
+
+    def __init__(self, table: TagTable) -> None:
+        self.table = table
+
+    @functools.cached_property
+    def forward(self) -> array[int]:
+        """Positions, sorted by name."""
+        names = self.table.names
+        if self.table.kind == "embedded":  # packed in name order
+            return array("i", range(len(names)))
+        # The index's values are the positions 0..n-1 as int objects that already exist;
+        # sorting them (not a fresh range) keeps 140k new ints out of the peak memory.
+        return array("i", sorted(self.table.index.values(), key=names.__getitem__))
+
+    @functools.cached_property
+    def backward(self) -> array[int]:
+        """Positions, sorted by the reversed name."""
+        names = self.table.names
+        # Sorting by the reversed names one final-two-letters group at a time keeps the
+        # reversed copies few at any moment.
+        groups: dict[str, list[int]] = {}
+        for name, position in self.table.index.items():
+            groups.setdefault(name[-2:][::-1], []).append(position)
+        backward = array("i")
+        for key in sorted(groups):
+            backward.extend(sorted(groups.pop(key), key=lambda position: names[position][::-1]))
+        return backward
+
+    @functools.cached_property
+    def by_count(self) -> array[int]:
+        """Positions, most-used first."""
+        counts = self.table.counts
+        return array("i", sorted(self.table.index.values(), key=counts.__getitem__, reverse=True))
+
+    @functools.cached_property
+    def alphabet(self) -> str:
+        """Every character that occurs in a name."""
+        return "".join(sorted(set("".join(self.table.names))))
 
 
 @functools.lru_cache(maxsize=8)
 def _index(table: TagTable) -> _Index:
-    names = table.names
-    counts = table.counts
-    # The index's values are the positions 0..n-1 as int objects that already exist;
-    # sorting them (not a fresh range) keeps 140k new ints out of the peak memory.
-    positions = list(table.index.values())
-    forward = array("i", sorted(positions, key=names.__getitem__))
-    # Sorting by the reversed names one final-two-letters group at a time keeps the
-    # reversed copies few at any moment.
-    groups: dict[str, list[int]] = {}
-    for name, position in table.index.items():
-        groups.setdefault(name[-2:][::-1], []).append(position)
-    backward = array("i")
-    for key in sorted(groups):
-        backward.extend(sorted(groups.pop(key), key=lambda position: names[position][::-1]))
-    positions.sort(key=counts.__getitem__, reverse=True)
-    by_count = array("i", positions)
-    del positions
-    alphabet = "".join(sorted(set("".join(names))))
-    return _Index(forward=forward, backward=backward, by_count=by_count, alphabet=alphabet)
+    return _Index(table)
 
 
 def _range(positions: array[int], prefix: str, key: Callable[[int], str]) -> tuple[int, int]:
@@ -116,19 +141,31 @@ def _range(positions: array[int], prefix: str, key: Callable[[int], str]) -> tup
     return low, high
 
 
-def _prefix_hits(vocabulary: Vocabulary, query: str, limit: int) -> list[str]:
-    """Up to ``limit`` names starting with ``query``, most-used first."""
+Accept = Callable[[str], bool]
+"""Which names may be suggested (all, or only artists for a ``by`` query)."""
+
+
+def _any_name(name: str) -> bool:
+    del name
+    return True
+
+
+def _prefix_hits(vocabulary: Vocabulary, query: str, limit: int, accept: Accept) -> list[str]:
+    """Up to ``limit`` accepted names starting with ``query``, most-used first."""
     found: list[str] = []
-    for table in vocabulary.tables:
+    for layer in vocabulary.tables:
+        table = layer.unpacked()
         index = _index(table)
         names = table.names
         low, high = _range(index.forward, query, names.__getitem__)
         if high - low <= 2000:
             found.extend(names[position] for position in index.forward[low:high])
         else:  # a short, common prefix: walk the most-used names instead
-            hits = (names[p] for p in index.by_count if names[p].startswith(query))
+            hits = (
+                names[p] for p in index.by_count if names[p].startswith(query) and accept(names[p])
+            )
             found.extend(itertools.islice(hits, limit + 1))
-    found = [name for name in dict.fromkeys(found) if name != query]
+    found = [name for name in dict.fromkeys(found) if name != query and accept(name)]
     return heapq.nlargest(limit, found, key=vocabulary.post_count)
 
 
@@ -159,13 +196,16 @@ def _candidates(table: TagTable, query: str) -> Iterator[str]:
     yield from (names[position] for position in index.backward[low:high])
 
 
-def _fuzzy_hits(vocabulary: Vocabulary, query: str, limit: int) -> list[tuple[str, int]]:
-    """(name, edits) of the nearest names, nearest first, then most-used first."""
+def _fuzzy_hits(
+    vocabulary: Vocabulary, query: str, limit: int, accept: Accept
+) -> list[tuple[str, int]]:
+    """(name, edits) of the nearest accepted names, nearest first, then most-used first."""
     allowed = max_edits(len(query))
     if allowed == 0:
         return []
     best: dict[str, int] = {}
-    for table in vocabulary.tables:
+    for layer in vocabulary.tables:
+        table = layer.unpacked()
         if allowed == 1:  # short input: try every one-edit spelling (a few hundred)
             index = table.index
             alphabet = _index(table).alphabet
@@ -178,48 +218,71 @@ def _fuzzy_hits(vocabulary: Vocabulary, query: str, limit: int) -> list[tuple[st
             if name not in best or edits < best[name]:
                 best[name] = int(edits)
     best.pop(query, None)
-    ranked = sorted(best.items(), key=lambda item: (item[1], -vocabulary.post_count(item[0])))
+    accepted = [item for item in best.items() if accept(item[0])]
+    ranked = sorted(accepted, key=lambda item: (item[1], -vocabulary.post_count(item[0])))
     return ranked[:limit]
 
 
-def _suggestion(vocabulary: Vocabulary, name: str, why: MatchKind, score: float) -> Suggestion:
+def _suggestion(
+    vocabulary: Vocabulary, name: str, why: MatchKind, query: str, prefix: str
+) -> Suggestion:
     found = vocabulary.locate(name)
     category = TagCategory.general if found is None else found[0].category_of(found[1])
-    count = 0 if found is None else found[0].counts[found[1]]
-    return Suggestion(tag=name, score=round(score, 1), post_count=count, why=why, category=category)
+    count = 0 if found is None else found[0].count_of(found[1])
+    tag = prefix + name
+    # Exact and alias hits score 100; others by their likeness to what was written.
+    score = 100.0 if why in ("exact", "alias") else 100.0 * OSA.normalized_similarity(query, tag)
+    return Suggestion(tag=tag, score=round(score, 1), post_count=count, why=why, category=category)
+
+
+def _is_artist(vocabulary: Vocabulary) -> Accept:
+    return lambda name: vocabulary.category(name) is TagCategory.artist
 
 
 def suggest(text: str, limit: int = 5, vocabulary: Vocabulary | None = None) -> list[Suggestion]:
     """Tags the user may have meant by ``text``, best first (at most ``limit``).
 
-    ``vocabulary`` defaults to :func:`~aidxl_prompt.vocab.load_vocabulary`.
+    ``vocabulary`` defaults to :meth:`~aidxl_prompt.vocab.Vocabulary.default` (the
+    embedded Danbooru table and the built-in data). A ``by <artist>`` that is not itself
+    a tag is looked up among the artists without its ``by``, which each hit gets back.
 
     >>> vocab = Vocabulary.builtin()
     >>> [(s.tag, s.why) for s in suggest("Twin_Tails", vocabulary=vocab)][:1]
     [('twintails', 'alias')]
     >>> suggest("twintails", limit=1, vocabulary=vocab)[0].why
     'exact'
+    >>> [(s.tag, s.why) for s in suggest("By_WLOP", limit=1)]
+    [('by wlop', 'exact')]
     """
-    vocab = vocabulary if vocabulary is not None else load_vocabulary()
+    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
     query = normalize_tag(text)
     if not query or limit <= 0:
         return []
+    prefix, accept = "", cast("Accept", _any_name)
+    if (
+        query.startswith(STYLE_PREFIX)
+        and len(query) > len(STYLE_PREFIX)
+        and vocab.locate(query) is None
+        and vocab.alias_target(query) is None
+    ):
+        prefix, accept = STYLE_PREFIX, _is_artist(vocab)
+    name_query = query[len(prefix) :]
     results: dict[str, Suggestion] = {}
 
-    def add(name: str, why: MatchKind, score: float) -> None:
+    def add(name: str, why: MatchKind) -> None:
         if name not in results:
-            results[name] = _suggestion(vocab, name, why, score)
+            results[name] = _suggestion(vocab, name, why, query, prefix)
 
-    if vocab.locate(query) is not None:
-        add(query, "exact", 100.0)
-    target = vocab.alias_target(query)
-    if target is not None:
-        add(vocab.canonical(target), "alias", 100.0)
-    if len(results) < limit and len(query) >= MIN_PREFIX_LENGTH:
-        for name in _prefix_hits(vocab, query, limit):
-            add(name, "prefix", 100.0 * OSA.normalized_similarity(query, name))
+    if vocab.locate(name_query) is not None and accept(name_query):
+        add(name_query, "exact")
+    target = vocab.alias_target(name_query)
+    if target is not None and accept(vocab.canonical(target)):
+        add(vocab.canonical(target), "alias")
+    if len(results) < limit and len(name_query) >= MIN_PREFIX_LENGTH:
+        for name in _prefix_hits(vocab, name_query, limit, accept):
+            add(name, "prefix")
     if len(results) < limit:
-        for name, _ in _fuzzy_hits(vocab, query, limit):
-            add(name, "fuzzy", 100.0 * OSA.normalized_similarity(query, name))
+        for name, _ in _fuzzy_hits(vocab, name_query, limit, accept):
+            add(name, "fuzzy")
     ranked = sorted(results.values(), key=lambda s: _KIND_RANK[s.why])
     return ranked[:limit]

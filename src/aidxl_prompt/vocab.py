@@ -1,7 +1,15 @@
 """Tag vocabularies: names, categories, post counts, aliases and implications.
 
-A :class:`Vocabulary` is built from the files users already have, and the format of
-each file is detected from its content:
+The package embeds the Danbooru tag table (140,782 tags with categories, post counts
+and aliases, from the MIT-licensed a1111-sd-webui-tagcomplete list; see
+``data/vocab/PROVENANCE.md``), so characters, series and artists are known with no
+file at all: :meth:`Vocabulary.default` is that table over the built-in layer, and it
+is what :func:`~aidxl_prompt.classify` and :func:`~aidxl_prompt.suggest` use unless
+given a vocabulary. It is read as two packed texts and searched in place; nothing is
+parsed row by row at start-up.
+
+A :class:`Vocabulary` can also be built from the files users already have, layered
+over the embedded table, and the format of each file is detected from its content:
 
 * the tag-autocomplete CSV of A1111/ComfyUI (``name,category,post_count,"aliases"``,
   no header), e.g. ``danbooru.csv``;
@@ -11,9 +19,9 @@ each file is detected from its content:
   it must contain ``alias`` or ``implication``).
 
 With no file given, :func:`load_vocabulary` reads the paths in ``$AIDXL_PROMPT_TAGS``
-(separated by ``os.pathsep``), and with none of those it uses the project's built-in
-vocabulary (the curated slot lists in ``data/tags``). Files are read lazily and cached
-per (path, modification time, size); nothing is kept in mutable module globals.
+(separated by ``os.pathsep``), and with none of those it gives :meth:`Vocabulary.default`.
+Files are read lazily and cached per (path, modification time, size); nothing is kept
+in mutable module globals.
 
 Names are stored in canonical form (:func:`~aidxl_prompt.normalize_tag`: spaces, lower
 case), so lookups accept Danbooru underscores, any case and A1111 escapes.
@@ -23,6 +31,8 @@ case), so lookups accept Danbooru underscores, any case and A1111 escapes.
 (True, True)
 >>> vocab.canonical("gray_hair")
 'grey hair'
+>>> Vocabulary.default().category("ganyu_(genshin_impact)").value
+'character'
 """
 
 from __future__ import annotations
@@ -34,15 +44,26 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from ._data import load_builtin_yaml
+from ._data import load_builtin_yaml, read_vocab_file
 from ._slot_rules import curated_tags
-from ._tables import CATEGORY_INDEX, TableKind, TagCategory, TagTable, read_table
+from ._tables import (
+    CATEGORY_INDEX,
+    AnyTable,
+    PackedTable,
+    TableKind,
+    TagCategory,
+    TagTable,
+    read_table,
+)
 from .card import PaintingStyle, Quality, aesthetic_examples
 from .errors import DataFileError
 from .normalize import CanonicalTag, kaomoji_names, normalize_tag
 
 __all__ = [
+    "EMBEDDED_SOURCE",
     "TAGS_ENV_VAR",
+    "AnyTable",
+    "PackedTable",
     "TableKind",
     "TagCategory",
     "TagInfo",
@@ -51,6 +72,7 @@ __all__ = [
     "builtin_table",
     "canonical",
     "card_words",
+    "embedded_table",
     "load_vocabulary",
     "read_table",
     "vocabulary_paths_from_env",
@@ -58,6 +80,9 @@ __all__ = [
 
 TAGS_ENV_VAR = "AIDXL_PROMPT_TAGS"
 """Environment variable with the vocabulary files to use (``os.pathsep``-separated)."""
+
+EMBEDDED_SOURCE = "danbooru (embedded)"
+"""How the embedded Danbooru table is named in :attr:`Vocabulary.sources`."""
 
 
 class TagInfo(BaseModel):
@@ -110,12 +135,28 @@ def builtin_table() -> TagTable:
     return table
 
 
+@functools.cache
+def embedded_table() -> PackedTable:
+    """The Danbooru tag table shipped in ``data/vocab`` (read once per process).
+
+    >>> table = embedded_table()
+    >>> table.size, table.category_of(table.position("wlop")).value
+    (140782, 'artist')
+    """
+    return PackedTable(
+        EMBEDDED_SOURCE,
+        read_vocab_file("danbooru_tags.tsv"),
+        read_vocab_file("danbooru_aliases.tsv"),
+    )
+
+
 class Vocabulary:
     """Tag names with categories, post counts, aliases and implications.
 
-    Tables are layered: a name found in an earlier table wins. Unless
-    ``include_builtin=False``, the built-in table comes last, so the card's own words
-    (``amazing quality``, ``flat-pasto``) are known beside any Danbooru list.
+    Tables are layered: a name found in an earlier table wins. :meth:`load` puts the
+    given files first, then (unless ``include_embedded=False``) the embedded Danbooru
+    table, then (unless ``include_builtin=False``) the built-in table, so the card's
+    own words (``amazing quality``, ``flat-pasto``) are known beside any Danbooru list.
 
     >>> vocab = Vocabulary.builtin()
     >>> vocab.info("Blonde_Hair")
@@ -124,19 +165,32 @@ class Vocabulary:
     True
     """
 
-    __slots__ = ("_alias_maps", "_implication_maps", "tables")
+    __slots__ = ("_alias_tables", "_implication_tables", "tables")
 
-    def __init__(self, tables: Sequence[TagTable]) -> None:
-        self.tables: tuple[TagTable, ...] = tuple(tables)
-        self._alias_maps = tuple(table.aliases for table in self.tables if table.aliases)
-        self._implication_maps = tuple(
-            table.implications for table in self.tables if table.implications
+    def __init__(self, tables: Sequence[AnyTable]) -> None:
+        self.tables: tuple[AnyTable, ...] = tuple(tables)
+        self._alias_tables = tuple(
+            table
+            for table in self.tables
+            if (table.aliases if isinstance(table, TagTable) else table.aliases_data)
+        )
+        self._implication_tables = tuple(
+            table for table in self.tables if isinstance(table, TagTable) and table.implications
         )
 
     @classmethod
     def builtin(cls) -> Vocabulary:
-        """The project's own vocabulary only (no post counts)."""
+        """The project's own vocabulary only (no post counts, no Danbooru table)."""
         return _builtin_vocabulary()
+
+    @classmethod
+    def default(cls) -> Vocabulary:
+        """The embedded Danbooru table over the built-in layer: the default everywhere.
+
+        >>> Vocabulary.default().sources
+        ('danbooru (embedded)', 'built-in')
+        """
+        return _default_vocabulary()
 
     @classmethod
     def load(
@@ -144,16 +198,19 @@ class Vocabulary:
         *paths: str | Path,
         lenient: bool = False,
         include_builtin: bool = True,
+        include_embedded: bool = True,
     ) -> Vocabulary:
-        """Load and layer the given files (see the module docstring for formats).
+        """Load the given files and layer them over the embedded and built-in tables.
 
-        Each file is cached per (path, mtime, size); loading the same unchanged files
-        again returns the same Vocabulary.
+        (See the module docstring for the formats.) A name in a file wins over the
+        embedded table; ``include_embedded=False`` leaves the embedded table out, so
+        the files replace it. Each file is cached per (path, mtime, size); loading the
+        same unchanged files again returns the same Vocabulary.
         """
         if not paths:
             raise DataFileError("no vocabulary file given")
         tables = tuple(read_table(path, lenient=lenient) for path in paths)
-        return _vocabulary_of(tables, include_builtin)
+        return _vocabulary_of(tables, include_builtin, include_embedded)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -166,7 +223,7 @@ class Vocabulary:
         return sum(table.skipped_rows for table in self.tables)
 
     def __len__(self) -> int:
-        return sum(len(table.names) for table in self.tables)
+        return sum(table.size for table in self.tables)
 
     def __contains__(self, tag: object) -> bool:
         return isinstance(tag, str) and self.locate(normalize_tag(tag)) is not None
@@ -174,10 +231,10 @@ class Vocabulary:
     def __repr__(self) -> str:
         return f"Vocabulary(sources={list(self.sources)!r}, tags={len(self)})"
 
-    def locate(self, name: str) -> tuple[TagTable, int] | None:
+    def locate(self, name: str) -> tuple[AnyTable, int] | None:
         """The table and position of a canonical name, or None."""
         for table in self.tables:
-            position = table.index.get(name)
+            position = table.position(name)
             if position is not None:
                 return table, position
         return None
@@ -192,7 +249,7 @@ class Vocabulary:
         return TagInfo(
             name=name,
             category=table.category_of(position),
-            post_count=table.counts[position],
+            post_count=table.count_of(position),
         )
 
     def lookup(self, tag: str) -> TagInfo | None:
@@ -211,12 +268,12 @@ class Vocabulary:
     def post_count(self, name: str) -> int:
         """Post count of a canonical name (0 when unknown)."""
         found = self.locate(name)
-        return 0 if found is None else found[0].counts[found[1]]
+        return 0 if found is None else found[0].count_of(found[1])
 
     def alias_target(self, name: str) -> str | None:
         """The tag that a canonical alias name stands for, or None."""
-        for aliases in self._alias_maps:
-            target = aliases.get(name)
+        for table in self._alias_tables:
+            target = table.alias_of(name)
             if target is not None:
                 return target
         return None
@@ -252,8 +309,8 @@ class Vocabulary:
         seen: set[str] = {start}
         while queue:
             current = queue.pop(0)
-            for implications in self._implication_maps:
-                for target in implications.get(current, ()):
+            for table in self._implication_tables:
+                for target in table.implied_by(current):
                     if target not in seen:
                         seen.add(target)
                         result.append(CanonicalTag(target))
@@ -266,9 +323,18 @@ def _builtin_vocabulary() -> Vocabulary:
     return Vocabulary([builtin_table()])
 
 
+@functools.cache
+def _default_vocabulary() -> Vocabulary:
+    return Vocabulary([embedded_table(), builtin_table()])
+
+
 @functools.lru_cache(maxsize=8)
-def _vocabulary_of(tables: tuple[TagTable, ...], include_builtin: bool) -> Vocabulary:
-    return Vocabulary((*tables, builtin_table()) if include_builtin else tables)
+def _vocabulary_of(
+    tables: tuple[TagTable, ...], include_builtin: bool, include_embedded: bool
+) -> Vocabulary:
+    embedded = (embedded_table(),) if include_embedded else ()
+    builtin = (builtin_table(),) if include_builtin else ()
+    return Vocabulary((*tables, *embedded, *builtin))
 
 
 def vocabulary_paths_from_env() -> tuple[str, ...]:
@@ -280,15 +346,16 @@ def vocabulary_paths_from_env() -> tuple[str, ...]:
 def load_vocabulary(
     paths: str | Path | Sequence[str | Path] | None = None, *, lenient: bool = False
 ) -> Vocabulary:
-    """The vocabulary to use: the given files, else ``$AIDXL_PROMPT_TAGS``, else built-in.
+    """The vocabulary to use: the given files, else ``$AIDXL_PROMPT_TAGS``, each layered
+    over the embedded Danbooru table; with neither, :meth:`Vocabulary.default`.
 
-    >>> load_vocabulary().sources if not vocabulary_paths_from_env() else ("built-in",)
-    ('built-in',)
+    >>> load_vocabulary() is Vocabulary.default() if not vocabulary_paths_from_env() else True
+    True
     """
     if paths is None:
         env_paths = vocabulary_paths_from_env()
         if not env_paths:
-            return Vocabulary.builtin()
+            return Vocabulary.default()
         return Vocabulary.load(*env_paths, lenient=lenient)
     if isinstance(paths, (str, Path)):
         return Vocabulary.load(paths, lenient=lenient)
@@ -298,12 +365,12 @@ def load_vocabulary(
 def canonical(tag: str, vocabulary: Vocabulary | None = None) -> CanonicalTag:
     """The canonical name of ``tag``, with deprecated aliases resolved.
 
-    ``vocabulary`` defaults to :func:`load_vocabulary` (``$AIDXL_PROMPT_TAGS`` or the
-    built-in data).
+    ``vocabulary`` defaults to :meth:`Vocabulary.default` (the embedded Danbooru table
+    and the built-in data).
 
     >>> canonical("Gray_Hair", Vocabulary.builtin())
     'grey hair'
     >>> canonical(r"bishop_\\(chess\\)", Vocabulary.builtin())
     'bishop (chess)'
     """
-    return (vocabulary if vocabulary is not None else load_vocabulary()).canonical(tag)
+    return (vocabulary if vocabulary is not None else Vocabulary.default()).canonical(tag)
