@@ -122,6 +122,9 @@ TRIGGER_CASES: list[tuple[dict[str, Any], str, str]] = [
     ({"name": "frieren", "series": "sousou no frieren"}, "one", "1 frieren (sousou no frieren)"),
     ({"name": "chun-li"}, "tag", "chun-li"),  # "copyright part is not necessary"
     ({"name": "chun-li"}, "one", "1 chun-li"),  # the 1 prefix without a series
+    ({"name": "1 frieren"}, "one", "1 frieren"),  # the prefix written in the name: not doubled
+    ({"name": "1_Frieren", "series": "sousou no frieren"}, "one", "1 frieren (sousou no frieren)"),
+    ({"name": "1 frieren"}, "tag", "frieren"),  # the prefix is a form, not part of the name
     (
         {"name": "lucy", "series": "cyberpunk", "gender": "girl"},
         "sentence",
@@ -417,3 +420,19 @@ def test_art_style_from_a_loaded_vocabulary(tmp_path: Path) -> None:
     )
     assert ArtStyle.from_tag("dinosaur", vocabulary=vocabulary) is None  # a general tag
     assert ArtStyle.from_tag("unknown name", vocabulary=vocabulary) is None
+
+
+# (fields, expected form) -- a name written with the card's "1 " takes the one form.
+ONE_PREFIX_FORMS = [
+    ({"name": "1 frieren"}, CharacterForm.one),  # the prefix chooses the form
+    ({"name": "1 frieren", "form": "one"}, CharacterForm.one),  # the example
+    ({"name": "1 frieren", "form": "tag"}, CharacterForm.tag),  # an explicit form wins
+    ({"name": "1girl"}, CharacterForm.tag),  # no space: not the prefix
+]
+
+
+@pytest.mark.parametrize(("fields", "form"), ONE_PREFIX_FORMS)
+def test_one_prefix_in_the_name(fields: dict[str, Any], form: CharacterForm) -> None:
+    character = Character(**fields)
+    assert character.form is form
+    assert not character.name.startswith("1 ")

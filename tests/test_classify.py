@@ -250,3 +250,100 @@ def test_top_general_tags_get_a_rule() -> None:
         general = [row[0] for row in csv.reader(handle) if row and row[1] == "0"][:2000]
     by_rule = sum(classify(tag, BUILTIN).rule != "default" for tag in general)
     assert by_rule / len(general) >= 0.90
+
+
+# --- the embedded Danbooru table (the default vocabulary) ---------------------------
+
+# (tag as written, expected classification with no vocabulary given)
+EMBEDDED_CASES = [
+    # the three characters: two Danbooru knows, one by the card's form
+    (
+        "ganyu (genshin impact)",
+        Classification(
+            slot=Slot.character, rule="character-category", text="ganyu (genshin impact)"
+        ),
+    ),
+    (
+        "lucy_(cyberpunk)",
+        Classification(slot=Slot.character, rule="character-category", text="lucy (cyberpunk)"),
+    ),
+    (
+        "frieren (sousou no frieren)",
+        Classification(
+            slot=Slot.character, rule="character-tag", text="frieren (sousou no frieren)"
+        ),
+    ),
+    # a known general tag wins over the character form
+    (
+        r"bishop \(chess\)",
+        Classification(slot=DEFAULT_SLOT, rule="default", text="bishop (chess)"),
+    ),
+    # an unknown name with an unknown qualifier: the card's character form
+    (
+        "qwzx (plmo)",
+        Classification(slot=Slot.character, rule="character-tag", text="qwzx (plmo)"),
+    ),
+    # an unknown name with a qualifier Danbooru uses for general tags: not a character
+    ("qwzx (chess)", Classification(slot=DEFAULT_SLOT, rule="default", text="qwzx (chess)")),
+    # ... unless the name is a known character
+    (
+        "frieren (chess)",
+        Classification(slot=Slot.character, rule="character-tag", text="frieren (chess)"),
+    ),
+    # the 1-prefixed and sentence forms, with names nobody knows
+    (
+        "1 qwzx (plmo)",
+        Classification(slot=Slot.character, rule="character-trigger", text="1 qwzx (plmo)"),
+    ),
+    (
+        "a boy named qwzx from plmo series",
+        Classification(
+            slot=Slot.character, rule="named-character", text="a boy named qwzx from plmo series"
+        ),
+    ),
+    # known artists written without "by" are art styles, written with it
+    ("wlop", Classification(slot=Slot.art_style, rule="artist-category", text="by wlop")),
+    (
+        "Yoneyama_Mai",
+        Classification(slot=Slot.art_style, rule="artist-category", text="by yoneyama mai"),
+    ),
+    # a series alone goes with the characters
+    (
+        "genshin impact",
+        Classification(slot=Slot.character, rule="copyright-category", text="genshin impact"),
+    ),
+    # a general tag still goes through the curated lists
+    (
+        "long hair",
+        Classification(slot=Slot.main_characteristics, rule="list:hair-length", text="long hair"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("tag", "expected"), EMBEDDED_CASES)
+def test_embedded_vocabulary_is_the_default(tag: str, expected: Classification) -> None:
+    assert classify(tag) == expected
+
+
+# (tag, rule with the built-in data alone) -- the character form needs no vocabulary.
+FORM_WITHOUT_VOCABULARY = [
+    ("frieren (sousou no frieren)", "character-tag"),  # the card's form
+    ("ganyu (genshin impact)", "character-tag"),  # known to Danbooru, but not loaded here
+    ("bishop (chess)", "default"),  # a general qualifier, a name not known as a character
+    ("wlop", "default"),  # no artists without the Danbooru table
+]
+
+
+@pytest.mark.parametrize(("tag", "rule"), FORM_WITHOUT_VOCABULARY)
+def test_character_form_with_builtin_data_only(tag: str, rule: str) -> None:
+    assert classify(tag, BUILTIN).rule == rule
+
+
+def test_prompt_from_tags_writes_embedded_artists_with_by() -> None:
+    prompt = prompt_from_tags(["1girl", "wlop", "ganyu (genshin impact)", "smile"])
+    assert [tag.text for tag in prompt.tags()] == [
+        "by wlop",
+        "1girl",
+        "ganyu (genshin impact)",
+        "smile",
+    ]

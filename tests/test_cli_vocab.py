@@ -78,3 +78,56 @@ def test_classify_json(tags: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "meta": False,
         }
     ]
+
+
+@pytest.fixture
+def no_tags_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TAGS_ENV_VAR, raising=False)
+
+
+@pytest.mark.usefixtures("no_tags_env")
+def test_suggest_needs_no_tags(capsys: pytest.CaptureFixture[str]) -> None:
+    # the README's example, answered by the embedded Danbooru table
+    assert run(["suggest", "long_hiar"]) == 0
+    assert capsys.readouterr().out == "long hair  fuzzy   score  88.9  4,350,743 posts  general\n"
+
+
+@pytest.mark.usefixtures("no_tags_env")
+def test_suggest_an_art_style(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["suggest", "by wlpo"]) == 0
+    assert capsys.readouterr().out == "by wlop  fuzzy   score  85.7        365 posts  artist\n"
+
+
+@pytest.mark.usefixtures("no_tags_env")
+def test_classify_needs_no_tags(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["classify", "wlop", "ganyu_(genshin_impact)", "frieren (sousou no frieren)"]) == 0
+    assert capsys.readouterr().out == (
+        "by wlop                      art_style               artist-category\n"
+        "ganyu (genshin impact)       character               character-category\n"
+        "frieren (sousou no frieren)  character               character-tag\n"
+    )
+
+
+def test_tags_file_is_layered_over_the_embedded_table(
+    tags: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # highres comes from the user's file; ganyu from the embedded table
+    assert run(["classify", "highres", "ganyu (genshin impact)", "--tags", str(tags)]) == 0
+    assert capsys.readouterr().out == (
+        "highres                 secondary_description   meta-category  "
+        "(meta: kept out of prompts)\n"
+        "ganyu (genshin impact)  character               character-category\n"
+    )
+
+
+def test_environment_variable_is_layered_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("qwzx,1,7,\n", encoding="utf-8")
+    monkeypatch.setenv(TAGS_ENV_VAR, str(path))
+    assert run(["classify", "qwzx", "wlop"]) == 0
+    assert capsys.readouterr().out == (
+        "by qwzx  art_style               artist-category\n"
+        "by wlop  art_style               artist-category\n"
+    )

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 import time
+from array import array
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+from aidxl_prompt._data import vocab_dir
+from aidxl_prompt._tables import PackedTable, TagTable, pack_table
 from aidxl_prompt.errors import DataFileError
 from aidxl_prompt.normalize import normalize_tag
 from aidxl_prompt.vocab import (
+    EMBEDDED_SOURCE,
     TAGS_ENV_VAR,
     TagCategory,
     TagInfo,
     Vocabulary,
     canonical,
+    embedded_table,
     load_vocabulary,
     read_table,
 )
-from conftest import require_shared_file
+from conftest import REPO_ROOT, require_shared_file
 
 ALIASES_HEADER = "id,antecedent_name,consequent_name,status,created_at\n"
 
@@ -312,3 +319,178 @@ def test_quoted_names_spanning_lines_are_one_name(tmp_path: Path) -> None:
         ["new line", "smile"],
         {"a b": "new line", "c": "new line"},
     )
+
+
+# --- the embedded table -------------------------------------------------------------
+
+
+def build_script() -> ModuleType:
+    path = REPO_ROOT / "scripts" / "build_vocab.py"
+    spec = importlib.util.spec_from_file_location("build_vocab", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_files_equal_the_build() -> None:
+    built = build_script().build(require_shared_file("danbooru_tags.csv"))
+    shipped = {name: (vocab_dir() / name).read_bytes() for name in built}
+    # compared file by file, so a failure names the file that is stale
+    for name, content in built.items():
+        assert shipped[name] == content, f"data/vocab/{name} is stale: run scripts/build_vocab.py"
+
+
+def test_licence_and_provenance_ship_with_the_table() -> None:
+    licence = (vocab_dir() / "LICENSE-tagcomplete.txt").read_text(encoding="utf-8")
+    assert "Copyright (c) 2022 Dominik Reh" in licence
+    provenance = (vocab_dir() / "PROVENANCE.md").read_text(encoding="utf-8")
+    assert "f936684fa0b041e9a55d35f2052588e28d95eef8672be6829241f8b1a7214732" in provenance
+
+
+def test_packed_table_agrees_with_the_csv_reader() -> None:
+    table = read_table(require_shared_file("danbooru_tags.csv"))
+    packed = embedded_table()
+    unpacked = packed.unpacked()
+    assert packed.size == unpacked.size == table.size == 140782
+    assert unpacked.names == sorted(table.names)
+    assert {
+        name: (unpacked.category_of(position), unpacked.counts[position])
+        for position, name in enumerate(unpacked.names)
+    } == {
+        name: (table.category_of(position), table.counts[position])
+        for position, name in enumerate(table.names)
+    }
+    assert unpacked.aliases == table.aliases
+
+
+@pytest.mark.slow
+def test_every_name_and_alias_is_found_by_binary_search() -> None:
+    packed = embedded_table()
+    unpacked = packed.unpacked()
+    for position, name in enumerate(unpacked.names):
+        found = packed.position(name)
+        assert found is not None, name
+        assert (packed.name_of(found), packed.category_of(found), packed.count_of(found)) == (
+            name,
+            unpacked.category_of(position),
+            unpacked.counts[position],
+        )
+    assert all(packed.alias_of(alias) == tag for alias, tag in unpacked.aliases.items())
+
+
+# (tag as a user writes it, what the embedded table says) -- no file needed.
+EMBEDDED_INFO_CASES = [
+    ("1girl", TagInfo(name="1girl", category=TagCategory.general, post_count=6008644)),
+    ("!", TagInfo(name="!", category=TagCategory.general, post_count=38079)),  # the first line
+    ("wlop", TagInfo(name="wlop", category=TagCategory.artist, post_count=365)),
+    (
+        "Ganyu_(Genshin_Impact)",
+        TagInfo(name="ganyu (genshin impact)", category=TagCategory.character, post_count=18317),
+    ),
+    (
+        r"bishop \(chess\)",
+        TagInfo(name="bishop (chess)", category=TagCategory.general, post_count=1315),
+    ),
+    (
+        "sousou no frieren",
+        TagInfo(name="sousou no frieren", category=TagCategory.copyright, post_count=14212),
+    ),
+    ("^_^", TagInfo(name="^_^", category=TagCategory.general, post_count=110141)),  # kaomoji
+]
+
+
+@pytest.mark.parametrize(("tag", "expected"), EMBEDDED_INFO_CASES)
+def test_embedded_lookup(tag: str, expected: TagInfo) -> None:
+    assert Vocabulary.default().info(tag) == expected
+
+
+# (alias as written, the tag it stands for) -- the list's alias column, embedded.
+EMBEDDED_ALIAS_CASES = [
+    ("/lh", "long hair"),  # an autocomplete abbreviation
+    ("gray_hair", "grey hair"),  # a deprecated spelling
+    ("long hair", "long hair"),  # a tag is never rewritten
+    ("qwzx", "qwzx"),  # unknown: kept as written
+]
+
+
+@pytest.mark.parametrize(("alias", "tag"), EMBEDDED_ALIAS_CASES)
+def test_embedded_aliases(alias: str, tag: str) -> None:
+    assert canonical(alias) == tag
+
+
+# Names that are not in the table, around the names that are.
+ABSENT_NAMES = [
+    "",  # empty
+    " ",  # sorts before the first name
+    "long hai",  # a prefix of a name
+    "long hair\t0",  # a name followed by its own separator
+    "long hair\t0\t4350743",  # a whole line
+    "\U0010ffff",  # sorts after the last name
+    "\ud800",  # a lone surrogate: looked up, never raised on
+]
+
+
+@pytest.mark.parametrize("name", ABSENT_NAMES)
+def test_absent_names(name: str) -> None:
+    packed = embedded_table()
+    assert (packed.position(name), packed.alias_of(name)) == (None, None)
+
+
+def test_pack_and_search_a_small_table() -> None:
+    table = TagTable(
+        source="mine",
+        kind="tags",
+        names=["smile", "blush", "a"],
+        counts=array("q", [9, 5, 1]),
+        categories=bytearray([0, 0, 1]),
+        aliases={"smiling": "smile"},
+    )
+    tags, aliases = pack_table(table)
+    assert tags == b"a\t1\t1\nblush\t0\t5\nsmile\t0\t9\n"
+    packed = PackedTable("mine", tags, aliases)
+    assert [packed.position(name) for name in ("a", "blush", "smile", "b")] == [0, 6, 16, None]
+    assert packed.unpacked().names == ["a", "blush", "smile"]
+    assert packed.unpacked() is packed.unpacked()
+
+
+def test_a_rating_cannot_be_packed() -> None:
+    table = TagTable(
+        source="selected_tags.csv",
+        kind="wd",
+        names=["general"],
+        counts=array("q", [7]),
+        categories=bytearray([5]),
+    )
+    with pytest.raises(DataFileError) as caught:
+        pack_table(table)
+    assert str(caught.value) == "selected_tags.csv: 'general': a rating tag cannot be packed"
+
+
+def test_packed_text_must_end_with_a_newline() -> None:
+    with pytest.raises(DataFileError) as caught:
+        PackedTable("mine", b"smile\t0\t9")
+    assert str(caught.value) == "mine: the packed tags text must end with a newline"
+
+
+def test_user_files_are_layered_over_the_embedded_table(tmp_path: Path) -> None:
+    # the user's file says wlop is a character: it wins; Danbooru still knows the rest
+    path = write(tmp_path, "mine.csv", "wlop,4,1,\nqwzx,1,2,\n")
+    vocab = Vocabulary.load(path)
+    assert vocab.sources == (str(path.resolve()), EMBEDDED_SOURCE, "built-in")
+    assert [vocab.category(tag) for tag in ("wlop", "qwzx", "yoneyama mai")] == [
+        TagCategory.character,
+        TagCategory.artist,
+        TagCategory.artist,
+    ]
+    # include_embedded=False: the file replaces the embedded table
+    alone = Vocabulary.load(path, include_embedded=False)
+    assert alone.sources == (str(path.resolve()), "built-in")
+    assert alone.category("yoneyama mai") is None
+
+
+def test_default_vocabulary_is_shared() -> None:
+    assert Vocabulary.default() is Vocabulary.default()
+    assert Vocabulary.default().tables[0] is embedded_table()
+    assert len(Vocabulary.default()) == 140782 + len(Vocabulary.builtin())

@@ -954,6 +954,8 @@ class PackedTable:
 
     def position(self, name: str) -> int | None:
         """The offset of a canonical name's line, or None."""
+        if _UNPACKABLE.search(name):  # a tab or newline would match across fields
+            return None
         key = name.encode("utf-8", "surrogatepass") + _FIELD
         data = self.tags_data
         found = _find(data, key)
@@ -977,6 +979,8 @@ class PackedTable:
 
     def alias_of(self, name: str) -> str | None:
         """The tag a canonical alias stands for, or None."""
+        if _UNPACKABLE.search(name):
+            return None
         key = name.encode("utf-8", "surrogatepass") + _FIELD
         data = self.aliases_data
         found = _find(data, key)
