@@ -1,21 +1,29 @@
-"""Vocabulary, classifier and suggestion figures against the shared Danbooru tables.
+"""Vocabulary, classifier and suggestion figures, embedded and against the shared tables.
 
-Run: ``.venv/bin/python benchmarks/bench_vocab.py`` (reads ``../shared/data`` or
-``$AIDXL_SHARED_DATA``). Prints load times, peak memory, typo and variant accuracy,
-suggestion latency beside a naive ``rapidfuzz.process.extractOne``, classification
-throughput, the labeled-set accuracy with its confusion table and slot coverage.
+Run: ``.venv/bin/python benchmarks/bench_vocab.py``. The first section needs nothing but
+the package: the embedded Danbooru table's cold start in fresh processes (beside
+``python -c "import pydantic"`` and a bare interpreter, timed alternately in the same
+run), the cold wall time of ``aidxl-prompt format`` on a 30-tag prompt, the first
+classify and suggest, and what the table adds to the wheel. The rest reads
+``../shared/data`` (or ``$AIDXL_SHARED_DATA``): load times of the CSV files, peak
+memory, typo and variant accuracy, suggestion latency beside a naive
+``rapidfuzz.process.extractOne``, classification throughput, the labeled-set accuracy
+with its confusion table and slot coverage.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +39,7 @@ from aidxl_prompt.suggest import suggest
 from aidxl_prompt.vocab import Vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
+VOCAB_DATA = REPO / "data" / "vocab"
 LABELED = REPO / "tests" / "cases" / "labeled_tags.yaml"
 SEED = 20250501
 TYPO_SET_SIZE = 2000
@@ -45,10 +54,10 @@ _LOAD_SCRIPT = """
 import json, sys, time
 from aidxl_prompt.vocab import Vocabulary
 start = time.perf_counter()
-vocab = Vocabulary.load(sys.argv[1], sys.argv[2])
+vocab = Vocabulary.load(sys.argv[1], sys.argv[2], include_embedded=False)
 cold = time.perf_counter() - start
 start = time.perf_counter()
-Vocabulary.load(sys.argv[1], sys.argv[2])
+Vocabulary.load(sys.argv[1], sys.argv[2], include_embedded=False)
 cached = time.perf_counter() - start
 print(json.dumps({"cold": cold, "cached": cached}))
 """
@@ -71,7 +80,7 @@ _SESSION_SCRIPT = """
 import json, resource, sys, time
 from aidxl_prompt.vocab import Vocabulary
 from aidxl_prompt.suggest import suggest
-vocab = Vocabulary.load(sys.argv[1], sys.argv[2])
+vocab = Vocabulary.load(sys.argv[1], sys.argv[2], include_embedded=False)
 start = time.perf_counter()
 suggest("long_hiar", vocabulary=vocab)
 first = time.perf_counter() - start
@@ -144,14 +153,124 @@ def timed(
     return results, times
 
 
+# --- the embedded table: no shared data needed --------------------------------------
+
+# A fresh process: import, then the embedded table's first use, first classify of the
+# 30 tags below, and (separately timed) the first suggestion.
+_EMBEDDED_SCRIPT = """
+import json, sys, time
+start = time.perf_counter()
+from aidxl_prompt.classify import classify
+from aidxl_prompt.suggest import suggest
+from aidxl_prompt.vocab import Vocabulary
+imported = time.perf_counter()
+vocab = Vocabulary.default()
+assert vocab.category("wlop").value == "artist"
+loaded = time.perf_counter()
+for tag in json.loads(sys.argv[1]):
+    classify(tag)
+classified = time.perf_counter()
+suggest(sys.argv[2])
+suggested = time.perf_counter()
+print(json.dumps({"import": imported - start, "load": loaded - imported,
+                  "classify": classified - loaded, "suggest": suggested - classified}))
+"""
+
+# 30 tags of the kind people paste: card words, Danbooru general tags, a character
+# and an artist the embedded table knows, an unknown 'name (series)'.
+PROMPT_30 = (
+    "masterpiece, best quality, 1girl, solo, wlop, ganyu (genshin impact), long hair, "
+    "white hair, twintails, green eyes, elf, smile, sitting on ground, in the forest, "
+    "holding a magic wand, impasto, white dress, looking at viewer, cowboy shot, outdoors, "
+    "tree, sky, cloud, butterfly, bird, flower, frieren (sousou no frieren), sunlight, "
+    "fantasy theme, amazing quality"
+)
+FIRST_SUGGESTIONS = ("long_hiar", "by wlpo", "smiel")
+
+
+def wall(command: list[str]) -> float:
+    """Wall time of one fresh process (its output discarded; it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def embedded_section() -> None:
+    """Cold start of the embedded table, the CLI beside pydantic's import, wheel size."""
+    tags = [tag.strip() for tag in PROMPT_30.split(",")]
+    assert len(tags) == 30
+    cli = str(Path(sys.executable).with_name("aidxl-prompt"))
+    env = {key: value for key, value in os.environ.items() if key != "AIDXL_PROMPT_TAGS"}
+    runs: dict[str, list[float]] = {"python": [], "pydantic": [], "format": [], "suggest": []}
+    children: list[dict[str, float]] = []
+    for round_ in range(COLD_RUNS):
+        runs["python"].append(wall([sys.executable, "-c", "pass"]))
+        runs["pydantic"].append(wall([sys.executable, "-c", "import pydantic"]))
+        runs["format"].append(wall([cli, "format", PROMPT_30]))
+        runs["suggest"].append(wall([cli, "suggest", "long_hiar"]))
+        query = FIRST_SUGGESTIONS[round_ % len(FIRST_SUGGESTIONS)]
+        child = subprocess.run(
+            [sys.executable, "-c", _EMBEDDED_SCRIPT, json.dumps(tags), query],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        children.append(json.loads(child.stdout))
+    best = {name: min(times) for name, times in runs.items()}
+    median = {name: statistics.median(times) for name, times in runs.items()}
+    print(
+        "embedded Danbooru table (no files given), best and median of "
+        f"{COLD_RUNS} fresh processes, timed alternately"
+    )
+    for key, label in (
+        ("python", "python -c pass (baseline)"),
+        ("pydantic", 'python -c "import pydantic" (baseline)'),
+        ("format", "aidxl-prompt format <30-tag prompt>"),
+        ("suggest", "aidxl-prompt suggest long_hiar"),
+    ):
+        print(f"  {label:<42} best {best[key]:.3f} s, median {median[key]:.3f} s")
+    ratio = best["format"] / best["pydantic"]
+    print(
+        f"  format / import pydantic: {ratio:.2f}x (best), "
+        f"{median['format'] / median['pydantic']:.2f}x (median)   target <= 3x: "
+        f"{'met' if ratio <= 3 else 'NOT met'}"
+    )
+    for key, label in (
+        ("import", "import classify, suggest, vocab"),
+        ("load", "embedded table, first use (read 3.9 MB)"),
+        ("classify", "first classify of the 30 tags"),
+        ("suggest", "first suggestion (unpacks the table)"),
+    ):
+        values = sorted(child[key] for child in children)
+        print(
+            f"  in-process: {label:<41} best {values[0] * 1000:7.1f} ms, "
+            f"median {statistics.median(values) * 1000:7.1f} ms"
+        )
+    print(f"  (first suggestions cycle through {', '.join(FIRST_SUGGESTIONS)})")
+    raw = deflated = 0
+    for path in sorted(VOCAB_DATA.iterdir()):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(path, path.name)
+        raw += path.stat().st_size
+        deflated += len(buffer.getvalue())
+    print(
+        f"  data/vocab in the wheel: {raw / 1e6:.2f} MB raw, {deflated / 1e6:.2f} MB deflated "
+        "(as zip stores it)"
+    )
+    print()
+
+
 def main() -> None:
+    embedded_section()
     folder = shared_data_dir()
     tags_csv = folder / "danbooru_tags.csv"
     aliases_csv = folder / "danbooru_tag_aliases.csv"
     with tags_csv.open(encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.reader(handle) if row]
 
-    vocab = Vocabulary.load(tags_csv, aliases_csv)
+    vocab = Vocabulary.load(tags_csv, aliases_csv, include_embedded=False)
     table = vocab.tables[0]
     names = table.names
     known = set(names) | set(table.aliases) | set(vocab.tables[1].aliases)

@@ -130,13 +130,27 @@ def _read_patterns(raw: Any) -> tuple[PatternRule, ...]:
             slot = Slot.parse(str(entry["slot"]))
         except OrderingError as exc:
             raise DataFileError(f"{where}: {exc}") from None
-        expanded = _expand(str(entry["match"]), sets, where)
-        try:
-            re.compile(expanded)
-        except re.error as exc:
-            raise DataFileError(f"{where}: invalid pattern ({exc})") from None
-        rules.append(PatternRule(rule_name, slot, expanded))
+        rules.append(PatternRule(rule_name, slot, _expand(str(entry["match"]), sets, where)))
     return tuple(rules)
+
+
+def _combine(patterns: tuple[PatternRule, ...]) -> re.Pattern[str]:
+    """One regular expression for all rules; group ``r<i>`` is rule ``i``.
+
+    Compiling is most of the cost of reading the rules, so each rule is compiled on
+    its own only to name the one that spoils the whole.
+    """
+    combined = "|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(patterns))
+    try:
+        return re.compile(combined)
+    except re.error:
+        pass
+    for index, rule in enumerate(patterns):
+        try:
+            re.compile(rule.match)
+        except re.error as exc:
+            raise DataFileError(f"patterns.yaml: rules[{index}]: invalid pattern ({exc})") from None
+    raise DataFileError("patterns.yaml: the rules do not combine into one pattern")
 
 
 def _load_yaml(name: str) -> Any:
@@ -168,5 +182,4 @@ def curated_tags() -> Mapping[str, CuratedEntry]:
 def slot_rules() -> SlotRules:
     """The built-in curated lists and compiled patterns (parsed once per process)."""
     patterns = _read_patterns(_load_yaml("patterns.yaml"))
-    combined = re.compile("|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(patterns)))
-    return SlotRules(curated=curated_tags(), patterns=patterns, combined=combined)
+    return SlotRules(curated=curated_tags(), patterns=patterns, combined=_combine(patterns))
