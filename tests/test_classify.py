@@ -356,5 +356,6 @@ def test_a_bad_pattern_is_named() -> None:
     with pytest.raises(DataFileError) as caught:
         _combine(rules)
     assert str(caught.value) == (
-        "patterns.yaml: rules[1]: invalid pattern (missing ), unterminated subpattern at position 0)"
+        "patterns.yaml: rules[1]: invalid pattern "
+        "(missing ), unterminated subpattern at position 0)"
     )
