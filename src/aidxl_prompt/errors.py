@@ -13,13 +13,20 @@ unclosed '(' at column 8
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "AidxlPromptError",
     "DataFileError",
+    "InputEncodingError",
+    "InputTooLargeError",
     "OrderingError",
+    "PromptFileError",
     "PromptSyntaxError",
     "RenderError",
 ]
+
+_PathPart = str | int
 
 
 class AidxlPromptError(ValueError):
@@ -81,3 +88,79 @@ class DataFileError(AidxlPromptError):
 
 class RenderError(AidxlPromptError):
     """An item that the chosen dialect cannot express without changing its meaning."""
+
+
+class PromptFileError(DataFileError):
+    """A prompt or preset file that cannot be used, with where and what was expected.
+
+    The message reads ``FILE:LINE: FIELD.PATH: problem`` (the line and path are left
+    out where there is none).
+
+    >>> print(PromptFileError("expected a number", source="a.yaml", path=("quality", 0), line=3))
+    a.yaml:3: quality[0]: expected a number
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        source: str,
+        path: tuple[_PathPart, ...] = (),
+        line: int | None = None,
+    ) -> None:
+        self.problem = problem
+        self.source = source
+        self.path = path
+        self.line = line
+        where = source if line is None else f"{source}:{line}"
+        field = _format_path(path)
+        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
+
+
+class InputTooLargeError(AidxlPromptError):
+    """A prompt or file over the size limit, refused before it is parsed.
+
+    >>> print(InputTooLargeError(source="<stdin>", limit=4194304))
+    <stdin>: more than 4194304 bytes (the limit; raise it with max_bytes / --max-bytes)
+    """
+
+    def __init__(self, *, source: str, limit: int) -> None:
+        self.source = source
+        self.limit = limit
+        super().__init__(
+            f"{source}: more than {limit} bytes (the limit; raise it with max_bytes / --max-bytes)"
+        )
+
+
+class InputEncodingError(AidxlPromptError):
+    """Input bytes that are not UTF-8 text, with the offset of the first bad byte.
+
+    ``offset`` counts bytes from 0; ``line`` is the 1-based line it is on.
+
+    >>> print(InputEncodingError(source="<stdin>", offset=2, byte=0xFF, line=1))
+    <stdin>: not UTF-8 text: byte 0xff at offset 2 (line 1)
+    """
+
+    def __init__(self, *, source: str, offset: int, byte: int, line: int) -> None:
+        self.source = source
+        self.offset = offset
+        self.byte = byte
+        self.line = line
+        super().__init__(
+            f"{source}: not UTF-8 text: byte 0x{byte:02x} at offset {offset} (line {line})"
+        )
+
+
+def _format_path(path: Sequence[_PathPart]) -> str:
+    """A field path as users write it: ``character[0].gender``.
+
+    >>> _format_path(("character", 0, "gender"))
+    'character[0].gender'
+    """
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
