@@ -39,7 +39,13 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import AidxlPromptError
 from .models import Prompt
-from .prompt_file import ChoicePoint, PresetLibrary, PromptFile, read_prompt_file
+from .prompt_file import (
+    MAX_INPUT_BYTES,
+    ChoicePoint,
+    PresetLibrary,
+    PromptFile,
+    read_prompt_file,
+)
 
 __all__ = [
     "MODES",
@@ -128,20 +134,23 @@ def _weighted_index(weights: Sequence[float], draw: float) -> int:
     return len(weights) - 1
 
 
-def _document(source: PromptFile | str | Path, library: PresetLibrary | None) -> PromptFile:
+def _document(
+    source: PromptFile | str | Path, library: PresetLibrary | None, max_bytes: int
+) -> PromptFile:
     if isinstance(source, PromptFile):
         return source
-    return read_prompt_file(source, library=library)
+    return read_prompt_file(source, library=library, max_bytes=max_bytes)
 
 
-def count_combinations(source: PromptFile | str | Path) -> int:
+def count_combinations(source: PromptFile | str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> int:
     """How many different variations the file's choices make (1 without choices).
 
     >>> from aidxl_prompt.prompt_file import parse_prompt_text
     >>> count_combinations(parse_prompt_text("race: [{choose: [elf, human]}, {choose: [a, b, c]}]"))
     6
     """
-    return math.prod(len(point.options) for point in _document(source, None).choice_points())
+    points = _document(source, None, max_bytes).choice_points()
+    return math.prod(len(point.options) for point in points)
 
 
 def _record(points: Sequence[ChoicePoint], indexes: Sequence[int]) -> ChoiceRecord:
@@ -161,6 +170,7 @@ def expand(
     *,
     replace: bool = True,
     library: PresetLibrary | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> Iterator[Variation]:
     """Yield ``n`` variations of a prompt file (a path or a parsed :class:`PromptFile`).
 
@@ -175,7 +185,7 @@ def expand(
         raise ExpandError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 0):
         raise ExpandError(f"the number of variations must be a whole number >= 0, not {n!r}")
-    document = _document(source, library)
+    document = _document(source, library, max_bytes)
     points = document.choice_points()
     sizes = [len(point.options) for point in points]
     if mode == "combinatorial":
@@ -246,6 +256,7 @@ def replay(
     record: ChoiceRecord | Mapping[str, int],
     *,
     library: PresetLibrary | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> Prompt:
     """Apply the picks of ``record`` to another file with the same choice ids.
 
@@ -258,7 +269,7 @@ def replay(
     'frowning'
     """
     picks = record.as_mapping() if isinstance(record, ChoiceRecord) else dict(record)
-    document = _document(source, library)
+    document = _document(source, library, max_bytes)
     for point in document.choice_points():
         if point.id not in picks:
             known = ", ".join(sorted(picks)) or "none"

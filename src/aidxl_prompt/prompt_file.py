@@ -22,9 +22,15 @@ more presets (see :mod:`aidxl_prompt.presets`), merged in order before the file'
 entries; ``merge`` says, per slot, whether the file's entries are appended (the
 default) or ``replace`` what the presets gave. ``description`` is free text.
 
-Files are read with ``yaml.safe_load`` only. A bad file fails with a
-:class:`PromptFileError` that names the file, the line (looked up in the YAML when it
-has one), the field path and what was expected.
+Files are read with the safe YAML loader only, within limits (:mod:`._input`): at most
+``max_bytes`` (:data:`MAX_INPUT_BYTES`, 4 MiB) of UTF-8, collections nested at most
+:data:`MAX_YAML_DEPTH` (64) deep, no key written twice in one mapping. ``1e-9`` is a
+number (YAML 1.2), and a tag's weight lies between -:data:`WEIGHT_LIMIT` and
+:data:`WEIGHT_LIMIT` (100). A bad file fails with a :class:`PromptFileError` that names
+the file, the line (looked up in the YAML when it has one), the field path and what was
+expected; a file too large or not UTF-8 fails with
+:class:`~aidxl_prompt.errors.InputTooLargeError` or
+:class:`~aidxl_prompt.errors.InputEncodingError`.
 
 >>> text = '''
 ... art_style: [{yoneyama mai: 0.9}]
@@ -44,14 +50,16 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._data import data_dir, load_yaml_file
+from ._data import data_dir
+from ._input import MAX_INPUT_BYTES, MAX_YAML_DEPTH, load_yaml, read_text_file
 from .card import (
     ArtStyle,
     CardValueError,
@@ -62,13 +70,17 @@ from .card import (
     Theme,
     did_you_mean,
 )
-from .errors import DataFileError
+from .errors import PromptFileError
+from .errors import _format_path as format_path
 from .models import And, Break, ExtraNetwork, Prompt, Schedule, Tag
 from .normalize import normalize_tag
 from .ordering import Slot
 
 __all__ = [
+    "MAX_INPUT_BYTES",
+    "MAX_YAML_DEPTH",
     "PRESETS_ENV_VAR",
+    "WEIGHT_LIMIT",
     "ChoicePoint",
     "Contribution",
     "MergeMode",
@@ -87,6 +99,11 @@ __all__ = [
 
 PRESETS_ENV_VAR = "AIDXL_PROMPT_PRESETS"
 """Environment variable with user preset folders (``os.pathsep``-separated)."""
+
+WEIGHT_LIMIT = 100
+"""The largest weight (in absolute value) a prompt file may give a tag. The card's
+weights stay near 1; beyond 100 a weight is a typo, and its float noise would reach the
+prompt."""
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -130,25 +147,6 @@ _EXPECTED_ENTRY = (
 # --- errors ------------------------------------------------------------------------------
 
 
-class PromptFileError(DataFileError):
-    """A prompt or preset file that cannot be used, with where and what was expected.
-
-    The message reads ``FILE:LINE: FIELD.PATH: problem`` (the line and path are left
-    out where there is none).
-    """
-
-    def __init__(
-        self, problem: str, *, source: str, path: _Path = (), line: int | None = None
-    ) -> None:
-        self.problem = problem
-        self.source = source
-        self.path = path
-        self.line = line
-        where = source if line is None else f"{source}:{line}"
-        field = format_path(path)
-        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
-
-
 class _InvalidEntryError(Exception):
     """Raised inside the parser; turned into a PromptFileError with the YAML line."""
 
@@ -158,27 +156,9 @@ class _InvalidEntryError(Exception):
         self.problem = problem
 
 
-def format_path(path: Sequence[_PathPart]) -> str:
-    """A field path as users write it: ``character[0].gender``.
-
-    >>> format_path(("character", 0, "gender"))
-    'character[0].gender'
-    """
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
-
-
-def _line_of(text: str, path: _Path) -> int | None:
-    """The 1-based line of the node at ``path`` in the YAML ``text`` (None if unknown)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
+def _line_of(root: yaml.Node | None, path: _Path) -> int | None:
+    """The 1-based line of the node at ``path`` under the YAML node ``root``."""
+    node = root
     line = None if node is None else node.start_mark.line + 1
     for part in path:
         if isinstance(node, yaml.MappingNode):
@@ -308,6 +288,7 @@ class PresetLibrary(BaseModel):
 
     ``PresetLibrary.from_env(folders)`` takes the folders given, else those in
     ``$AIDXL_PROMPT_PRESETS``; the built-in presets (``data/tags/presets``) come last.
+    A preset file over ``max_bytes`` is refused, as a prompt file is.
 
     >>> "default-negative" in PresetLibrary.from_env(()).names()
     True
@@ -317,14 +298,17 @@ class PresetLibrary(BaseModel):
 
     folders: tuple[Path, ...] = ()
     include_builtin: bool = True
+    max_bytes: int = MAX_INPUT_BYTES
 
     @classmethod
-    def from_env(cls, folders: Iterable[str | Path] | None = None) -> PresetLibrary:
+    def from_env(
+        cls, folders: Iterable[str | Path] | None = None, *, max_bytes: int = MAX_INPUT_BYTES
+    ) -> PresetLibrary:
         """Folders from the argument, else from :data:`PRESETS_ENV_VAR`, then built-in."""
         if folders is None:
             configured = os.environ.get(PRESETS_ENV_VAR, "")
             folders = [part for part in configured.split(os.pathsep) if part]
-        return cls(folders=tuple(Path(folder) for folder in folders))
+        return cls(folders=tuple(Path(folder) for folder in folders), max_bytes=max_bytes)
 
     @staticmethod
     def builtin_folder() -> Path:
@@ -389,7 +373,7 @@ PromptFile.model_rebuild()
 @functools.cache
 def _load_preset_cached(path: str, mtime_ns: int, size: int, library: PresetLibrary) -> PromptFile:
     del mtime_ns, size  # part of the cache key only: an edited file is read again
-    document = read_prompt_file(path, library=library)
+    document = read_prompt_file(path, library=library, max_bytes=library.max_bytes)
     if document.choice_points():
         point = document.choice_points()[0]
         raise PromptFileError(
@@ -413,17 +397,26 @@ def _parse_where(where: str) -> _Path:
 # --- parsing -----------------------------------------------------------------------------
 
 
-def read_prompt_file(path: str | Path, *, library: PresetLibrary | None = None) -> PromptFile:
-    """Parse a prompt file without resolving its choices (see :func:`load_prompt_file`)."""
+def read_prompt_file(
+    path: str | Path,
+    *,
+    library: PresetLibrary | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> PromptFile:
+    """Parse a prompt file without resolving its choices (see :func:`load_prompt_file`).
+
+    A file over ``max_bytes`` is refused before it is read further.
+    """
     path = Path(path)
-    raw = load_yaml_file(path)
-    text: str | None = None
     try:
-        return _parse_document(raw, source=str(path), library=library, base_dir=path.parent)
-    except _InvalidEntryError as exc:
-        text = path.read_text(encoding="utf-8")
-        line = _line_of(text, exc.path)
-        raise PromptFileError(exc.problem, source=str(path), path=exc.path, line=line) from None
+        text = read_text_file(path, max_bytes=max_bytes)
+    except OSError as exc:
+        raise PromptFileError(
+            f"cannot read file ({exc.strerror or exc})", source=str(path)
+        ) from None
+    return parse_prompt_text(
+        text, source=str(path), library=library, base_dir=path.parent, max_bytes=max_bytes
+    )
 
 
 def parse_prompt_text(
@@ -432,42 +425,55 @@ def parse_prompt_text(
     source: str = "<string>",
     library: PresetLibrary | None = None,
     base_dir: Path | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> PromptFile:
-    """Parse prompt-file YAML given as text (``source`` names it in errors)."""
+    """Parse prompt-file YAML given as text (``source`` names it in errors).
+
+    >>> parse_prompt_text("quality: [best]\\nquality: [amazing]\\n")
+    Traceback (most recent call last):
+    ...
+    aidxl_prompt.errors.PromptFileError: <string>:2: duplicate key 'quality' (first at line 1)
+    """
+    document = load_yaml(text, source=source, max_bytes=max_bytes)
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line = mark.line + 1 if mark is not None else None
-        raise PromptFileError(f"invalid YAML: {problem}", source=source, line=line) from None
-    try:
-        return _parse_document(raw, source=source, library=library, base_dir=base_dir)
+        return _parse_document(document.value, source=source, library=library, base_dir=base_dir)
     except _InvalidEntryError as exc:
-        line = _line_of(text, exc.path)
+        line = _line_of(document.root, exc.path)
         raise PromptFileError(exc.problem, source=source, path=exc.path, line=line) from None
 
 
-def load_prompt_file(path: str | Path, *, library: PresetLibrary | None = None) -> Prompt:
+def load_prompt_file(
+    path: str | Path,
+    *,
+    library: PresetLibrary | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> Prompt:
     """Read a prompt file and return its Prompt (presets merged in).
 
     A file with alternatives (``choose``) is expanded with
-    :func:`aidxl_prompt.expand.expand` instead; here it is an error.
+    :func:`aidxl_prompt.expand.expand` instead; here it is an error. A file over
+    ``max_bytes`` is refused unread.
     """
-    return _resolve_plain(read_prompt_file(path, library=library))
+    return _resolve_plain(read_prompt_file(path, library=library, max_bytes=max_bytes))
 
 
 def load_prompt_text(
-    text: str, *, source: str = "<string>", library: PresetLibrary | None = None
+    text: str,
+    *,
+    source: str = "<string>",
+    library: PresetLibrary | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> Prompt:
     """:func:`load_prompt_file` for YAML given as text.
 
     >>> load_prompt_text("painting_style: [impasta]")
     Traceback (most recent call last):
     ...
-    aidxl_prompt.prompt_file.PromptFileError: <string>:1: painting_style[0]: 'impasta' is not one of the card's painting styles; did you mean 'impasto'? (expected one of: flat color, clean color, celluloid, flat-pasto, thin-pasto, pseudo-impasto, impasto, realistic, photorealistic, cel shading, 3d)
+    aidxl_prompt.errors.PromptFileError: <string>:1: painting_style[0]: 'impasta' is not one of the card's painting styles; did you mean 'impasto'? (expected one of: flat color, clean color, celluloid, flat-pasto, thin-pasto, pseudo-impasto, impasto, realistic, photorealistic, cel shading, 3d)
     """  # noqa: E501 (the doctest shows the whole message)
-    return _resolve_plain(parse_prompt_text(text, source=source, library=library))
+    return _resolve_plain(
+        parse_prompt_text(text, source=source, library=library, max_bytes=max_bytes)
+    )
 
 
 def _resolve_plain(document: PromptFile) -> Prompt:
@@ -697,9 +703,11 @@ def _draw_weight(value: Any, path: _Path) -> float:
         raise _InvalidEntryError(
             path, f"expected a positive number (how often to draw it), got {_describe(value)}"
         )
-    if not math.isfinite(value) or value <= 0:
+    # An integer too large for a float (10**400) is compared, never converted.
+    if value <= 0 or value > sys.float_info.max or math.isnan(value):
         raise _InvalidEntryError(
-            path, f"expected a positive number (how often to draw it), got {value!r}"
+            path,
+            f"expected a positive number (how often to draw it), got {_show_number(value)}",
         )
     return float(value)
 
@@ -709,9 +717,24 @@ def _tag_weight(value: Any, path: _Path) -> float:
         return 1.0
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _InvalidEntryError(path, f"expected a number for the weight, got {_describe(value)}")
-    if not math.isfinite(value):
-        raise _InvalidEntryError(path, f"expected a finite number for the weight, got {value!r}")
+    # Compared before any conversion: an integer of 400 digits does not fit a float, and
+    # NaN fails every comparison.
+    if not -WEIGHT_LIMIT <= value <= WEIGHT_LIMIT:
+        raise _InvalidEntryError(
+            path,
+            f"expected a finite weight from -{WEIGHT_LIMIT} to {WEIGHT_LIMIT}, "
+            f"got {_show_number(value)}",
+        )
     return float(value)
+
+
+def _show_number(value: float) -> str:
+    """A number as an error message shows it; a long integer by its number of digits."""
+    if isinstance(value, float):
+        return repr(value)
+    # YAML integers have at most 4300 digits (Python's limit for reading them).
+    digits = len(str(abs(value)))
+    return str(value) if digits <= 20 else f"an integer of {digits} digits"
 
 
 def slot_string_tag(field: str, text: str, weight: float = 1.0) -> Tag:
