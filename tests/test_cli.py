@@ -36,7 +36,12 @@ SUCCESS_CASES = [
         "prompt [unclosed-bracket]\n",
     ),  # a repair is noted on stderr, still exit 0
     (["format", "-q", "1girl, (smile"], "1girl, (smile:1.1)\n", ""),  # --quiet
-    (["format", "-d", "comfyui", "(a:1.2), [b]"], "(a:1.2), [b]\n", ""),  # ComfyUI
+    (["format", "-d", "comfyui", "(a:1.2), ((b))"], "(a:1.2), (b:1.21)\n", ""),  # ComfyUI
+    (
+        ["format", "-d", "comfyui", "--input-dialect", "comfyui", "(a:1.2), [b]"],
+        "(a:1.2), [b]\n",
+        "",
+    ),  # ComfyUI input, where square brackets are text
     (["format", "--dialect", "plain", "(a:1.2), [b]"], "a, b\n", ""),  # plain
     (
         ["format", "--input-dialect", "plain", "bishop_(chess)"],
@@ -174,3 +179,91 @@ def test_python_m_version() -> None:
         f"aidxl-prompt {__version__}\n",
         "",
     )
+
+
+# --- the CLI and the API agree (issue 8, point 6) ----------------------------------------
+
+DIALECTS = ["a1111", "comfyui", "compel", "plain"]
+
+# Prompts as people paste them from A1111; each is formatted for every dialect.
+AGREEMENT_PROMPTS = [
+    "[blue eyes], (smile:1.2)",  # the issue's example: A1111 emphasis, read as A1111
+    "best_quality, (by_ask:0.9), bishop \\(chess\\)",  # normalised names and escapes
+    "1girl, ((long hair)), [[red eyes]], (smile:0.5)",  # nested emphasis
+    "1girl, [a:b:5]",  # a schedule: refused by ComfyUI, compel and plain
+    "1girl AND 1boy",  # AND: refused outside A1111
+    "1girl BREAK smile",  # BREAK: left out where it has no meaning
+    "x, y+",  # compel would read "y+" as a weight: refused there
+    "<lora:AIDXL_Style:0.8>, 1girl",  # a LoRA
+]
+
+
+def _api(text: str, dialect: str) -> tuple[int, str]:
+    from aidxl_prompt.compose import parse
+    from aidxl_prompt.errors import AidxlPromptError
+    from aidxl_prompt.render import render
+
+    try:
+        return 0, render(parse(text, "a1111"), dialect) + "\n"  # type: ignore[arg-type]
+    except AidxlPromptError as exc:
+        return 2, f"aidxl-prompt: error: {str(exc).splitlines()[0]}\n"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("text", AGREEMENT_PROMPTS)
+def test_format_is_render_of_parse(
+    text: str, dialect: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, expected = _api(text, dialect)
+    assert main(["format", "-q", "-d", dialect, text]) == code
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ((expected, "") if code == 0 else ("", expected))
+
+
+def test_output_dialect_does_not_change_how_input_is_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Before: "-d comfyui" also read the input as ComfyUI, where [blue eyes] is plain
+    # text, and printed "(smile:1.2), [blue eyes]".
+    outputs = []
+    for dialect in ("a1111", "comfyui"):
+        assert main(["format", "-d", dialect, "[blue eyes], (smile:1.2)"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert outputs[1].startswith("(smile:1.2), (blue eyes:0.9")
+
+
+# (argv, stdout): names of extra networks and embeddings keep their case
+NETWORK_CASES = [
+    (
+        ["format", "1girl, <lora:AIDXL_Style:0.8>"],
+        "1girl, <lora:AIDXL_Style:0.8>\n",
+    ),  # A1111 finds LoRA files by name
+    (
+        ["format", "-d", "compel", "1girl, <lora:AIDXL_Style:0.8>"],
+        "1girl, withLora(AIDXL_Style, 0.8)\n",
+    ),  # compel
+    (
+        ["format", "-d", "comfyui", "1girl, <lora:AIDXL_Style:0.8>"],
+        "1girl\n",
+    ),  # ComfyUI loads LoRAs with nodes: the token is left out of the text
+]
+
+
+@pytest.mark.parametrize(("argv", "out"), NETWORK_CASES)
+def test_network_names_keep_their_case(
+    argv: list[str], out: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 0
+    assert capsys.readouterr().out == out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="normalize.py lower-cases 'embedding:Name'; keeping its case is the lead's "
+    "part of issue 8 (ComfyUI finds embeddings by file name, case-sensitively)",
+)
+@pytest.mark.parametrize("dialect", ["a1111", "comfyui"])
+def test_embedding_names_keep_their_case(dialect: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["format", "-d", dialect, "1girl, embedding:EasyNegative"]) == 0
+    assert capsys.readouterr().out == "1girl, embedding:EasyNegative\n"

@@ -13,12 +13,13 @@ import json
 import sys
 from typing import get_args
 
+from ._input import MAX_INPUT_BYTES
 from .expand import MODES, Mode, expand
 from .normalize import DIALECTS, Dialect
 from .presets import PresetLibrary, list_presets, load_preset
 from .prompt_file import prompt_file_schema
 
-__all__ = ["register"]
+__all__ = ["add_max_bytes_option", "register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _add_presets_dir(presets)
     presets.add_argument("--show", metavar="NAME", help="render one preset")
-    presets.add_argument("--dialect", choices=DIALECTS, default="a1111")
+    presets.add_argument("--dialect", "-d", choices=DIALECTS, default="a1111")
+    add_max_bytes_option(presets)
     presets.set_defaults(func=_presets)
 
     expand_parser = subparsers.add_parser(
@@ -60,12 +62,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="random mode: never draw the same combination twice",
     )
     expand_parser.add_argument("--format", choices=("text", "jsonl"), default="text")
-    expand_parser.add_argument("--dialect", choices=DIALECTS, default="a1111")
+    expand_parser.add_argument("--dialect", "-d", choices=DIALECTS, default="a1111")
     expand_parser.add_argument(
         "--order", default="documented", help="slot order preset (default: documented)"
     )
     _add_presets_dir(expand_parser)
+    add_max_bytes_option(expand_parser)
     expand_parser.set_defaults(func=_expand)
+
+
+def add_max_bytes_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--max-bytes N``: input (a prompt, a prompt file, a preset) larger than N
+    bytes is refused before it is parsed."""
+    parser.add_argument(
+        "--max-bytes",
+        type=_byte_count,
+        default=MAX_INPUT_BYTES,
+        metavar="N",
+        help=f"refuse input larger than N bytes, before parsing it (default: {MAX_INPUT_BYTES})",
+    )
+
+
+def _byte_count(value: str) -> int:
+    count = int(value) if value.isdigit() else 0  # isdigit: no sign, no spaces
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {value!r}")
+    return count
 
 
 def _add_presets_dir(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +100,7 @@ def _add_presets_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def _library(args: argparse.Namespace) -> PresetLibrary:
-    return PresetLibrary.from_env(args.presets_dir)
+    return PresetLibrary.from_env(args.presets_dir, max_bytes=args.max_bytes)
 
 
 def _dialect(value: str) -> Dialect:
@@ -127,6 +149,7 @@ def _expand(args: argparse.Namespace) -> int:
         seed=args.seed,
         replace=not args.no_repeats,
         library=_library(args),
+        max_bytes=args.max_bytes,
     )
     for variation in variations:
         prompt = variation.prompt

@@ -3,6 +3,15 @@
 ``main(argv) -> int`` returns the exit code: 0 success, 1 "nothing found" where a
 command says so, 2 a usage or input error (one line on stderr naming the problem).
 
+Exit code 2 is for the project's own errors only (:class:`~aidxl_prompt.errors.AidxlPromptError`
+and its subclasses), usage errors, files that cannot be read and input that is not UTF-8.
+Any other exception is a bug and surfaces with its traceback.
+
+``format`` reads its input as A1111 (``--input-dialect`` says otherwise) and writes it
+in ``--dialect``: its output is ``render(parse(text, input_dialect), dialect)``, and it
+refuses, with exit code 2, whatever the library refuses. Input (a prompt, standard
+input, a prompt file) over ``--max-bytes`` (default 4 MiB) is refused before parsing.
+
 Subcommands: ``format`` (parse, normalise, order, render a prompt), ``render`` (a YAML
 prompt file), plus ``suggest``/``classify`` (:mod:`._cli_vocab`) and
 ``schema``/``presets``/``expand`` (:mod:`._cli_prompts`).
@@ -18,8 +27,10 @@ from pathlib import Path
 from typing import cast
 
 from . import _cli_prompts, _cli_vocab
-from .compose import prompt_from_items, reading_dialect
-from .errors import AidxlPromptError, PromptSyntaxError
+from ._cli_prompts import add_max_bytes_option
+from ._input import check_size, check_text, read_stream
+from .compose import prompt_from_items
+from .errors import AidxlPromptError
 from .normalize import DIALECTS, Dialect
 from .ordering import Ordering, ordering_presets
 from .parser import parse_items
@@ -68,25 +79,41 @@ def _ordering(value: str) -> Ordering:
     return Ordering.preset(value)
 
 
+def _read_prompt(value: str, max_bytes: int) -> str:
+    """The prompt argument, or standard input for ``-``: UTF-8, at most ``max_bytes``."""
+    if value != "-":
+        # Bytes of an argument that are not UTF-8 arrive as lone surrogates (PEP 383).
+        check_text(value, source="the prompt argument")
+        check_size(value, source="the prompt argument", max_bytes=max_bytes)
+        return value
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return read_stream(buffer, source="<stdin>", max_bytes=max_bytes)
+    text = sys.stdin.read(max_bytes + 1)  # a text stream with no bytes underneath
+    check_text(text, source="<stdin>")
+    check_size(text, source="<stdin>", max_bytes=max_bytes)
+    return text
+
+
 def _format(args: argparse.Namespace) -> int:
-    text: str = sys.stdin.read() if args.prompt == "-" else args.prompt
+    order = _ordering(args.order)
+    text = _read_prompt(args.prompt, args.max_bytes)
     vocabulary = load_vocabulary(args.tags) if args.tags else None
-    result = parse_items(
-        text, reading_dialect(args.dialect, args.input_dialect), strict=args.strict
-    )
+    result = parse_items(text, args.input_dialect, strict=args.strict)
+    prompt = prompt_from_items(result.items, vocabulary)
+    output = render(prompt, args.dialect, order=order)  # a refusal leaves one line only
     if not args.quiet:
         for repair in result.repairs:
             column = repair.span[0] + 1
             note = f"{PROG}: note: column {column}: {repair.message} [{repair.code}]"
             print(note, file=sys.stderr)
-    prompt = prompt_from_items(result.items, vocabulary)
-    print(render(prompt, args.dialect, order=_ordering(args.order)))
+    print(output)
     return 0
 
 
 def _render(args: argparse.Namespace) -> int:
-    library = PresetLibrary.from_env(args.presets_dir) if args.presets_dir else None
-    prompt = load_prompt_file(args.file, library=library)
+    library = PresetLibrary.from_env(args.presets_dir, max_bytes=args.max_bytes)
+    prompt = load_prompt_file(args.file, library=library, max_bytes=args.max_bytes)
     dialect: Dialect = args.dialect
     print(render(prompt, dialect, order=_ordering(args.order)))
     if prompt.negative and not args.positive_only:
@@ -117,11 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument(
         "--input-dialect",
         choices=("a1111", "comfyui", "plain"),
-        default=None,
-        help="how to read the input (default: the output dialect; 'plain' for raw "
-        "Danbooru tag lists such as 'bishop_(chess)')",
+        default="a1111",
+        help="how to read the input (default: a1111, whatever --dialect is; 'plain' for "
+        "raw Danbooru tag lists such as 'bishop_(chess)')",
     )
     _order_option(fmt)
+    add_max_bytes_option(fmt)
     fmt.add_argument("--tags", metavar="FILE", action="append", help="a vocabulary file")
     fmt.add_argument("--strict", action="store_true", help="fail on anything A1111 would repair")
     fmt.add_argument("--quiet", "-q", action="store_true", help="do not print repair notes")
@@ -139,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     rnd.add_argument(
         "--presets-dir", metavar="DIR", action="append", help="a folder of user presets"
     )
+    add_max_bytes_option(rnd)
     rnd.set_defaults(func=_render)
 
     _cli_vocab.register(subparsers)
@@ -154,25 +183,32 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    The project's own errors, usage errors, unreadable files and input that is not
+    UTF-8 print one line and return 2; any other exception is a bug and propagates.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         code: int = args.func(args)
     except _UsageError as exc:
-        print(f"{PROG}: error: {exc} (see '{PROG} --help')", file=sys.stderr)
+        _error(f"{exc} (see '{PROG} --help')")
         return 2
-    except PromptSyntaxError as exc:  # one line; str(exc) adds the caret drawing
-        print(f"{PROG}: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+    except AidxlPromptError as exc:  # PromptSyntaxError's further lines draw a caret
+        _error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         return 2
-    except (AidxlPromptError, ValueError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+    except UnicodeDecodeError as exc:  # a file read by a reader that does not name it
+        _error(f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}")
         return 2
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _error(f"{where}{exc.strerror or exc}")
         return 2
     except KeyboardInterrupt:
         return 130
     return code
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
