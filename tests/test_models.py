@@ -9,12 +9,18 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from aidxl_prompt.card import ArtStyle, Quality
+from aidxl_prompt.errors import PromptValueError
 from aidxl_prompt.models import (
     And,
     Break,
     ExtraNetwork,
+    Phrase,
     Prompt,
+    PromptWeight,
+    Run,
     Schedule,
+    Section,
     Tag,
     coerce_item,
 )
@@ -38,38 +44,41 @@ TAG_ERRORS: list[tuple[dict[str, Any], str, str]] = [
     (
         {"text": "a", "weight": math.nan},
         "weight",
-        "Value error, a tag's weight must be a finite number (got nan)",
+        "Value error, a tag's weight must be a number from -1000 to 1000 (got nan)",
     ),  # NaN
     (
         {"text": "a", "weight": math.inf},
         "weight",
-        "Value error, a tag's weight must be a finite number (got inf)",
+        "Value error, a tag's weight must be a number from -1000 to 1000 (got inf)",
     ),  # inf
     (
         {"text": "a", "weight": -math.inf},
         "weight",
-        "Value error, a tag's weight must be a finite number (got -inf)",
+        "Value error, a tag's weight must be a number from -1000 to 1000 (got -inf)",
     ),  # -inf
-    ({"text": 3}, "text", "Input should be a valid string"),  # not a string
-    ({}, "text", "Field required"),  # no text
+    ({"text": 3}, "text", "a tag's text must be a string (got 3)"),  # not a string
+    ({}, "text", "a tag's text must be a string (got None)"),  # no text
+    (
+        {"text": "a", "weight": 1e308},
+        "weight",
+        "a tag's weight must be a number from -1000 to 1000 (got 1e+308)",
+    ),  # out of range
     ({"text": "a", "colour": 1}, "colour", "Extra inputs are not permitted"),  # extra field
 ]
 
 
 @pytest.mark.parametrize(("kwargs", "field", "message"), TAG_ERRORS)
 def test_tag_validation(kwargs: dict[str, Any], field: str, message: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PromptValueError) as info:
         Tag(**kwargs)
-    errors = info.value.errors()
-    assert len(errors) == 1
-    assert (errors[0]["loc"], errors[0]["msg"]) == ((field,), message)
+    assert str(info.value) == f"Tag: {field}: {message.removeprefix('Value error, ')}"
 
 
 def test_tag_validation_positional() -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PromptValueError) as info:
         Tag("a", math.nan)
-    assert info.value.errors()[0]["msg"] == (
-        "Value error, a tag's weight must be a finite number (got nan)"
+    assert str(info.value) == (
+        "Tag: weight: a tag's weight must be a number from -1000 to 1000 (got nan)"
     )
 
 
@@ -131,10 +140,11 @@ def test_extra_network(
 
 @pytest.mark.parametrize("token", ["lora:x", "<lora:>", "<:x>", "<lora x>", "<lora:x> y"])
 def test_extra_network_rejects(token: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PromptValueError) as info:
         ExtraNetwork(text=token)
-    assert info.value.errors()[0]["msg"] == (
-        f"Value error, not an extra-network token of the form <kind:name[:weight]>: {token!r}"
+    assert str(info.value) == (
+        f"ExtraNetwork: text: not an extra-network token of the form <kind:name[:weight]>: "
+        f"{token!r}"
     )
 
 
@@ -160,16 +170,17 @@ SCHEDULE_ERRORS: list[tuple[dict[str, Any], str]] = [
     ({"text": "[a:b]"}, _NOT_A_SCHEDULE.format("'[a:b]'")),  # no step number
     (
         {"text": "[a:5]", "weight": math.nan},
-        "Value error, a schedule's weight must be a finite number (got nan)",
+        "Value error, a schedule's weight must be a number from -1000 to 1000 (got nan)",
     ),  # NaN weight
 ]
 
 
 @pytest.mark.parametrize(("kwargs", "message"), SCHEDULE_ERRORS)
 def test_schedule_validation(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PromptValueError) as info:
         Schedule(**kwargs)
-    assert info.value.errors()[0]["msg"] == message
+    field = "weight" if "weight" in kwargs else "text"
+    assert str(info.value) == f"Schedule: {field}: {message.removeprefix('Value error, ')}"
 
 
 def test_keywords_print_as_themselves() -> None:
@@ -198,12 +209,13 @@ def test_coerce_item(value: Any, item: Any) -> None:
     assert coerce_item(value) == item
 
 
-@pytest.mark.parametrize("value", [3, ("a", 1, 2), {"a": 1, "b": 2}, None])
+@pytest.mark.parametrize("value", [3, ("a", 1, 2), {"a": 1, "b": 2}, None, object])
 def test_coerce_item_rejects(value: Any) -> None:
     message = (
-        f"expected a tag as 'text', ('text', weight), {{'text': weight}} or a Tag, not {value!r}"
+        "expected a tag as 'text', ('text', weight), {'text': weight}, a Tag, a Phrase or one "
+        f"of the card's values, not {type(value).__name__} {value!r}"
     )
-    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
         coerce_item(value)
 
 
@@ -233,47 +245,63 @@ def test_prompt_assignment_is_validated() -> None:
     p = Prompt()
     p.quality = ["best_quality", ("amazing quality", 1.5)]  # type: ignore[list-item]
     assert p.quality == [Tag("best quality"), Tag("amazing quality", 1.5)]
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PromptValueError) as info:
         p.quality = ["a,b"]  # type: ignore[list-item]
-    assert info.value.errors()[0]["msg"] == (
-        "Value error, quality[0]: text: a tag's text may not contain a comma (got 'a,b')"
+    assert str(info.value) == (
+        "Prompt: quality[0]: text: a tag's text may not contain a comma (got 'a,b')"
     )
     assert p.quality == [Tag("best quality"), Tag("amazing quality", 1.5)]  # unchanged
 
 
-# (keyword arguments, first pydantic message)
-PROMPT_ERRORS: list[tuple[dict[str, Any], str]] = [
+# (keyword arguments, error type, whole message)
+PROMPT_ERRORS: list[tuple[dict[str, Any], type[Exception], str]] = [
     (
         {"quality": [3]},
-        "Value error, quality[0]: expected a tag as 'text', ('text', weight), "
-        "{'text': weight} or a Tag, not 3",
+        TypeError,
+        "quality[0]: expected a tag as 'text', ('text', weight), {'text': weight}, a Tag, "
+        "a Phrase or one of the card's values, not int 3",
     ),  # not a tag
     (
         {"quality": ["ok", ("x", math.inf)]},
-        "Value error, quality[1]: weight: a tag's weight must be a finite number (got inf)",
+        PromptValueError,
+        "Prompt: quality[1]: weight: a tag's weight must be a number from -1000 to 1000 (got inf)",
     ),  # the index of the bad item
     (
         {"quality": [ExtraNetwork(text="<lora:x:1>")]},
-        "Value error, quality[0] is a ExtraNetwork; expected Tag or Break or And or Schedule",
+        TypeError,
+        "quality[0] is a ExtraNetwork; expected Tag or Phrase or Schedule",
     ),  # networks go to `networks`
     (
+        {"quality": [Break()]},
+        TypeError,
+        "quality[0] is a Break; expected Tag or Phrase or Schedule",
+    ),  # BREAK starts a Section instead
+    (
         {"networks": ["x"]},
-        "Value error, networks[0] is a Tag; expected ExtraNetwork",
+        TypeError,
+        "networks[0] is a Tag; expected ExtraNetwork",
     ),  # and only there
-    ({"colour": ["x"]}, "Extra inputs are not permitted"),  # no such slot
+    ({"colour": ["x"]}, PromptValueError, "Prompt: colour: Extra inputs are not permitted"),
+    ({"quality": 5}, TypeError, "a slot takes a list of items, not int 5"),  # not a list
 ]
 
 
-@pytest.mark.parametrize(("kwargs", "message"), PROMPT_ERRORS)
-def test_prompt_validation(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError) as info:
+@pytest.mark.parametrize(("kwargs", "error", "message"), PROMPT_ERRORS)
+def test_prompt_validation(kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as info:
         Prompt(**kwargs)
-    assert info.value.errors()[0]["msg"] == message
+    assert str(info.value) == message
 
 
 def test_prompt_fields_are_the_slots() -> None:
     fields = list(Prompt.model_fields)
-    assert fields == [*(slot.value for slot in Slot), "negative", "networks"]
+    assert fields == [
+        *(slot.value for slot in Slot),
+        "negative",
+        "networks",
+        "sections",
+        "weight",
+    ]
 
 
 def _card_prompt() -> Prompt:
@@ -313,9 +341,104 @@ def test_prompt_items_in_order_networks_last() -> None:
 
 
 def test_prompt_tags_leave_control_items_out() -> None:
-    p = Prompt(action=["sitting", Break(), "holding"], networks=[ExtraNetwork(text="<a:b>")])
+    p = Prompt(
+        action=["sitting"],
+        sections=[Section(joiner="BREAK", action=["holding"])],
+        networks=[ExtraNetwork(text="<a:b>")],
+    )
     assert p.items() == [Tag("sitting"), Break(), Tag("holding"), ExtraNetwork(text="<a:b>")]
     assert p.tags() == [Tag("sitting"), Tag("holding")]
+
+
+def test_sections_keep_their_units_and_and_weights() -> None:
+    p = Prompt(
+        quality=["best quality"],
+        character=["1girl"],
+        weight=0.8,
+        sections=[Section(joiner="AND", weight=0.5, character=["1boy"], quality=["masterpiece"])],
+        networks=[ExtraNetwork(text="<lora:x:1>")],
+    )
+    assert p.items() == [
+        Tag("1girl"),
+        Tag("best quality"),
+        PromptWeight(weight=0.8),
+        And(),
+        Tag("1boy"),
+        Tag("masterpiece"),
+        ExtraNetwork(text="<lora:x:1>"),
+        PromptWeight(weight=0.5),
+    ]
+    assert p.render() == "1girl, best quality:0.8 AND 1boy, masterpiece, <lora:x:1>:0.5"
+
+
+def test_a_break_section_has_no_weight() -> None:
+    with pytest.raises(PromptValueError) as info:
+        Section(joiner="BREAK", weight=2)
+    assert str(info.value) == (
+        "Section: a BREAK section continues its sub-prompt: only an AND section has a weight"
+    )
+
+
+def test_phrase_text_and_parts() -> None:
+    phrase = Phrase(parts=["a ", ("white", 1.2), " dress"])
+    assert phrase.parts == (Run("a "), Run("white", 1.2), Run(" dress"))
+    assert phrase.text == "a white dress"
+    assert Phrase(parts=[Schedule(text="[red:blue:0.5]"), " hair"]).text == "red hair"
+    with pytest.raises(PromptValueError) as info:
+        Phrase(parts=[" "])
+    assert str(info.value) == "Phrase: parts: a phrase needs at least one non-blank part"
+    with pytest.raises(PromptValueError) as info:
+        Run("a, b")
+    assert str(info.value) == "Run: text: a run's text may not contain a comma (got 'a, b')"
+
+
+# Every way of changing a slot converts as the constructor does, or raises.
+SLOT_MUTATIONS: list[tuple[str, Any]] = [
+    ("append", ("best quality", 1.2)),  # a pair
+    ("append", Quality.best),  # a card value
+    ("append", ArtStyle("wlop")),  # a typed style
+    ("append", {"smile": 1.1}),  # a mapping
+    ("extend", ["a", ("b", 0.5)]),  # several
+    ("insert", "first"),  # at the front
+    ("iadd", ["x"]),  # +=
+    ("setitem", "replaced"),  # item assignment
+]
+
+
+@pytest.mark.parametrize(("method", "value"), SLOT_MUTATIONS)
+def test_slot_mutations_convert(method: str, value: Any) -> None:
+    p = Prompt(quality=["q"])
+    if method == "append":
+        p.quality.append(value)
+    elif method == "extend":
+        p.quality.extend(value)
+    elif method == "insert":
+        p.quality.insert(0, value)
+    elif method == "iadd":
+        p.quality += value
+    else:
+        p.quality[0] = value
+    assert all(isinstance(item, Tag) for item in p.quality)
+    assert "Quality." not in p.render()
+    assert "ArtStyle" not in p.render()
+
+
+def test_slot_mutations_render_the_card_values() -> None:
+    p = Prompt(character=["1girl"])
+    p.quality.append(("best quality", 1.2))
+    p.quality.append(Quality.best)
+    p.art_style.append(ArtStyle("wlop"))
+    assert p.render() == "by wlop, 1girl, (best quality:1.2), best quality"
+
+
+@pytest.mark.parametrize("value", [5, None, object(), 1.5, b"bytes"])
+def test_slot_mutations_reject(value: Any) -> None:
+    p = Prompt(quality=["q"])
+    with pytest.raises(TypeError):
+        p.quality.append(value)
+    with pytest.raises(TypeError):
+        p.quality[0] = value
+    assert p.quality == [Tag("q")]
 
 
 def test_prompt_render_shortcut() -> None:

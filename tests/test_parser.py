@@ -55,7 +55,7 @@ A1111_CASES: list[tuple[str, list[PromptItem]]] = [
     ("(a:0)", [T("a", 0.0)]),  # zero is accepted
     ("(a:-1)", [T("a", -1.0)]),  # so are negative weights
     ("(a:-0)", [T("a", 0.0)]),  # and -0 (a zero weight either way)
-    ("(a:1000000)", [T("a", 1000000.0)]),  # never clamped
+    ("(a:1000000)", [T("a", 1000.0)]),  # past the documented range: clamped, with a repair
     ("(a:b:1.2)", [T("a:b", 1.2)]),  # only the last :number counts
     ("(re:zero:1.2)", [T("re:zero", 1.2)]),  # a tag with a colon, weighted
     ("(16:9)", [T("16", 9.0)]),  # the aspect-ratio trap

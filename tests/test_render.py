@@ -29,13 +29,13 @@ def S(text: str, weight: float = 1.0) -> Schedule:
 
 
 WEIGHTS = [T("a"), T("b", 1.1), T("c", 0.9), T("d", 1.2100000000000002), T("e", 1 / 1.1)]
-MORE_WEIGHTS = [T("f", 0), T("g", -1), T("h", 1e6), T("i", 1.5)]
+MORE_WEIGHTS = [T("f", 0), T("g", -1), T("h", 1000), T("i", 1.5)]
 ESCAPES = [T("bishop (chess)"), T("[oshi no ko]"), T("\\m/"), T("\\(^o^)/")]
 
 # (items, rendered); A1111
 A1111_CASES: list[tuple[list[PromptItem], str]] = [
-    (WEIGHTS, "a, (b:1.1), (c:0.9), (d:1.21), (e:0.9091)"),  # format_weight, never noise
-    (MORE_WEIGHTS, "(f:0), (g:-1), (h:1000000), (i:1.5)"),  # zero, negative, large
+    (WEIGHTS, "a, (b:1.1), (c:0.9), (d:1.21), (e:0.90909091)"),  # format_weight: float32-exact, never noise
+    (MORE_WEIGHTS, "(f:0), (g:-1), (h:1000), (i:1.5)"),  # zero, negative, large
     (ESCAPES, "bishop \\(chess\\), \\[oshi no ko\\], \\\\m/, \\\\\\(^o^\\)/"),  # escapes
     ([T("bishop (chess)", 1.2)], "(bishop \\(chess\\):1.2)"),  # escaped inside a group
     ([T("re:zero", 1.1)], "(re:zero:1.1)"),  # only the last colon is the weight
@@ -62,8 +62,8 @@ A1111_CASES: list[tuple[list[PromptItem], str]] = [
 ]
 
 COMFYUI_CASES: list[tuple[list[PromptItem], str]] = [
-    (WEIGHTS, "a, (b:1.1), (c:0.9), (d:1.21), (e:0.9091)"),  # same weight syntax
-    (MORE_WEIGHTS, "(f:0), (g:-1), (h:1000000), (i:1.5)"),  # zero, negative, large
+    (WEIGHTS, "a, (b:1.1), (c:0.9), (d:1.21), (e:0.90909091)"),  # same weight syntax
+    (MORE_WEIGHTS, "(f:0), (g:-1), (h:1000), (i:1.5)"),  # zero, negative, large
     (ESCAPES, "bishop \\(chess\\), [oshi no ko], \\m/, \\\\(^o^\\)/"),  # only parens escaped
     ([T("re:zero", 1.1)], "(re:zero:1.1)"),  # last colon
     ([T("a:1")], "a:1"),  # no trailing :number trap in ComfyUI
@@ -76,8 +76,8 @@ COMFYUI_CASES: list[tuple[list[PromptItem], str]] = [
 ]
 
 COMPEL_CASES: list[tuple[list[PromptItem], str]] = [
-    (WEIGHTS, "a, (b)1.1, (c)0.9, (d)1.21, (e)0.9091"),  # compel's (text)w
-    ([T("f", 0), T("h", 1e6)], "(f)0, (h)1000000"),  # zero and large
+    (WEIGHTS, "a, (b)1.1, (c)0.9, (d)1.21, (e)0.90909091"),  # compel's (text)w
+    ([T("f", 0), T("h", 1000)], "(f)0, (h)1000"),  # zero and large
     ([T("bishop (chess)"), T("[oshi no ko]")], "bishop \\(chess\\), [oshi no ko]"),  # escapes
     ([T("bishop (chess)", 1.2)], "(bishop \\(chess\\))1.2"),  # escaped and weighted
     ([T("a"), N("<lora:Foo:0.8>")], "a, withLora(Foo, 0.8)"),  # LoRAs

@@ -3,8 +3,14 @@
 >>> p = parse("best quality, 1girl, by yoneyama mai, impasto")
 >>> [(slot, [t.text for t in p.slot(slot)]) for slot in ("art_style", "painting_style")]
 [('art_style', ['by yoneyama mai']), ('painting_style', ['impasto'])]
->>> format_prompt("best_quality, (by_ask:0.9), bishop \\\\(chess\\\\)")
+>>> format_prompt("best_quality, (by_ask:0.9), bishop_(chess)")
 '(by ask:0.9), best quality, bishop \\\\(chess\\\\)'
+
+A comma-separated unit moves as one (``a (white:1.2) dress`` stays whole), and ``BREAK``
+and ``AND`` divide the prompt into sections that ordering never crosses:
+
+>>> format_prompt("smile, 1girl BREAK best quality, a (white:1.2) dress, 1boy")
+'1girl, smile BREAK 1boy, a (white:1.2) dress, best quality'
 
 A raw Danbooru tag list is read with ``input_dialect="plain"`` (no syntax at all), so
 its parentheses stay part of the names:
@@ -15,17 +21,47 @@ its parentheses stay part of the names:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict
 
 from .classify import classify
-from .models import And, Break, ExtraNetwork, Prompt, PromptItem, Schedule, SlotItem, Tag
-from .normalize import Dialect
+from .errors import PromptSyntaxError
+from .models import (
+    ExtraNetwork,
+    Phrase,
+    Prompt,
+    PromptItem,
+    Schedule,
+    Section,
+    SlotItem,
+    Tag,
+    split_sections,
+)
+from .normalize import Dialect, normalize_tag
 from .ordering import OrderLike, Slot
-from .parser import parse_items
+from .parser import ParseResult, Repair, parse_items
 from .render import render
-from .vocab import Vocabulary
+from .vocab import TagCategory, Vocabulary
 
-__all__ = ["format_prompt", "parse", "prompt_from_items", "reading_dialect"]
+__all__ = [
+    "ParsedPrompt",
+    "format_prompt",
+    "parse",
+    "parse_prompt",
+    "prompt_from_items",
+    "reading_dialect",
+]
+
+
+class ParsedPrompt(BaseModel):
+    """A prompt put in its slots, with every repair made while reading it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    prompt: Prompt
+    repairs: tuple[Repair, ...] = ()
 
 
 def parse(
@@ -34,69 +70,187 @@ def parse(
     *,
     strict: bool = False,
     vocabulary: Vocabulary | None = None,
+    danbooru_names: bool = True,
 ) -> Prompt:
-    """Parse a prompt and put each tag in its slot (see :func:`~aidxl_prompt.classify`).
+    """Parse a prompt and put each unit in its slot (see :func:`~aidxl_prompt.classify`).
 
-    Nothing written is dropped: meta tags stay (in the slot the classifier gives),
-    ``BREAK``, ``AND`` and schedules stay right after the tag they followed, in its
-    slot (before the first tag when they lead the prompt), and extra networks go to
-    ``networks``. An artist known to ``vocabulary`` gets the card's ``by`` prefix.
-    Ordering moves whole slots, so a prompt that relies on ``BREAK``/``AND`` to split
-    particular tags should be checked after re-ordering.
+    Nothing written is dropped. Each comma-separated unit is one item (a
+    :class:`~aidxl_prompt.models.Tag`, or a :class:`~aidxl_prompt.models.Phrase` when
+    A1111 reads it as several runs), classified by its whole text. ``BREAK`` and ``AND``
+    start new :class:`~aidxl_prompt.models.Section` objects (``Prompt.sections``),
+    with the sub-prompt weights A1111 reads from a trailing ``:w``. Extra networks go
+    to ``networks``. An artist known to ``vocabulary`` gets the card's ``by`` prefix.
 
-    >>> p = parse("gun, 1boy BREAK holding, <lora:x:0.5>")
-    >>> p.character, p.networks[0].text
-    ([Tag(text='1boy', weight=1.0), Break(kind='break')], '<lora:x:0.5>')
+    With ``danbooru_names`` (the default), a Danbooru name written raw is read as that
+    tag, as the card asks: ``bishop_(chess)``, or a name the vocabulary knows written
+    with bare parentheses (``ganyu (genshin impact)``), instead of A1111's literal
+    reading (``bishop_`` and ``chess`` at 1.1). :func:`parse_prompt` reports each.
+
+    >>> p = parse("gun, 1boy BREAK holding, <lora:x:0.5>, bishop_(chess)")
+    >>> p.character, p.sections[0].joiner, p.networks[0].text
+    ([Tag(text='1boy', weight=1.0)], 'BREAK', '<lora:x:0.5>')
+    >>> [t.text for t in p.sections[0].units()]
+    ['holding', 'bishop (chess)']
     """
-    return prompt_from_items(parse_items(text, dialect, strict=strict).items, vocabulary)
+    return parse_prompt(
+        text, dialect, strict=strict, vocabulary=vocabulary, danbooru_names=danbooru_names
+    ).prompt
+
+
+def parse_prompt(
+    text: str,
+    dialect: Dialect = "a1111",
+    *,
+    strict: bool = False,
+    vocabulary: Vocabulary | None = None,
+    danbooru_names: bool = True,
+) -> ParsedPrompt:
+    """:func:`parse`, keeping the repairs (the parser's and the Danbooru-name readings).
+
+    >>> result = parse_prompt("1girl, bishop_(chess)")
+    >>> [t.text for t in result.prompt.all_units()], result.repairs[0].code
+    (['1girl', 'bishop (chess)'], 'danbooru-name')
+    """
+    result = parse_items(text, dialect, strict=strict)
+    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
+    items = list(result.items)
+    repairs = list(result.repairs)
+    if danbooru_names and dialect == "a1111":
+        items, named = _read_danbooru_names(result, vocab, strict=strict)
+        repairs = sorted([*repairs, *named], key=lambda repair: repair.span)
+    return ParsedPrompt(prompt=prompt_from_items(items, vocab), repairs=tuple(repairs))
+
+
+# --- Danbooru names written raw ---------------------------------------------------------
+
+_A1111_WEIGHT = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+# A name and a parenthesised qualifier, as Danbooru spells them: ``bishop_(chess)``,
+# ``ganyu (genshin impact)``; optionally inside one weighted or emphasis group.
+_RAW_NAME = re.compile(
+    r"(?P<open>\(|\[)?\s*"
+    r"(?P<name>[^()\[\]\\:,<>|]*[^()\[\]\\:,<>|\s_])(?P<joint>_|\s+)"
+    r"\((?P<qualifier>[^()\[\]\\:,<>|]+)\)"
+    rf"\s*(?::\s*(?P<weight>{_A1111_WEIGHT})\s*)?(?P<close>\)|\])?"
+)
+
+
+def _read_danbooru_names(
+    result: ParseResult, vocabulary: Vocabulary, *, strict: bool
+) -> tuple[list[PromptItem], list[Repair]]:
+    items: list[PromptItem] = []
+    repairs: list[Repair] = []
+    source = result.source
+    for item, (start, end) in zip(result.items, result.spans, strict=True):
+        if isinstance(item, Phrase):
+            found = _raw_name(source[start:end], vocabulary)
+            if found is not None:
+                tag, reading = found
+                message = (
+                    f"A1111 reads {source[start:end]!r} as {reading}; read as the Danbooru "
+                    f"tag {tag.text!r} (write it {tag.a1111!r} in A1111)"
+                )
+                if strict:
+                    raise PromptSyntaxError(message, source=source, span=(start, end))
+                repairs.append(Repair(code="danbooru-name", message=message, span=(start, end)))
+                items.append(tag)
+                continue
+        items.append(item)
+    return items, repairs
+
+
+def _raw_name(text: str, vocabulary: Vocabulary) -> tuple[Tag, str] | None:
+    """The tag a raw Danbooru name in ``text`` stands for, and A1111's literal reading."""
+    found = _RAW_NAME.fullmatch(text)
+    if found is None:
+        return None
+    opened, closed, number = found["open"], found["close"], found["weight"]
+    weight = 1.0
+    if opened or closed:
+        if opened != {")": "(", "]": "["}.get(closed or "", "") or (number and opened != "("):
+            return None
+        weight = float(number) if number else (1.1 if opened == "(" else 1 / 1.1)
+    elif number:
+        return None
+    name, qualifier = found["name"], found["qualifier"]
+    canonical = normalize_tag(f"{name} ({qualifier})")
+    if found["joint"] != "_" and not _known_name(canonical, qualifier, vocabulary):
+        return None
+    if not 1e-6 <= abs(weight) <= 1000:
+        return None
+    tag = Tag(canonical, weight)
+    inner = round(weight * 1.1, 10)
+    reading = f"{name + found['joint']!r} and {qualifier!r} at {inner:g}"
+    return tag, reading
+
+
+def _known_name(canonical: str, qualifier: str, vocabulary: Vocabulary) -> bool:
+    """A name written with bare parentheses is read as a tag only when the vocabulary
+    knows it, or knows its qualifier as a series in one of the card's character forms."""
+    if vocabulary.category(canonical) is not None:
+        return True
+    return vocabulary.category(normalize_tag(qualifier)) is TagCategory.copyright and (
+        classify(canonical, vocabulary).slot is Slot.character
+    )
+
+
+# --- slots and sections -----------------------------------------------------------------
 
 
 def prompt_from_items(items: Iterable[PromptItem], vocabulary: Vocabulary | None = None) -> Prompt:
-    """Put parsed items in their slots, as :func:`parse` does (for a ``ParseResult``
-    already in hand, e.g. one whose repairs were reported).
+    """Put parsed items in their slots and sections, as :func:`parse` does (for a
+    ``ParseResult`` already in hand).
 
-    >>> prompt_from_items(parse_items("impasto, BREAK").items).painting_style
-    [Tag(text='impasto', weight=1.0), Break(kind='break')]
+    >>> p = prompt_from_items(parse_items("impasto, BREAK, a (white:1.2) dress").items)
+    >>> p.painting_style, [unit.text for unit in p.sections[0].clothing]
+    ([Tag(text='impasto', weight=1.0)], ['a white dress'])
     """
-    slots: dict[Slot, list[SlotItem]] = {}
+    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
     networks: list[ExtraNetwork] = []
-    leading: list[SlotItem] = []  # control items before the first tag
-    last_slot: Slot | None = None
+    units: list[PromptItem] = []
     for item in items:
         if isinstance(item, ExtraNetwork):
             networks.append(item)
-        elif isinstance(item, Tag):
+        else:
+            units.append(item)
+    sections = split_sections(units)
+    first_joiner, first_weight, first_items = sections[0]
+    prompt = Prompt.model_validate(
+        {**_slotted(first_items, vocab), "networks": networks, "weight": first_weight}
+    )
+    for joiner, weight, section_items in sections[1:]:
+        prompt.sections.append(
+            Section.model_validate(
+                {**_slotted(section_items, vocab), "joiner": joiner, "weight": weight}
+            )
+        )
+    return prompt
+
+
+def _slotted(items: Sequence[PromptItem], vocabulary: Vocabulary) -> dict[str, list[SlotItem]]:
+    slots: dict[str, list[SlotItem]] = {}
+    for item in items:
+        if isinstance(item, Tag):
             found = classify(item, vocabulary)
             written = item
             if found.text and found.text != item.text:
                 written = Tag(found.text, item.weight)  # e.g. an artist gets "by "
-            bucket = slots.setdefault(found.slot, [])
-            bucket.extend(leading)
-            leading.clear()
-            bucket.append(written)
-            last_slot = found.slot
-        elif isinstance(item, (Break, And, Schedule)):
-            if last_slot is None:
-                leading.append(item)
-            else:
-                slots[last_slot].append(item)
-    if leading:  # a prompt of control items only
-        slots.setdefault(Slot.secondary_description, []).extend(leading)
-    return Prompt.model_validate(
-        {**{slot.value: items for slot, items in slots.items()}, "networks": networks}
-    )
+            slots.setdefault(found.slot.value, []).append(written)
+        elif isinstance(item, (Phrase, Schedule)):
+            text = item.text if isinstance(item, Phrase) else item.plain_text
+            slot = classify(text, vocabulary).slot if text else Slot.secondary_description
+            slots.setdefault(slot.value, []).append(item)
+    return slots
 
 
 def reading_dialect(dialect: Dialect, input_dialect: Dialect | None = None) -> Dialect:
-    """How :func:`format_prompt` reads its input: ``input_dialect``, else the output
-    dialect when it can be parsed, else A1111 (compel and plain are written, not read).
+    """How :func:`format_prompt` reads its input: ``input_dialect``, else A1111 (the
+    dialect prompts are pasted in); the output dialect never decides it.
 
-    >>> reading_dialect("compel"), reading_dialect("comfyui"), reading_dialect("a1111", "plain")
-    ('a1111', 'comfyui', 'plain')
+    >>> reading_dialect("comfyui"), reading_dialect("a1111", "plain")
+    ('a1111', 'plain')
     """
-    if input_dialect is not None:
-        return input_dialect
-    return "a1111" if dialect in ("compel", "plain") else dialect
+    del dialect  # kept for callers that pass it: the output does not choose the input
+    return input_dialect if input_dialect is not None else "a1111"
 
 
 def format_prompt(
@@ -107,13 +261,18 @@ def format_prompt(
     order: OrderLike = "documented",
     strict: bool = False,
     vocabulary: Vocabulary | None = None,
+    danbooru_names: bool = True,
 ) -> str:
-    """Parse (in ``input_dialect``, default ``dialect``), order and render a prompt.
+    """Parse (in ``input_dialect``, default A1111), order and render a prompt.
 
-    >>> format_prompt("(masterpiece:1.2), 1girl", "comfyui", input_dialect="a1111")
+    >>> format_prompt("(masterpiece:1.2), 1girl", "comfyui")
     '1girl, (masterpiece:1.2)'
     """
     prompt = parse(
-        text, reading_dialect(dialect, input_dialect), strict=strict, vocabulary=vocabulary
+        text,
+        reading_dialect(dialect, input_dialect),
+        strict=strict,
+        vocabulary=vocabulary,
+        danbooru_names=danbooru_names,
     )
     return render(prompt, dialect, order=order)

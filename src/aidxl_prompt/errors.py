@@ -23,6 +23,7 @@ __all__ = [
     "OrderingError",
     "PromptFileError",
     "PromptSyntaxError",
+    "PromptValueError",
     "RenderError",
 ]
 
@@ -73,6 +74,17 @@ class PromptSyntaxError(AidxlPromptError):
         if "\n" in self.source:
             where = f"line {self.line_number}, {where}"
         return f"{self.message} at {where}\n  {line}\n  {marker}"
+
+
+class PromptValueError(AidxlPromptError):
+    """A value that cannot be a tag, a phrase, a weight or a prompt's part, in one line.
+
+    >>> print(PromptValueError("Tag: weight: a tag's weight must be a number (got 'x')"))
+    Tag: weight: a tag's weight must be a number (got 'x')
+    """
+
+    detail: str = ""
+    """The message without the name of the value it is about (for nesting)."""
 
 
 class OrderingError(AidxlPromptError):

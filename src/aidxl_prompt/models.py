@@ -1,38 +1,71 @@
-"""The typed values: prompt items (tags and control items) and the slotted Prompt.
+"""The typed values: prompt items (tags, phrases, control items) and the slotted Prompt.
 
 Items are frozen value objects; a :class:`Tag` compares on its canonical text and its
-weight. Control items (:class:`Break`, :class:`And`, :class:`ExtraNetwork`,
-:class:`Schedule`) are kept verbatim and never normalised.
+weight. A :class:`Phrase` is one comma-separated unit that A1111 reads as several runs
+(``a (white:1.2) dress``, ``[red:blue:0.5] hair``): it is moved and classified as one
+unit and rendered with no comma inside. Control items (:class:`Break`, :class:`And`,
+:class:`PromptWeight`, :class:`ExtraNetwork`, :class:`Schedule`) are kept verbatim.
+
+A :class:`Prompt` holds its units in named slots; ``BREAK`` and ``AND`` divide it into
+:class:`Section` objects, and ordering never moves a unit from one section to another.
 
 >>> Tag("Bishop_(Chess)", 1.2)
 Tag(text='bishop (chess)', weight=1.2)
 >>> p = Prompt(art_style=["by yoneyama mai"], quality=[("best quality", 1.5)])
 >>> [t.text for t in p.tags()]
 ['by yoneyama mai', 'best quality']
+>>> p.quality.append("amazing quality")      # converted exactly as the constructor does
+>>> p.quality[-1]
+Tag(text='amazing quality', weight=1.0)
 """
 
 from __future__ import annotations
 
+import enum
 import functools
+import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, SupportsIndex, overload
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from .normalize import Dialect, escape, format_weight, normalize_tag
+from .errors import PromptValueError
+from .normalize import (
+    MAX_WEIGHT,
+    MIN_WEIGHT,
+    escape,
+    format_weight,
+    normalize_spelling,
+    normalize_tag,
+)
 from .ordering import OrderLike, Slot, resolve_ordering
 
 __all__ = [
     "And",
     "Break",
     "ExtraNetwork",
+    "Phrase",
+    "PhrasePart",
     "Prompt",
     "PromptItem",
+    "PromptWeight",
+    "Run",
     "Schedule",
+    "Section",
     "SlotItem",
+    "SlotList",
     "Tag",
+    "check_weight",
     "coerce_item",
 ]
 
@@ -42,35 +75,104 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 EXTRA_NETWORK_PATTERN = re.compile(r"<(\w+):([^>]+)>")
 
 
-class Tag(BaseModel):
+def check_weight(value: Any, what: str = "a weight") -> float:
+    """The one weight rule: a finite number within :data:`~aidxl_prompt.normalize.MAX_WEIGHT`.
+
+    Weights nearer to 0 than :data:`~aidxl_prompt.normalize.MIN_WEIGHT` become 0.
+
+    >>> check_weight(1.5), check_weight(1e-9)
+    (1.5, 0.0)
+    >>> check_weight(1e308)
+    Traceback (most recent call last):
+    ...
+    ValueError: a weight must be a number from -1000 to 1000 (got 1e+308)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{what} must be a number (got {value!r})")
+    if not math.isfinite(value) or abs(value) > MAX_WEIGHT:
+        limit = format_weight(MAX_WEIGHT)
+        raise ValueError(f"{what} must be a number from -{limit} to {limit} (got {value!r})")
+    if abs(value) < MIN_WEIGHT:
+        return 0.0
+    return float(value)
+
+
+def _plain_str(value: Any) -> Any:
+    """The text of a str subclass or a str enum (``Quality.best`` -> ``best quality``)."""
+    if isinstance(value, enum.Enum) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    return value
+
+
+class _Value(BaseModel):
+    """A frozen value whose construction errors are the project's own, on one line."""
+
+    model_config = _FROZEN
+
+    if not TYPE_CHECKING:
+
+        def __init__(self, /, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as error:
+                raise _value_error(type(self).__name__, error) from None
+
+
+def _value_error(owner: str, error: ValidationError) -> PromptValueError:
+    detail = plain_message(error)
+    exc = PromptValueError(f"{owner}: {detail}")
+    exc.detail = detail
+    return exc
+
+
+def plain_message(error: ValidationError) -> str:
+    """The first message of a pydantic error, without its boilerplate and URL."""
+    first = error.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] in ("string_type", "float_type", "float_parsing", "int_type"):
+        message = f"{message} (got {first['input']!r})"
+    location = ".".join(str(part) for part in first["loc"])
+    if not location or message.startswith(location):
+        return message
+    return f"{location}: {message}"
+
+
+class Tag(_Value):
     """One tag: canonical text and a weight (1.0 = unweighted).
 
-    ``text`` is normalised on construction; it may not be empty or hold a comma.
-    ``weight`` must be finite.
+    ``text`` is normalised on construction (:func:`~aidxl_prompt.normalize_tag`); it
+    may not be empty or hold a comma. ``weight`` is checked by :func:`check_weight`.
 
     >>> Tag(text="long_hair") == Tag("long hair", 1.0)
     True
     >>> Tag("by ask", 0.9).weight
     0.9
+    >>> Tag(None)
+    Traceback (most recent call last):
+    ...
+    aidxl_prompt.errors.PromptValueError: Tag: text: a tag's text must be a string (got None)
     """
-
-    model_config = _FROZEN
 
     text: str
     weight: float = 1.0
 
-    def __init__(self, text: str | None = None, weight: float = 1.0, /, **data: Any) -> None:
-        """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
-        if text is not None:
-            data["text"] = text
-        data.setdefault("weight", weight)
-        super().__init__(**data)
+    if not TYPE_CHECKING:
+
+        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
+            """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
+            if "text" not in data:
+                data["text"] = text
+            data.setdefault("weight", weight)
+            super().__init__(**data)
 
     @field_validator("text", mode="before")
     @classmethod
     def _canonical_text(cls, value: Any) -> Any:
+        value = _plain_str(value)
         if not isinstance(value, str):
-            return value
+            raise ValueError(f"a tag's text must be a string (got {value!r})")
         text = normalize_tag(value)
         if not text:
             raise ValueError(f"a tag's text may not be empty (got {value!r})")
@@ -80,25 +182,22 @@ class Tag(BaseModel):
 
     @field_validator("weight")
     @classmethod
-    def _finite_weight(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError(f"a tag's weight must be a finite number (got {value!r})")
-        return value
+    def _weight(cls, value: float) -> float:
+        return check_weight(value, "a tag's weight")
 
     @functools.cached_property
     def a1111(self) -> str:
         """This tag as an A1111 prompt fragment (escaped; ``(text:w)`` when weighted).
 
-        Computed once per tag (tags are immutable and shared), which keeps rendering
-        batches fast.
-
         >>> Tag("bishop (chess)", 1.2).a1111
         '(bishop \\\\(chess\\\\):1.2)'
+        >>> Tag("micro shorts", 1.00000001).a1111   # the same float32 as 1: no brackets
+        'micro shorts'
         """
-        escaped = escape(self.text, "a1111")
-        if self.weight == 1.0:
-            return escaped
-        return f"({escaped}:{format_weight(self.weight)})"
+        weight = format_weight(self.weight)
+        if weight == "1":
+            return escape(self.text, "a1111")
+        return f"({escape(self.text, 'a1111', weighted=True)}:{weight})"
 
     def with_weight(self, weight: float) -> Tag:
         """The same tag with another weight."""
@@ -108,27 +207,99 @@ class Tag(BaseModel):
         return self.text
 
 
-class Break(BaseModel):
+class Run(_Value):
+    """Text at one weight inside a :class:`Phrase`; its edge spaces are kept (one at most).
+
+    >>> Run(" White_Dress", 1.2).text
+    ' white dress'
+    """
+
+    text: str
+    weight: float = 1.0
+
+    if not TYPE_CHECKING:
+
+        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
+            if "text" not in data:
+                data["text"] = text
+            data.setdefault("weight", weight)
+            super().__init__(**data)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _spelling(cls, value: Any) -> Any:
+        value = _plain_str(value)
+        if not isinstance(value, str):
+            raise ValueError(f"a run's text must be a string (got {value!r})")
+        return spell_run(value)
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        return check_weight(value, "a run's weight")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def spell_run(value: str) -> str:
+    """A run's text: :func:`~aidxl_prompt.normalize_spelling` inside, one space kept at
+    each edge that had whitespace; refuses commas (they would split the phrase).
+
+    >>> spell_run("a "), spell_run("  "), spell_run("Long_Hair")
+    ('a ', ' ', 'long hair')
+    """
+    core = normalize_spelling(value)
+    if "," in core:
+        raise ValueError(f"a run's text may not contain a comma (got {value!r})")
+    if not core:
+        if value and value.isspace():
+            return " "
+        raise ValueError(f"a run's text may not be empty (got {value!r})")
+    # An edge underscore is a space once spelled (``bishop_`` before a group).
+    head = " " if value[:1].isspace() or value[:1] == "_" else ""
+    tail = " " if value[-1:].isspace() or value[-1:] == "_" else ""
+    return head + core + tail
+
+
+class Break(_Value):
     """A1111's ``BREAK``: pad the current 75-token chunk and start a new one."""
 
-    model_config = _FROZEN
     kind: Literal["break"] = "break"
 
     def __str__(self) -> str:
         return "BREAK"
 
 
-class And(BaseModel):
+class And(_Value):
     """A1111's ``AND``: composable-diffusion split into sub-prompts (positive prompt only)."""
 
-    model_config = _FROZEN
     kind: Literal["and"] = "and"
 
     def __str__(self) -> str:
         return "AND"
 
 
-class ExtraNetwork(BaseModel):
+class PromptWeight(_Value):
+    """The weight of an A1111 sub-prompt, written ``:w`` at its end (``a AND b:0.5``).
+
+    In a flat list of items it stands where the source has it: after the sub-prompt's
+    last unit, before the ``AND`` that ends it (or at the end of the prompt).
+    """
+
+    kind: Literal["prompt_weight"] = "prompt_weight"
+    weight: float
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        return check_weight(value, "a sub-prompt's weight")
+
+    def __str__(self) -> str:
+        return f":{format_weight(self.weight)}"
+
+
+class ExtraNetwork(_Value):
     """An extra-network token such as ``<lora:name:0.8>``, kept verbatim (case too).
 
     >>> net = ExtraNetwork(text="<lora:AIDXL_Style:0.8>")
@@ -136,14 +307,13 @@ class ExtraNetwork(BaseModel):
     ('lora', 'AIDXL_Style', 0.8)
     """
 
-    model_config = _FROZEN
     kind: Literal["extra_network"] = "extra_network"
     text: str
 
-    @field_validator("text")
+    @field_validator("text", mode="before")
     @classmethod
-    def _is_extra_network(cls, value: str) -> str:
-        if not EXTRA_NETWORK_PATTERN.fullmatch(value):
+    def _is_extra_network(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not EXTRA_NETWORK_PATTERN.fullmatch(value):
             raise ValueError(
                 f"not an extra-network token of the form <kind:name[:weight]>: {value!r}"
             )
@@ -179,21 +349,23 @@ class ExtraNetwork(BaseModel):
         return self.text
 
 
-class Schedule(BaseModel):
+class Schedule(_Value):
     """A1111 prompt editing or alternation (``[a:b:10]``, ``[a:5]``, ``[a|b]``), verbatim.
 
     ``weight`` is the emphasis of the brackets around it in the source (1.0 if none).
+
+    >>> Schedule(text="[red hair:blue hair:0.5]").plain_text
+    'red hair'
     """
 
-    model_config = _FROZEN
     kind: Literal["schedule"] = "schedule"
     text: str
     weight: float = 1.0
 
-    @field_validator("text")
+    @field_validator("text", mode="before")
     @classmethod
-    def _is_schedule(cls, value: str) -> str:
-        if not _is_schedule_text(value):
+    def _is_schedule(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not _is_schedule_text(value):
             raise ValueError(
                 "a schedule is one bracket group [a:b:N], [a:N], [a::N] or [a|b] "
                 f"with balanced brackets inside: {value!r}"
@@ -202,32 +374,34 @@ class Schedule(BaseModel):
 
     @field_validator("weight")
     @classmethod
-    def _finite_weight(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError(f"a schedule's weight must be a finite number (got {value!r})")
-        return value
+    def _weight(cls, value: float) -> float:
+        return check_weight(value, "a schedule's weight")
+
+    @property
+    def plain_text(self) -> str:
+        """The words of its first non-empty choice, for classification."""
+        return _schedule_words(self.text)
 
     def __str__(self) -> str:
         return self.text
 
 
 # A1111's NUMBER in the scheduling grammar (lark's SIGNED_NUMBER).
-_SCHEDULE_STEP = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
+SCHEDULE_STEP = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 
 
-def _is_schedule_text(text: str) -> bool:
-    """True for one bracket group that A1111's grammar reads as editing or alternation."""
-    if len(text) < 3 or text[0] != "[" or text[-1] != "]":
-        return False
+def _top_level_cuts(text: str) -> tuple[list[int], list[int], bool]:
+    """Colons and pipes directly inside the outer brackets of ``text``, and whether its
+    brackets balance with the outer pair closing last."""
     depth = 0
     colons: list[int] = []
-    pipes = 0
+    pipes: list[int] = []
     index = 0
     while index < len(text):
         char = text[index]
         if char == "\\":
             if index + 1 >= len(text) or text[index + 1] == "\n":
-                return False
+                return colons, pipes, False
             index += 2
             continue
         if char in "([":
@@ -235,60 +409,160 @@ def _is_schedule_text(text: str) -> bool:
         elif char in ")]":
             depth -= 1
             if depth < 0 or (depth == 0 and index != len(text) - 1):
-                return False
+                return colons, pipes, False
         elif depth == 1 and char == ":":
             colons.append(index)
         elif char == "|":
             if depth != 1:
-                return False
-            pipes += 1
+                return colons, pipes, False
+            pipes.append(index)
         index += 1
-    if depth != 0:
+    return colons, pipes, depth == 0
+
+
+def _is_schedule_text(text: str) -> bool:
+    """True for one bracket group that A1111's grammar reads as editing or alternation."""
+    if len(text) < 3 or text[0] != "[" or text[-1] != "]":
+        return False
+    colons, pipes, balanced = _top_level_cuts(text)
+    if not balanced:
         return False
     if pipes:
         return not colons
     return 1 <= len(colons) <= 2 and bool(
-        _SCHEDULE_STEP.fullmatch(text, colons[-1] + 1, len(text) - 1)
+        SCHEDULE_STEP.fullmatch(text, colons[-1] + 1, len(text) - 1)
     )
 
 
-PromptItem = Tag | Break | And | ExtraNetwork | Schedule
+_BRACKETS_AND_WEIGHTS = re.compile(r":\s*[+-]?[.\d]+\s*\)|[()\[\]\\]")
+
+
+def _schedule_words(text: str) -> str:
+    colons, pipes, _ = _top_level_cuts(text)
+    cuts = pipes or colons[:-1]
+    end = len(text) - 1 if pipes else colons[-1]
+    bounds = [0, *cuts, end]
+    for start, stop in itertools.pairwise(bounds):
+        words = normalize_spelling(_BRACKETS_AND_WEIGHTS.sub(" ", text[start + 1 : stop]))
+        if words:
+            return words
+    return ""
+
+
+PhrasePart = Run | Schedule
+"""What a :class:`Phrase` is made of."""
+
+
+class Phrase(_Value):
+    """One comma-separated unit that A1111 reads as several runs, kept as one.
+
+    Its parts are :class:`Run` (text at a weight, edge spaces kept) and
+    :class:`Schedule`; they are rendered with nothing added between them, so the tool
+    reads the same runs at every sampling step. ``text`` is what it is classified by.
+
+    >>> p = Phrase(parts=[Run("a "), Run("white", 1.2), Run(" dress")])
+    >>> p.text
+    'a white dress'
+    >>> Phrase(parts=[Schedule(text="[red:blue:0.5]"), Run(" hair")]).text
+    'red hair'
+    """
+
+    kind: Literal["phrase"] = "phrase"
+    parts: tuple[PhrasePart, ...]
+
+    @field_validator("parts", mode="before")
+    @classmethod
+    def _coerce_parts(cls, value: Any) -> Any:
+        if isinstance(value, (str, Mapping)) or not isinstance(value, Iterable):
+            raise ValueError(f"a phrase's parts must be a list of runs and schedules: {value!r}")
+        parts: list[PhrasePart] = []
+        for element in value:
+            if isinstance(element, (Run, Schedule)):
+                parts.append(element)
+            elif isinstance(element, Mapping) and element.get("kind") == "schedule":
+                parts.append(Schedule.model_validate(dict(element)))
+            elif isinstance(element, Mapping) and "text" in element:
+                parts.append(Run.model_validate(dict(element)))
+            elif isinstance(element, (tuple, list)) and len(element) == 2:
+                parts.append(Run(element[0], element[1]))
+            elif isinstance(element, str):
+                parts.append(Run(element))
+            else:
+                raise ValueError(f"not a run or a schedule: {element!r}")
+        if not parts or all(isinstance(part, Run) and part.text == " " for part in parts):
+            raise ValueError("a phrase needs at least one non-blank part")
+        return tuple(parts)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The phrase's words (schedules by their first choice), for classification."""
+        words = "".join(
+            part.text if isinstance(part, Run) else f" {part.plain_text} " for part in self.parts
+        )
+        return " ".join(words.split())
+
+    @property
+    def weight(self) -> float:
+        """The weight of its heaviest part's words (for reports; rendering uses the parts)."""
+        return max((part.weight for part in self.parts), key=lambda w: abs(w - 1.0))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+PromptItem = Tag | Phrase | Break | And | PromptWeight | ExtraNetwork | Schedule
 """Anything :func:`~aidxl_prompt.parse_tags` returns."""
 
-SlotItem = Tag | Break | And | Schedule
-"""What a Prompt slot holds: tags, plus BREAK, AND and schedules kept before the tag
-that followed them in the source."""
+SlotItem = Tag | Phrase | Schedule
+"""What a Prompt slot holds: one comma-separated unit each."""
+
+NegativeItem = Tag | Phrase | Schedule | Break
+"""What the negative prompt holds (A1111 reads BREAK there; it has no AND)."""
 
 _CONTROL_KINDS: Mapping[str, type[BaseModel]] = {
     "break": Break,
     "and": And,
+    "prompt_weight": PromptWeight,
     "extra_network": ExtraNetwork,
     "schedule": Schedule,
+    "phrase": Phrase,
 }
+_ITEM_TYPES = (Tag, Phrase, Break, And, PromptWeight, ExtraNetwork, Schedule)
 
 
 def coerce_item(value: Any) -> PromptItem:
     """Build an item from the short forms users write.
 
     ``"tag"``, ``("tag", 1.2)``, ``{"tag": 1.2}``, ``{"text": "tag", "weight": 1.2}``,
-    ``{"kind": "break"}`` or an item itself.
+    ``{"kind": "break"}``, one of the card's values (``Quality.best``,
+    ``ArtStyle("wlop")``) or an item itself. Anything else is a ``TypeError``.
 
     >>> coerce_item(("smile", 1.1))
     Tag(text='smile', weight=1.1)
     >>> coerce_item({"by ask": 0.9})
     Tag(text='by ask', weight=0.9)
     """
-    if isinstance(value, (Tag, Break, And, ExtraNetwork, Schedule)):
+    if isinstance(value, _ITEM_TYPES):
         return value
+    card_tag = _card_value_tag(value)
+    if card_tag is not None:
+        return card_tag
     if isinstance(value, str):
         return Tag(value)
-    if isinstance(value, (tuple, list)) and len(value) == 2 and isinstance(value[0], str):
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(_plain_str(value[0]), str)
+        and not isinstance(value[1], str)
+    ):
+        return Tag(value[0], value[1])
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
         return Tag(value[0], value[1])
     if isinstance(value, Mapping):
         kind = value.get("kind")
         if isinstance(kind, str) and kind in _CONTROL_KINDS:
             item = _CONTROL_KINDS[kind].model_validate(dict(value))
-            assert isinstance(item, (Break, And, ExtraNetwork, Schedule))
+            assert isinstance(item, _ITEM_TYPES)
             return item
         if "text" in value:
             return Tag.model_validate(dict(value))
@@ -296,98 +570,174 @@ def coerce_item(value: Any) -> PromptItem:
             ((text, weight),) = value.items()
             if isinstance(text, str):
                 return Tag(text, 1.0 if weight is None else weight)
-    raise ValueError(
-        f"expected a tag as 'text', ('text', weight), {{'text': weight}} or a Tag, not {value!r}"
+    raise TypeError(
+        "expected a tag as 'text', ('text', weight), {'text': weight}, a Tag, a Phrase "
+        f"or one of the card's values, not {type(value).__name__} {value!r}"
     )
 
 
-def _coerce_list(value: Any, allowed: tuple[type[BaseModel], ...], where: str) -> Any:
-    if value is None:
-        return []
-    if isinstance(value, (str, Mapping)) or not isinstance(value, Iterable):
-        value = [value]
-    items = []
-    for index, element in enumerate(value):
-        try:
-            item = coerce_item(element)
-        except ValueError as exc:
-            raise ValueError(f"{where}[{index}]: {_plain_message(exc)}") from None
-        if not isinstance(item, allowed):
-            names = " or ".join(cls.__name__ for cls in allowed)
-            raise ValueError(f"{where}[{index}] is a {type(item).__name__}; expected {names}")
-        items.append(item)
-    return items
+def _card_value_tag(value: Any) -> Tag | None:
+    """The one tag of a card value (anything with ``slot_items()``), else None."""
+    slot_items = getattr(value, "slot_items", None)
+    if not callable(slot_items):
+        return None
+    tags = [tag for group in slot_items().values() for tag in group]
+    if len(tags) != 1:
+        raise TypeError(
+            f"{type(value).__name__} gives {len(tags)} tags in several slots; "
+            "add it with Prompt.add()"
+        )
+    tag = tags[0]
+    assert isinstance(tag, Tag)
+    return tag
 
 
-def _plain_message(exc: ValueError) -> str:
-    """The first message of a pydantic ValidationError without its boilerplate."""
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
-        location = ".".join(str(part) for part in first["loc"])
-        return f"{location}: {message}" if location else message
-    return str(exc)
+def _coerce_list(
+    value: Iterable[Any], allowed: tuple[type[BaseModel], ...], where: str
+) -> list[Any]:
+    return [
+        _coerce_element(element, allowed, f"{where}[{index}]")
+        for index, element in enumerate(value)
+    ]
 
 
-class Prompt(BaseModel):
-    """Tags held in named slots, one per position of the card's documented order.
+def _coerce_element(element: Any, allowed: tuple[type[BaseModel], ...], where: str) -> Any:
+    try:
+        item = coerce_item(element)
+    except (TypeError, PromptValueError) as exc:
+        raise type(exc)(f"{where}: {getattr(exc, 'detail', exc)}") from None
+    except ValidationError as exc:
+        raise PromptValueError(f"{where}: {plain_message(exc)}") from None
+    if not isinstance(item, allowed):
+        names = " or ".join(cls.__name__ for cls in allowed)
+        raise TypeError(f"{where} is a {type(item).__name__}; expected {names}")
+    return item
 
-    Every slot field accepts ``Tag`` objects, plain strings and ``(text, weight)``
-    pairs. ``negative`` holds the negative prompt; ``networks`` the extra-network
-    tokens (LoRA...) that are rendered after the tags.
 
-    >>> p = Prompt(quality=["best quality"], character=["1 frieren (sousou no frieren)"])
-    >>> p.render()
-    '1 frieren \\\\(sousou no frieren\\\\), best quality'
+class SlotList(list[Any]):
+    """A slot's items: every way of adding one converts it as the constructor does.
+
+    ``append``, ``extend``, ``insert``, ``+=`` and item assignment accept the same short
+    forms as :class:`Prompt` (strings, ``(text, weight)``, ``{text: weight}``, tags,
+    phrases, the card's values); anything else raises, so a slot never holds a value
+    that would render as its ``repr``.
+
+    >>> slot = SlotList(["smile"])
+    >>> slot += [("best quality", 1.2)]
+    >>> slot
+    [Tag(text='smile', weight=1.0), Tag(text='best quality', weight=1.2)]
+    >>> slot.append(5)
+    Traceback (most recent call last):
+    ...
+    TypeError: a slot[2]: expected a tag as 'text', ('text', weight), {'text': weight}, \
+a Tag, a Phrase or one of the card's values, not int 5
     """
+
+    _allowed: tuple[type[BaseModel], ...] = (Tag, Phrase, Schedule)
+    _where = "a slot"
+
+    def __init__(self, items: Iterable[Any] = (), where: str | None = None) -> None:
+        if where is not None:
+            self._where = where
+        super().__init__(_coerce_list(list(items), self._allowed, self._where))
+
+    def _one(self, value: Any, index: int) -> Any:
+        return _coerce_element(value, self._allowed, f"{self._where}[{index}]")
+
+    def append(self, value: Any) -> None:
+        super().append(self._one(value, len(self)))
+
+    def extend(self, values: Iterable[Any]) -> None:
+        if isinstance(values, (str, Mapping, BaseModel)):
+            raise TypeError(f"extend() takes a list of items, not {type(values).__name__}")
+        start = len(self)
+        super().extend([self._one(value, start + i) for i, value in enumerate(values)])
+
+    def insert(self, index: SupportsIndex, value: Any) -> None:
+        super().insert(index, self._one(value, int(index)))
+
+    def __iadd__(self, values: Iterable[Any]) -> SlotList:  # type: ignore[override,misc]
+        self.extend(values)
+        return self
+
+    @overload
+    def __setitem__(self, index: SupportsIndex, value: Any) -> None: ...
+    @overload
+    def __setitem__(self, index: slice, value: Iterable[Any]) -> None: ...
+    def __setitem__(self, index: SupportsIndex | slice, value: Any) -> None:
+        if isinstance(index, slice):
+            if isinstance(value, (str, Mapping, BaseModel)):
+                raise TypeError("a slice of a slot takes a list of items")
+            super().__setitem__(index, [self._one(item, i) for i, item in enumerate(value)])
+        else:
+            super().__setitem__(index, self._one(value, int(index)))
+
+
+class NegativeList(SlotList):
+    """The negative prompt's items (tags, phrases, schedules and ``BREAK``)."""
+
+    _allowed = (Tag, Phrase, Schedule, Break)
+    _where = "negative"
+
+
+class NetworkList(SlotList):
+    """The extra-network tokens of a prompt."""
+
+    _allowed = (ExtraNetwork,)
+    _where = "networks"
+
+
+_SLOT_NAMES = tuple(slot.value for slot in Slot)
+
+
+class _Slots(BaseModel):
+    """The 19 slots of the card's order, shared by :class:`Prompt` and :class:`Section`."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    art_style: list[SlotItem] = Field(default_factory=list)
-    character: list[SlotItem] = Field(default_factory=list)
-    race: list[SlotItem] = Field(default_factory=list)
-    composition: list[SlotItem] = Field(default_factory=list)
-    painting_style: list[SlotItem] = Field(default_factory=list)
-    theme: list[SlotItem] = Field(default_factory=list)
-    main_environment: list[SlotItem] = Field(default_factory=list)
-    background: list[SlotItem] = Field(default_factory=list)
-    action: list[SlotItem] = Field(default_factory=list)
-    expression: list[SlotItem] = Field(default_factory=list)
-    main_characteristics: list[SlotItem] = Field(default_factory=list)
-    other_characteristics: list[SlotItem] = Field(default_factory=list)
-    clothing: list[SlotItem] = Field(default_factory=list)
-    clothing_accessories: list[SlotItem] = Field(default_factory=list)
-    other_items: list[SlotItem] = Field(default_factory=list)
-    secondary_environment: list[SlotItem] = Field(default_factory=list)
-    aesthetics: list[SlotItem] = Field(default_factory=list)
-    quality: list[SlotItem] = Field(default_factory=list)
-    secondary_description: list[SlotItem] = Field(default_factory=list)
-    negative: list[SlotItem] = Field(default_factory=list)
-    networks: list[ExtraNetwork] = Field(default_factory=list)
+    art_style: list[SlotItem] = Field(default_factory=SlotList)
+    character: list[SlotItem] = Field(default_factory=SlotList)
+    race: list[SlotItem] = Field(default_factory=SlotList)
+    composition: list[SlotItem] = Field(default_factory=SlotList)
+    painting_style: list[SlotItem] = Field(default_factory=SlotList)
+    theme: list[SlotItem] = Field(default_factory=SlotList)
+    main_environment: list[SlotItem] = Field(default_factory=SlotList)
+    background: list[SlotItem] = Field(default_factory=SlotList)
+    action: list[SlotItem] = Field(default_factory=SlotList)
+    expression: list[SlotItem] = Field(default_factory=SlotList)
+    main_characteristics: list[SlotItem] = Field(default_factory=SlotList)
+    other_characteristics: list[SlotItem] = Field(default_factory=SlotList)
+    clothing: list[SlotItem] = Field(default_factory=SlotList)
+    clothing_accessories: list[SlotItem] = Field(default_factory=SlotList)
+    other_items: list[SlotItem] = Field(default_factory=SlotList)
+    secondary_environment: list[SlotItem] = Field(default_factory=SlotList)
+    aesthetics: list[SlotItem] = Field(default_factory=SlotList)
+    quality: list[SlotItem] = Field(default_factory=SlotList)
+    secondary_description: list[SlotItem] = Field(default_factory=SlotList)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _coerce_short_forms(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping):
-            return data
-        coerced = dict(data)
-        for key, value in data.items():
-            if key == "networks":
-                coerced[key] = _coerce_list(value, (ExtraNetwork,), key)
-            elif key in cls.model_fields:
-                coerced[key] = _coerce_list(value, (Tag, Break, And, Schedule), key)
-        return coerced
+    if not TYPE_CHECKING:
 
-    @field_validator(*[slot.value for slot in Slot], "negative", mode="before")
-    @classmethod
-    def _coerce_on_assignment(cls, value: Any) -> Any:
-        return _coerce_list(value, (Tag, Break, And, Schedule), "a slot")
+        def __init__(self, /, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as error:
+                raise PromptValueError(f"{type(self).__name__}: {plain_message(error)}") from None
 
-    @field_validator("networks", mode="before")
+        def __setattr__(self, name: str, value: Any) -> None:
+            try:
+                super().__setattr__(name, value)
+            except ValidationError as error:
+                raise PromptValueError(f"{type(self).__name__}: {plain_message(error)}") from None
+
+    @field_validator(*_SLOT_NAMES, mode="before")
     @classmethod
-    def _coerce_networks(cls, value: Any) -> Any:
-        return _coerce_list(value, (ExtraNetwork,), "networks")
+    def _coerce_slot(cls, value: Any, info: ValidationInfo) -> Any:
+        return SlotList(_as_list(value), info.field_name)
+
+    @field_validator(*_SLOT_NAMES, mode="after")
+    @classmethod
+    def _keep_checking(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        return value if type(value) is SlotList else SlotList(value, info.field_name)
 
     def slot(self, slot: Slot | str) -> list[SlotItem]:
         """The items of one slot (by :class:`Slot` or its name)."""
@@ -395,29 +745,167 @@ class Prompt(BaseModel):
         items: list[SlotItem] = getattr(self, key.value)
         return items
 
-    def items(self, order: OrderLike = "documented") -> list[PromptItem]:
-        """Every positive item in render order: slots by ``order``, then ``networks``.
+    def units(self, order: OrderLike = "documented") -> list[SlotItem]:
+        """This section's units, slots in ``order``, the written order kept inside a slot."""
+        ordering = resolve_ordering(order)
+        result: list[SlotItem] = []
+        for slot in ordering.slots:
+            result.extend(getattr(self, slot.value))
+        return result
 
-        Inside a slot the written order is kept (earlier = stronger).
+    def has_units(self) -> bool:
+        """True when any slot holds something."""
+        return any(getattr(self, name) for name in _SLOT_NAMES)
+
+
+def _as_list(value: Any) -> Any:
+    """A slot's value as a list: None is empty, a single item is a list of one."""
+    if value is None:
+        return []
+    if isinstance(value, (str, Mapping, BaseModel, enum.Enum)):
+        return [value]
+    if not isinstance(value, Iterable):
+        raise TypeError(f"a slot takes a list of items, not {type(value).__name__} {value!r}")
+    return value
+
+
+class Section(_Slots):
+    """The units after one ``BREAK`` or ``AND`` of a :class:`Prompt`, in their own slots.
+
+    ``joiner`` says which keyword starts it. After ``AND`` a new sub-prompt begins, and
+    ``weight`` is that sub-prompt's weight (A1111 reads it from a trailing ``:w``);
+    after ``BREAK`` the sub-prompt goes on (in a new 75-token chunk) and ``weight``
+    stays 1.
+
+    >>> Section(joiner="BREAK", character=["1girl"]).character
+    [Tag(text='1girl', weight=1.0)]
+    """
+
+    joiner: Literal["BREAK", "AND"]
+    weight: float = 1.0
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        return check_weight(value, "a sub-prompt's weight")
+
+    @model_validator(mode="after")
+    def _break_has_no_weight(self) -> Section:
+        if self.joiner == "BREAK" and self.weight != 1.0:
+            raise ValueError(
+                "a BREAK section continues its sub-prompt: only an AND section has a weight"
+            )
+        return self
+
+
+class Prompt(_Slots):
+    """Units held in named slots, one per position of the card's documented order.
+
+    Every slot accepts ``Tag`` and ``Phrase`` objects, plain strings, ``(text,
+    weight)`` pairs, ``{text: weight}`` and the card's values. ``negative`` holds the
+    negative prompt; ``networks`` the extra-network tokens (LoRA...) rendered after the
+    units; ``sections`` the parts after each ``BREAK``/``AND`` (ordering sorts inside
+    each, never across); ``weight`` the first sub-prompt's A1111 weight.
+
+    >>> p = Prompt(quality=["best quality"], character=["1 frieren (sousou no frieren)"])
+    >>> p.render()
+    '1 frieren \\\\(sousou no frieren\\\\), best quality'
+    >>> p.sections.append(Section(joiner="BREAK", quality=["amazing quality"]))
+    >>> p.render()
+    '1 frieren \\\\(sousou no frieren\\\\), best quality BREAK amazing quality'
+    """
+
+    negative: list[NegativeItem] = Field(default_factory=NegativeList)
+    networks: list[ExtraNetwork] = Field(default_factory=NetworkList)
+    sections: list[Section] = Field(default_factory=list)
+    weight: float = 1.0
+
+    @field_validator("negative", mode="before")
+    @classmethod
+    def _coerce_negative(cls, value: Any) -> Any:
+        return NegativeList(_as_list(value), "negative")
+
+    @field_validator("networks", mode="before")
+    @classmethod
+    def _coerce_networks(cls, value: Any) -> Any:
+        return NetworkList(_as_list(value))
+
+    @field_validator("negative", "networks", mode="after")
+    @classmethod
+    def _keep_lists(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        kind = NegativeList if info.field_name == "negative" else NetworkList
+        return value if type(value) is kind else kind(value)
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        return check_weight(value, "a sub-prompt's weight")
+
+    def all_sections(self) -> list[_Slots]:
+        """This prompt's first section (itself) and every later one, in order."""
+        return [self, *self.sections]
+
+    def items(self, order: OrderLike = "documented") -> list[PromptItem]:
+        """Every positive item in render order, as a flat list.
+
+        Each section's units in ``order`` (the written order kept inside a slot), a
+        ``Break``/``And`` between sections, a :class:`PromptWeight` at the end of each
+        sub-prompt whose weight is not 1, and the ``networks`` after the last unit.
         """
         ordering = resolve_ordering(order)
         result: list[PromptItem] = []
-        for slot in ordering.slots:
-            result.extend(getattr(self, slot.value))
+        weight = self.weight
+        for section in self.all_sections():
+            if isinstance(section, Section):
+                if section.joiner == "AND":
+                    if weight != 1.0:
+                        result.append(PromptWeight(weight=weight))
+                    result.append(And())
+                    weight = section.weight
+                else:
+                    result.append(Break())
+            result.extend(_Slots.units(section, ordering))
+        # Networks go before a last sub-prompt weight: A1111 cuts them out first, and
+        # the weight must still end the text then.
         result.extend(self.networks)
+        if weight != 1.0:
+            result.append(PromptWeight(weight=weight))
         return result
 
     def tags(self, order: OrderLike = "documented") -> list[Tag]:
-        """The positive tags in render order (control items left out)."""
+        """The positive tags in render order (phrases and control items left out)."""
         return [item for item in self.items(order) if isinstance(item, Tag)]
 
-    def render(self, dialect: Dialect = "a1111", *, order: OrderLike = "documented") -> str:
+    def all_units(self, order: OrderLike = "documented") -> list[SlotItem]:
+        """Every positive unit (tag, phrase, schedule) of every section, in render order."""
+        ordering = resolve_ordering(order)
+        return [unit for section in self.all_sections() for unit in _Slots.units(section, ordering)]
+
+    def add(self, value: Any) -> None:
+        """Add one of the card's values (its tags go to their slots) or a unit by class.
+
+        >>> from aidxl_prompt.card import Character
+        >>> p = Prompt()
+        >>> p.add(Character("frieren", series="sousou no frieren", outfit=["white dress"]))
+        >>> [(slot, [t.text for t in p.slot(slot)]) for slot in ("character", "clothing")]
+        [('character', ['frieren (sousou no frieren)']), ('clothing', ['white dress'])]
+        """
+        slot_items = getattr(value, "slot_items", None)
+        if not callable(slot_items):
+            raise TypeError(
+                f"Prompt.add() takes one of the card's values, not {type(value).__name__}; "
+                "append a tag to a slot instead (p.quality.append(...))"
+            )
+        for slot, tags in slot_items().items():
+            self.slot(slot).extend(tags)
+
+    def render(self, dialect: Any = "a1111", *, order: OrderLike = "documented") -> str:
         """Shortcut for :func:`aidxl_prompt.render` of this prompt."""
         from .render import render  # noqa: PLC0415 (the renderer sits a layer above)
 
         return render(self, dialect, order=order)
 
-    def render_negative(self, dialect: Dialect = "a1111") -> str:
+    def render_negative(self, dialect: Any = "a1111") -> str:
         """The negative prompt rendered in ``dialect``."""
         from .render import render_items  # noqa: PLC0415 (a layer above)
 
@@ -444,5 +932,36 @@ class Prompt(BaseModel):
         return prompt_from_tags(tags, vocabulary, keep_meta=keep_meta)
 
     def is_empty(self) -> bool:
-        """True when no slot, the negative prompt nor ``networks`` holds anything."""
-        return not any(getattr(self, name) for name in type(self).model_fields)
+        """True when no slot of any section, the negative prompt nor ``networks`` holds
+        anything."""
+        return not (
+            any(section.has_units() for section in self.all_sections())
+            or self.negative
+            or self.networks
+        )
+
+
+def split_sections(items: Sequence[PromptItem]) -> list[tuple[str | None, float, list[PromptItem]]]:
+    """A flat item list cut at ``Break``/``And``: ``(joiner, sub-prompt weight, items)``.
+
+    The first section's joiner is None. A :class:`PromptWeight` sets the weight of the
+    sub-prompt it ends (stored on the section that began it).
+
+    >>> [(j, w, len(i)) for j, w, i in split_sections([Tag("a"), Break(), Tag("b"),
+    ...     PromptWeight(weight=0.5), And(), Tag("c")])]
+    [(None, 0.5, 1), ('BREAK', 1.0, 1), ('AND', 1.0, 1)]
+    """
+    sections: list[tuple[str | None, float, list[PromptItem]]] = [(None, 1.0, [])]
+    subprompt_start = 0
+    for item in items:
+        if isinstance(item, (Break, And)):
+            joiner = "BREAK" if isinstance(item, Break) else "AND"
+            if joiner == "AND":
+                subprompt_start = len(sections)
+            sections.append((joiner, 1.0, []))
+        elif isinstance(item, PromptWeight):
+            joiner, _, section_items = sections[subprompt_start]
+            sections[subprompt_start] = (joiner, item.weight, section_items)
+        else:
+            sections[-1][2].append(item)
+    return sections

@@ -36,13 +36,25 @@ import math
 import re
 import sys
 from collections.abc import Sequence
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from .errors import PromptSyntaxError
-from .models import EXTRA_NETWORK_PATTERN, And, Break, ExtraNetwork, PromptItem, Schedule, Tag
-from .normalize import Dialect, normalize_tag, unescape
+from .models import (
+    EXTRA_NETWORK_PATTERN,
+    SCHEDULE_STEP,
+    And,
+    Break,
+    ExtraNetwork,
+    Phrase,
+    PromptItem,
+    PromptWeight,
+    Run,
+    Schedule,
+    Tag,
+)
+from .normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_spelling, unescape
 
 __all__ = ["ParseResult", "Repair", "RepairCode", "parse_items", "parse_tags"]
 
@@ -51,11 +63,13 @@ RepairCode = Literal[
     "stray-bracket",
     "invalid-weight",
     "weight-overflow",
-    "mixed-weights",
+    "weight-out-of-range",
     "bracketed-break",
+    "glued-keyword",
     "scheduling-disabled",
+    "ambiguous-schedule",
     "trailing-weight",
-    "joined-items",
+    "danbooru-name",
 ]
 
 # Words A1111 reads as syntax; both are case-sensitive whole words.
@@ -91,10 +105,11 @@ _SQUARE = 1 / 1.1
 # instead of A1111's closing order (same value to within a few ulps), to stay linear.
 _EXACT_FOLD_DEPTH = 16
 _LOG_FLOAT_MAX = math.log(sys.float_info.max)
-_SIGNED_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 # ComfyUI replaces escaped parentheses by two-character placeholders before parsing.
 _COMFY_ESCAPED = re.compile(r"\\[()]")
-_MAX_FLOAT_TEXT = 64
+# ComfyUI's own placeholders for escaped parentheses: text holding them is read as
+# the bracket itself (sd1_clip.py escape_important / unescape_important).
+_COMFY_PLACEHOLDERS = {"\x00\x01": ")", "\x00\x02": "("}
 
 
 class Repair(BaseModel):
@@ -293,9 +308,8 @@ def _fast_a1111(
         special = _special_segment(stripped) if len(stripped) <= _CACHED_LENGTH else None
         if special is None:
             return None
-        item, offset, length = special
-        items.append(item)
-        spans.append((start + offset, start + offset + length))
+        items.append(special[0])
+        spans.append((start, start + len(stripped)))
     return tuple(items), tuple(spans)
 
 
@@ -370,7 +384,7 @@ _CACHED_LENGTH = 256
 def _tag_from_raw(raw: str, weight: float) -> Tag | None:
     """The tag for escaped A1111 text, or None when it is not exactly one tag."""
     canonical = _canonical(unescape(raw, "a1111") if "\\" in raw else raw)
-    if not canonical or "," in canonical or not math.isfinite(weight):
+    if not canonical or "," in canonical or not MIN_WEIGHT <= abs(weight) <= MAX_WEIGHT:
         return None
     return _tag(canonical, weight)
 
@@ -390,12 +404,14 @@ def _cached_network(text: str) -> ExtraNetwork:
 
 
 def _canonical(raw: str) -> str:
-    return _cached_canonical(raw) if len(raw) <= _CACHED_LENGTH else normalize_tag(raw)
+    """The spelling of text the tool has read: escapes are already gone, so every
+    backslash left is a real one and is kept."""
+    return _cached_canonical(raw) if len(raw) <= _CACHED_LENGTH else normalize_spelling(raw)
 
 
 @functools.lru_cache(maxsize=65536)
 def _cached_canonical(raw: str) -> str:
-    return normalize_tag(raw)
+    return normalize_spelling(raw)
 
 
 def _tag(text: str, weight: float) -> Tag:
@@ -417,145 +433,197 @@ def _plain_pieces(text: str) -> list[_Piece]:
 def _assemble(
     pieces: Sequence[_Piece], collector: _Collector
 ) -> tuple[list[PromptItem], list[tuple[int, int]]]:
-    """Split text at commas, join equal-weight neighbours (as A1111 does), build items."""
+    """Cut the pieces into comma-separated units and build one item per unit.
+
+    A unit A1111 reads as one run is a :class:`Tag`; one it reads as several runs (or
+    that holds a schedule) is a :class:`Phrase`, kept whole with its inner spacing.
+    Equal-weight neighbours of one run group are joined, as A1111 joins them.
+    """
     items: list[PromptItem] = []
     spans: list[tuple[int, int]] = []
-    runs: list[_Run] = []  # the comma-separated segment being built
-    segment_has_schedule = False
+    unit = _Unit(0)
+    source = collector.source
 
-    def flush(joined: bool) -> None:
-        words = [run for run in runs if run.text.strip()]
-        runs.clear()
-        if not words:
-            return
-        if len({run.weight for run in words}) > 1:
-            collector.add(
-                "mixed-weights",
-                "parts of one tag have different weights; they are split into separate tags",
-                words[0].start,
-                words[-1].end,
-            )
-        if joined:
-            collector.add(
-                "joined-items",
-                "a tag touches a schedule with no comma between them; "
-                "re-rendering puts a comma there",
-                words[0].start,
-                words[-1].end,
-            )
-        for run in words:
-            _emit_tag(run, items, spans, collector)
+    def close(end: int, next_start: int) -> None:
+        nonlocal unit
+        unit.end = end
+        _emit_unit(unit, source, items, spans, collector)
+        unit = _Unit(next_start)
 
     for piece in pieces:
         kind = piece.kind
         if kind == "net":  # A1111 cuts networks out; the text around them joins up
-            items.append(_control_item(piece, collector))
+            items.append(_network(piece.text))
             spans.append((piece.start, piece.end))
         elif kind == "sched":
-            flush(joined=any(run.text.strip() for run in runs))
-            segment_has_schedule = True
+            unit.parts.append(_control_item(piece, collector))
+        elif kind in ("break", "and", "pweight"):
+            close(piece.start, piece.end)
             items.append(_control_item(piece, collector))
             spans.append((piece.start, piece.end))
-        elif kind in ("break", "and"):
-            flush(joined=segment_has_schedule)
-            segment_has_schedule = False
-            items.append(_control_item(piece, collector))
-            spans.append((piece.start, piece.end))
-        elif kind == "literal":  # one escaped character: never a separator
-            _add_run(runs, piece.text, piece.weight, piece.start, piece.end, piece.run)
+        elif kind in ("literal", "verbatim"):  # one escaped character: never a separator
+            unit.add(piece.text, piece.weight, piece.run, verbatim=kind == "verbatim")
         else:
             position = piece.start
             for index, part in enumerate(piece.text.split(",")):
                 if index:
-                    flush(joined=segment_has_schedule)
-                    segment_has_schedule = False
+                    close(position, position + 1)
                     position += 1  # the comma
                 if part:
-                    _add_run(runs, part, piece.weight, position, position + len(part), piece.run)
+                    unit.add(part, piece.weight, piece.run)
                 position += len(part)
-    flush(joined=segment_has_schedule)
+    close(len(source), len(source))
     _order_by_start(items, spans)
     return items, spans
 
 
-class _Run:
-    """Text of one weight inside a comma-separated segment (grows while it is built)."""
+class _Unit:
+    """One comma-separated unit while it is built: runs of text and schedules."""
 
-    __slots__ = ("end", "group", "parts", "start", "weight")
+    __slots__ = ("end", "parts", "start")
 
-    def __init__(self, text: str, weight: float, start: int, end: int, group: int) -> None:
-        self.parts = [text]
-        self.weight = weight
+    def __init__(self, start: int) -> None:
         self.start = start
-        self.end = end
-        self.group = group
+        self.end = start
+        # Text runs as [text parts, weight, group, verbatim], schedules as items.
+        self.parts: list[list[Any] | PromptItem] = []
 
-    @property
-    def text(self) -> str:
-        if len(self.parts) > 1:
-            self.parts[:] = ["".join(self.parts)]
-        return self.parts[0]
+    def add(self, text: str, weight: float, group: int, *, verbatim: bool = False) -> None:
+        """Append text, joining the previous run of equal weight and group."""
+        last = self.parts[-1] if self.parts else None
+        if (
+            isinstance(last, list)
+            and last[1] == weight
+            and last[2] == group
+            and not last[3]
+            and not verbatim
+        ):
+            last[0].append(text)
+        else:
+            self.parts.append([[text], weight, group, verbatim])
 
 
-def _add_run(runs: list[_Run], text: str, weight: float, start: int, end: int, group: int) -> None:
-    """Append text to the segment, joining the previous run of equal weight and group."""
-    if runs and runs[-1].weight == weight and runs[-1].group == group:
-        last = runs[-1]
-        last.parts.append(text)
-        last.end = end
-    else:
-        runs.append(_Run(text, weight, start, end, group))
-
-
-def _emit_tag(
-    run: _Run, items: list[PromptItem], spans: list[tuple[int, int]], collector: _Collector
-) -> None:
-    raw, weight = run.text, run.weight
-    stripped = raw.strip()
-    # Whitespace at either end of the run is the same characters in the source.
-    source = collector.source
-    start, end = run.start, run.end
+def _unit_span(source: str, start: int, end: int) -> tuple[int, int]:
+    """The unit's source text without the whitespace around it."""
     while start < end and source[start].isspace():
         start += 1
     while end > start and source[end - 1].isspace():
         end -= 1
-    span = (start, end)
+    return start, end
+
+
+def _emit_unit(
+    unit: _Unit,
+    source: str,
+    items: list[PromptItem],
+    spans: list[tuple[int, int]],
+    collector: _Collector,
+) -> None:
+    parts: list[tuple[str, float, bool] | PromptItem] = []
+    for part in unit.parts:
+        if isinstance(part, list):
+            text = "".join(part[0])
+            if text:
+                parts.append((text, part[1], part[3]))
+        else:
+            parts.append(part)
+    # Whitespace at the edges of a unit sits next to a comma: it is not part of it.
+    while parts and isinstance(parts[0], tuple) and not parts[0][0].strip():
+        parts.pop(0)
+    while parts and isinstance(parts[-1], tuple) and not parts[-1][0].strip():
+        parts.pop()
+    if not parts:
+        return
+    span = _unit_span(source, unit.start, unit.end)
+    if len(parts) == 1 and isinstance(parts[0], tuple):
+        text, weight, _ = parts[0]
+        weight = _checked_weight(weight, text, span, collector)
+        canonical = _canonical(text.strip())
+        if "," in canonical:  # full-width commas become commas under NFKC: split there
+            for piece in canonical.split(","):
+                if piece.strip():
+                    items.append(_tag(_canonical(piece), weight))
+                    spans.append(span)
+        elif canonical:
+            items.append(_tag(canonical, weight))
+            spans.append(span)
+        return
+    if len(parts) == 1:  # a schedule alone
+        items.append(parts[0])  # type: ignore[arg-type]
+        spans.append(span)
+        return
+    phrase_parts: list[Run | Schedule] = []
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        if not isinstance(part, tuple):
+            assert isinstance(part, Schedule)
+            phrase_parts.append(part)
+            continue
+        text, weight, verbatim = part
+        if index == 0:
+            text = text.lstrip()
+        if index == last:
+            text = text.rstrip()
+        weight = _checked_weight(weight, text, span, collector)
+        if verbatim:
+            phrase_parts.append(Run.model_construct(text=text, weight=weight))
+            continue
+        spelled = _spell_run(text)
+        if "," in spelled:  # a full-width comma: keep the unit whole, as A1111 reads it
+            spelled = spelled.replace(",", " ")
+        phrase_parts.append(Run.model_construct(text=spelled, weight=weight))
+    items.append(Phrase.model_construct(kind="phrase", parts=tuple(phrase_parts)))
+    spans.append(span)
+
+
+def _spell_run(text: str) -> str:
+    core = _canonical(text)
+    if not core:
+        return " "
+    # An edge underscore is a space once spelled (``bishop_`` before a group).
+    head = " " if text[:1].isspace() or text[:1] == "_" else ""
+    tail = " " if text[-1:].isspace() or text[-1:] == "_" else ""
+    return head + core + tail
+
+
+def _checked_weight(
+    weight: float, text: str, span: tuple[int, int], collector: _Collector
+) -> float:
+    """A run's weight, or a repair when it is not finite or out of range."""
+    if abs(weight) <= MAX_WEIGHT:
+        return 0.0 if abs(weight) < MIN_WEIGHT else weight
     if not math.isfinite(weight):
         collector.add(
             "weight-overflow",
-            f"the weight of {stripped!r} is not a finite number; 1 is used",
+            f"the weight of {text.strip()!r} is not a finite number; 1 is used",
             *span,
         )
-        weight = 1.0
-    text = _canonical(stripped)
-    if "," in text:  # full-width commas become commas under NFKC: split there too
-        for part in text.split(","):
-            if part.strip():
-                items.append(_tag(_canonical(part), weight))
-                spans.append(span)
-        return
-    if text:
-        items.append(_tag(text, weight))
-        spans.append(span)
+        return 1.0
+    limit = math.copysign(MAX_WEIGHT, weight)
+    collector.add(
+        "weight-out-of-range",
+        f"the weight {weight:g} of {text.strip()!r} is outside -{MAX_WEIGHT:g} to "
+        f"{MAX_WEIGHT:g}; {limit:g} is used",
+        *span,
+    )
+    return limit
+
+
+_BREAK_ITEM = Break()
+_AND_ITEM = And()
 
 
 def _control_item(piece: _Piece, collector: _Collector) -> PromptItem:
     if piece.kind == "break":
-        return Break()
+        return _BREAK_ITEM
     if piece.kind == "and":
-        return And()
+        return _AND_ITEM
     if piece.kind == "net":
         return _network(piece.text)
-    weight = piece.weight
-    if not math.isfinite(weight):
-        collector.add(
-            "weight-overflow",
-            "the schedule's weight is not a finite number; 1 is used",
-            piece.start,
-            piece.end,
-        )
-        weight = 1.0
-    return Schedule.model_construct(text=piece.text, weight=weight)
+    weight = _checked_weight(piece.weight, piece.text, (piece.start, piece.end), collector)
+    if piece.kind == "pweight":
+        return PromptWeight.model_construct(kind="prompt_weight", weight=weight)
+    return Schedule.model_construct(kind="schedule", text=piece.text, weight=weight)
 
 
 def _order_by_start(items: list[PromptItem], spans: list[tuple[int, int]]) -> None:
@@ -658,20 +726,24 @@ def _scan_a1111(source: str, collector: _Collector) -> list[_Piece]:
     stripped = _strip_networks(source, networks)
     text = stripped.text
     pieces: list[_Piece] = []
-    start = 0
+    bounds = [0]
     for match in _AND.finditer(text):
-        pieces.extend(_scan_subprompt(text, start, match.start(), stripped, collector))
-        pieces.append(
-            _Piece(
-                "and",
-                "AND",
-                1.0,
-                _to_source(stripped, match.start()),
-                _to_source(stripped, match.end(), is_end=True),
+        bounds.extend((match.start(), match.end()))
+    bounds.append(len(text))
+    has_and = len(bounds) > 2
+    for index in range(0, len(bounds), 2):
+        begin, end = bounds[index], bounds[index + 1]
+        if index:
+            pieces.append(
+                _Piece(
+                    "and",
+                    "AND",
+                    1.0,
+                    _to_source(stripped, begin - 3),
+                    _to_source(stripped, begin, is_end=True),
+                )
             )
-        )
-        start = match.end()
-    pieces.extend(_scan_subprompt(text, start, len(text), stripped, collector))
+        pieces.extend(_scan_subprompt(text, begin, end, stripped, collector, has_and=has_and))
     if networks:
         pieces.extend(networks)
         pieces.sort(key=lambda piece: piece.start)
@@ -679,18 +751,47 @@ def _scan_a1111(source: str, collector: _Collector) -> list[_Piece]:
 
 
 def _scan_subprompt(
-    text: str, begin: int, end: int, stripped: _Stripped, collector: _Collector
+    text: str,
+    begin: int,
+    end: int,
+    stripped: _Stripped,
+    collector: _Collector,
+    *,
+    has_and: bool = False,
 ) -> list[_Piece]:
     trailing = _trailing_weight(text, begin, end)
+    weight_piece: _Piece | None = None
     if trailing is not None:
         start, stop = trailing
-        collector.add(
-            "trailing-weight",
-            f"A1111 reads the trailing {text[start:stop].strip()!r} as the weight of the whole "
-            "prompt; the text is kept as written (a comma after it stops A1111 doing so)",
-            _to_source(stripped, start),
-            _to_source(stripped, stop, is_end=True),
-        )
+        number = text[start:stop].strip()
+        if has_and:
+            # With AND, a sub-prompt's trailing ":w" is its weight: the syntax at work.
+            weight_piece = _Piece(
+                "pweight",
+                number,
+                float(number[1:]),
+                _to_source(stripped, start),
+                _to_source(stripped, stop, is_end=True),
+            )
+            end = start
+        else:
+            collector.add(
+                "trailing-weight",
+                f"A1111 reads the trailing {number!r} as the weight of the whole prompt; the "
+                "text is kept as written (a comma after it stops A1111 doing so)",
+                _to_source(stripped, start),
+                _to_source(stripped, stop, is_end=True),
+            )
+    pieces = _scan_attention(text, begin, end, stripped, collector)
+    if weight_piece is not None:
+        pieces.append(weight_piece)
+    return pieces
+
+
+def _scan_attention(
+    text: str, begin: int, end: int, stripped: _Stripped, collector: _Collector
+) -> list[_Piece]:
+    """One sub-prompt's schedules, emphasis, escapes and BREAKs, as pieces."""
     schedules = _find_schedules(text, begin, end, stripped, collector)
     elements: list[tuple[str, str, int, int]] = []  # (kind, text, start, end)
     # Each closed bracket is a range over ``elements``: (first, stop, multiplier, order).
@@ -751,7 +852,20 @@ def _scan_subprompt(
             )
             elements.append(("text", value, position, token_end))
         elif kind == "text" and "BREAK" in value:
-            _split_breaks(value, position, elements)
+            glued_before = bool(elements) and elements[-1][0] == "sched" and (
+                elements[-1][3] == position
+            )
+            for start, stop in _split_breaks(
+                value, position, elements, glued_before, token_end in schedules
+            ):
+                collector.add(
+                    "glued-keyword",
+                    "BREAK touches a schedule: A1111 reads it as a break only at the steps "
+                    "where the schedule's text does not end (or start) with a letter; it is "
+                    "kept as written",
+                    _to_source(stripped, start),
+                    _to_source(stripped, stop, is_end=True),
+                )
         else:  # text, or a colon that is not a weight
             elements.append(("text", value, position, token_end))
         position = token_end
@@ -816,14 +930,37 @@ def _trailing_weight(text: str, begin: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _split_breaks(value: str, position: int, elements: list[tuple[str, str, int, int]]) -> None:
+def _split_breaks(
+    value: str,
+    position: int,
+    elements: list[tuple[str, str, int, int]],
+    glued_before: bool = False,
+    glued_after: bool = False,
+) -> list[tuple[int, int]]:
     """Cut a text token at each ``BREAK`` (which eats the whitespace around it).
 
     Like A1111's ``re.split``, an empty part between two BREAKs is kept (as an empty
-    run): inside brackets it is what keeps two weighted BREAK words apart.
+    run): inside brackets it is what keeps two weighted BREAK words apart. A BREAK
+    glued to a schedule (``[a:5]BREAK``) is kept as verbatim text: after substitution
+    A1111 may read it as part of a word. Returns the spans of those glued ones.
     """
     offset = 0
+    glued: list[tuple[int, int]] = []
     for separator in _BREAK.finditer(value):
+        word_start = value.index("BREAK", separator.start())
+        if (glued_before and word_start == 0) or (
+            glued_after and word_start + 5 == len(value)
+        ):
+            if word_start > offset:
+                elements.append(
+                    ("text", value[offset:word_start], position + offset, position + word_start)
+                )
+            elements.append(
+                ("verbatim", "BREAK", position + word_start, position + word_start + 5)
+            )
+            glued.append((position + word_start, position + word_start + 5))
+            offset = word_start + 5
+            continue
         part = value[offset : separator.start()]
         kind = "text" if part else "literal"
         elements.append((kind, part, position + offset, position + separator.start()))
@@ -833,6 +970,7 @@ def _split_breaks(value: str, position: int, elements: list[tuple[str, str, int,
         offset = separator.end()
     if offset < len(value):
         elements.append(("text", value[offset:], position + offset, position + len(value)))
+    return glued
 
 
 def _fold_weights(count: int, ranges: list[tuple[int, int, float, int]]) -> list[float]:
@@ -892,40 +1030,53 @@ _SCHEDULE_SYNTAX = re.compile(r"\\[^\n]|\\|[()\[\]:|]")
 class _OpenBracket:
     """A bracket still open while looking for schedules, and what it holds directly."""
 
-    __slots__ = ("broken", "char", "colons", "offset", "pipes")
+    __slots__ = ("bad", "char", "colons", "found", "offset", "pipes")
 
     def __init__(self, char: str, offset: int) -> None:
         self.char = char
         self.offset = offset
         self.colons: list[int] = []
         self.pipes = 0
-        self.broken = False
+        # A stray bracket inside makes this one plain text to the grammar.
+        self.bad = False
+        self.found: list[tuple[int, int]] = []  # schedules inside, outermost first
 
-    def is_schedule(self, text: str, close: int) -> bool:
-        """``[a|b]``, or ``[a:b:N]`` / ``[a:N]`` with a number after the last colon."""
-        if self.broken:
+    def is_construct(self, text: str, close: int) -> bool:
+        """Whether the grammar can read this bracket pair as one of its rules:
+        ``(p)``, ``(p:p)``, ``[p]``, ``[p|p...]``, ``[p:N]`` or ``[p:p:N]``."""
+        if self.bad:
             return False
+        if self.char == "(":
+            return len(self.colons) <= 1
         if self.pipes:
             return not self.colons
+        if not self.colons:
+            return True
         return (
             len(self.colons) <= 2
-            and _SIGNED_NUMBER.fullmatch(text, self.colons[-1] + 1, close) is not None
+            and SCHEDULE_STEP.fullmatch(text, self.colons[-1] + 1, close) is not None
         )
 
 
 def _find_schedules(
     text: str, begin: int, end: int, stripped: _Stripped, collector: _Collector
 ) -> dict[int, int]:
-    """Spans ``start -> end`` of the scheduling and alternation brackets A1111 would run.
+    """Spans ``start -> end`` of the scheduling and alternation brackets A1111 runs.
 
-    Like A1111, one construct its grammar cannot read (a ``|`` outside square brackets,
-    ``[a:b:c:5]``) switches scheduling off for the whole prompt; then none is returned
-    and the brackets are read as emphasis.
+    A1111's grammar (``prompt_parser.py``) reads bracket pairs as rules only when
+    everything inside them is well formed; at the top level its start rule absorbs
+    leftover ``[ ] ( ) :`` as plain text, so a malformed group is simply not a rule
+    while the others still work (``[a:][b:3]`` schedules ``b``). The whole grammar
+    fails, and scheduling is off for the sub-prompt, only on a ``|`` that no
+    alternation holds, or a backslash at the end of a line. One linear pass with a
+    stack decides this; a schedule that leftover brackets or colons touch is reported
+    as ambiguous (lark may read it either way, depending on Python's hash seed).
     """
     if "[" not in text[begin:end] and "|" not in text[begin:end]:
         return {}
     stack: list[_OpenBracket] = []
     found: list[tuple[int, int]] = []
+    strays: set[int] = set()  # leftover characters the start rule absorbs
     failure: tuple[int, str] | None = None
     for match in _SCHEDULE_SYNTAX.finditer(text, begin, end):
         char = match.group(0)
@@ -939,34 +1090,43 @@ def _find_schedules(
         elif char == ":":
             if stack:
                 stack[-1].colons.append(position)
+            else:
+                strays.add(position)
         elif char == "|":
             if stack and stack[-1].char == "[":
                 stack[-1].pipes += 1
             elif failure is None:
                 failure = (position, "a '|' outside square brackets")
-        elif char == ")":
-            if stack and stack[-1].char == "(":
-                stack.pop()
-            elif stack:
-                stack[-1].broken = True
-        else:  # "]": an unclosed "(" inside it breaks the construct
-            while stack and stack[-1].char == "(":
-                stack.pop()
-                if stack:
-                    stack[-1].broken = True
-            if not stack:
-                continue
+        elif not stack:
+            strays.add(position)
+        elif stack[-1].char != ("(" if char == ")" else "["):
+            for bracket in stack:  # a stray close: no open bracket can hold it
+                bracket.bad = True
+        else:
             bracket = stack.pop()
-            if not bracket.colons and not bracket.pipes:
-                continue  # plain emphasis
-            if not bracket.is_schedule(text, position):
-                if failure is None:
-                    snippet = text[bracket.offset : position + 1][:40]
-                    failure = (bracket.offset, f"{snippet!r} is not a valid schedule")
-                continue
-            while found and found[-1][0] > bracket.offset:
-                found.pop()  # an outer schedule keeps the inner one verbatim
-            found.append((bracket.offset, position + 1))
+            inner = bracket.found
+            if bracket.is_construct(text, position):
+                if bracket.char == "[" and (bracket.colons or bracket.pipes):
+                    inner = [(bracket.offset, position + 1)]  # keeps its inner ones
+            else:
+                if bracket.pipes and failure is None:
+                    failure = (bracket.offset, f"{_snippet(text, bracket.offset, position)} "
+                               "holds a '|' but is not a valid alternation")
+                if stack:
+                    stack[-1].bad = True
+                else:
+                    strays.update((bracket.offset, position))
+            (stack[-1].found if stack else found).extend(inner)
+    while stack:  # unclosed: the grammar cannot read them as rules
+        bracket = stack.pop()
+        if bracket.pipes and failure is None:
+            failure = (bracket.offset, f"the unclosed {bracket.char!r} holds a '|'")
+        if stack:
+            stack[-1].bad = True
+            stack[-1].found.extend(bracket.found)
+        else:
+            strays.add(bracket.offset)
+            found.extend(bracket.found)
     if failure is not None:
         if found:
             offset, why = failure
@@ -978,7 +1138,21 @@ def _find_schedules(
                 _to_source(stripped, offset + 1, is_end=True),
             )
         return {}
+    for start, stop in found:
+        if stop in strays:
+            collector.add(
+                "ambiguous-schedule",
+                f"a leftover {text[stop]!r} right after {_snippet(text, start, stop - 1)} "
+                "makes A1111's reading depend on Python's hash seed: scheduled or plain text",
+                _to_source(stripped, start),
+                _to_source(stripped, stop + 1, is_end=True),
+            )
     return dict(found)
+
+
+def _snippet(text: str, start: int, close: int) -> str:
+    snippet = text[start : close + 1]
+    return repr(snippet if len(snippet) <= 40 else snippet[:37] + "...")
 
 
 # --- ComfyUI --------------------------------------------------------------------------
@@ -1002,6 +1176,12 @@ class _ComfyGroups:
                 self.open_of[offset] = opened
         self.unmatched = stack  # ascending, so already a heap
         self.colons = [colon.start() for colon in re.finditer(":", work)]
+        self.parens = [paren.start() for paren in re.finditer(r"[()]", work)]
+
+    def paren_between(self, start: int, stop: int) -> bool:
+        """Whether a ``(`` or ``)`` lies in ``[start, stop)`` (in log n)."""
+        index = bisect.bisect_left(self.parens, start)
+        return index < len(self.parens) and self.parens[index] < stop
 
     def last_colon(self, start: int, stop: int) -> int:
         """Offset of the last ``:`` in ``[start, stop)``, or -1 (``str.rfind`` in log n)."""
@@ -1069,6 +1249,7 @@ def _comfy_pieces(
 ) -> None:
     """Text pieces of one run, with each escaped parenthesis as a one-character literal."""
     position = start
+    first = len(pieces)
     for escaped in _COMFY_ESCAPED.finditer(source, start, stop):
         if escaped.start() > position:
             text = source[position : escaped.start()]
@@ -1078,6 +1259,13 @@ def _comfy_pieces(
         position = escaped.end()
     if stop > position:
         pieces.append(_Piece("text", source[position:stop], weight, position, stop, run))
+    if "\x00" in source[start:stop]:
+        for index in range(first, len(pieces)):
+            piece = pieces[index]
+            text = piece.text
+            for placeholder, bracket in _COMFY_PLACEHOLDERS.items():
+                text = text.replace(placeholder, bracket)
+            pieces[index] = piece._replace(text=text)
 
 
 def _comfy_weight(
@@ -1092,7 +1280,9 @@ def _comfy_weight(
     colon = matching.last_colon(opened + 1, closed)
     if colon > opened + 1:
         candidate = work[colon + 1 : closed]
-        if len(candidate) <= _MAX_FLOAT_TEXT and "(" not in candidate and ")" not in candidate:
+        # ComfyUI float()s the whole rest, whatever its length; the candidates of
+        # different groups never overlap, so reading them all stays linear.
+        if not matching.paren_between(colon + 1, closed):
             try:
                 value = float(candidate)
             except ValueError:

@@ -3,34 +3,47 @@
 Rendering is pure: it never re-sorts, de-duplicates or re-spells (a :class:`Prompt` is
 put in order by its :class:`~aidxl_prompt.ordering.Ordering` first). Each dialect's
 output is written so that its tool reads back exactly the items given, avoiding the
-traps listed in ``dialects.md`` section 5.
+traps listed in ``dialects.md`` section 5. Units are joined with ``", "``; nothing is
+ever added inside a :class:`~aidxl_prompt.models.Phrase`.
 
->>> from aidxl_prompt.models import Tag, Break
->>> items = [Tag("by yoneyama mai", 0.9), Tag("bishop (chess)"), Break(), Tag("smile", 1.1)]
+>>> from aidxl_prompt.models import Tag, Break, Phrase, Run
+>>> items = [Tag("by yoneyama mai", 0.9), Tag("bishop (chess)"), Break(), Tag("smile", 1.1),
+...          Phrase(parts=[Run("a "), Run("white", 1.2), Run(" dress")])]
 >>> print(render_items(items, "a1111"))
-(by yoneyama mai:0.9), bishop \\(chess\\) BREAK (smile:1.1)
+(by yoneyama mai:0.9), bishop \\(chess\\) BREAK (smile:1.1), a (white:1.2) dress
 >>> print(render_items(items, "comfyui"))
-(by yoneyama mai:0.9), bishop \\(chess\\), (smile:1.1)
+(by yoneyama mai:0.9), bishop \\(chess\\), (smile:1.1), a (white:1.2) dress
 >>> print(render_items(items, "compel"))
-(by yoneyama mai)0.9, bishop \\(chess\\), (smile)1.1
+(by yoneyama mai)0.9, bishop \\(chess\\), (smile)1.1, a (white)1.2 dress
 >>> print(render_items(items, "plain"))
-by yoneyama mai, bishop (chess), smile
+by yoneyama mai, bishop (chess), smile, a white dress
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from .errors import RenderError
-from .models import And, ExtraNetwork, Prompt, PromptItem, Schedule, Tag
+from .models import (
+    And,
+    Break,
+    ExtraNetwork,
+    Phrase,
+    Prompt,
+    PromptItem,
+    PromptWeight,
+    Run,
+    Schedule,
+    Tag,
+)
 from .normalize import DIALECTS, Dialect, escape, format_weight
 from .ordering import OrderLike
 
 __all__ = ["render", "render_items"]
 
 # A1111 reads a (sub)prompt's trailing ":number" as its weight (``aspect 16:9`` is
-# ``aspect 16`` at weight 9); a tag that would end a sub-prompt like that is wrapped
+# ``aspect 16`` at weight 9); a unit that would end a sub-prompt like that is wrapped
 # in an explicit ``(text:1)``, which A1111 reads as the same text at weight 1.
 _TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 # In A1111, one "|" outside square brackets makes the scheduling grammar fail and
@@ -44,6 +57,9 @@ _AND_MESSAGE = "{dialect} has no AND: joining the sub-prompts would change the p
 _COMPEL_WEIGHT_SUFFIX = re.compile(r"[+-](?=\s|$)")
 _COMPEL_LORA_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _NUMBER_END = frozenset("0123456789. \t\n")
+# ComfyUI's internal placeholders for escaped parentheses (sd1_clip.py).
+_COMFY_PLACEHOLDER = re.compile("\x00[\x01\x02]")
+_ITEM_TYPES = (Tag, Phrase, Break, And, PromptWeight, ExtraNetwork, Schedule)
 
 
 def render(
@@ -56,16 +72,32 @@ def render(
 
     ``order`` is a preset name (``"documented"``, ``"style_last"``), an
     :class:`~aidxl_prompt.ordering.Ordering` or a sequence of slots; it only applies
-    to a Prompt. A Prompt's ``networks`` follow its tags.
+    to a Prompt, and only ever moves units inside their section. A Prompt's
+    ``networks`` follow its units.
 
     >>> p = Prompt(art_style=[("by ask", 0.9)], quality=[("amazing quality", 1.5)])
     >>> render(p)
     '(by ask:0.9), (amazing quality:1.5)'
     >>> render(p, order="style_last")
     '(amazing quality:1.5), (by ask:0.9)'
+    >>> render("1girl, smile")
+    Traceback (most recent call last):
+    ...
+    TypeError: render() takes a Prompt or a list of items, not a str; parse it first: \
+render(parse(text))
     """
-    items = prompt.items(order) if isinstance(prompt, Prompt) else list(prompt)
-    return render_items(items, dialect)
+    if isinstance(prompt, Prompt):
+        return render_items(prompt.items(order), dialect)
+    if isinstance(prompt, str):
+        raise TypeError(
+            "render() takes a Prompt or a list of items, not a str; "
+            "parse it first: render(parse(text))"
+        )
+    if not isinstance(prompt, Iterable):
+        raise TypeError(
+            f"render() takes a Prompt or a list of items, not {type(prompt).__name__}"
+        )
+    return render_items(prompt, dialect)
 
 
 def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str:
@@ -75,16 +107,23 @@ def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str
 
     * ``comfyui``: ``BREAK`` and extra networks have no meaning in ComfyUI's text
       encoder (LoRAs are loaded by nodes; pass ``Prompt.networks`` to them), so they
-      are left out; a schedule or an ``AND`` raises
+      are left out; a schedule, an ``AND`` or a sub-prompt weight raises
       :class:`~aidxl_prompt.errors.RenderError`.
     * ``compel``: LoRAs become ``withLora(name, weight)``; ``BREAK`` is left out;
-      schedules, ``AND``, negative weights and text compel would misread (quotes,
-      backslashes, a word ending in ``+``/``-``, ``.`` in a weighted tag) raise
+      schedules, ``AND``, negative weights and text compel would misread raise
       ``RenderError``.
-    * ``plain``: tag texts only, no weights, no escapes (training captions); ``BREAK``
+    * ``plain``: unit texts only, no weights, no escapes (training captions); ``BREAK``
       and networks are left out, a schedule or an ``AND`` raises ``RenderError``.
     """
+    if isinstance(items, str):
+        raise TypeError("render_items() takes a list of items, not a str")
     sequence = list(items)
+    for index, item in enumerate(sequence):
+        if not isinstance(item, _ITEM_TYPES):
+            raise TypeError(
+                f"item {index} is a {type(item).__name__} ({item!r}); expected a Tag, "
+                "Phrase, Schedule, Break, And, PromptWeight or ExtraNetwork"
+            )
     if dialect == "a1111":
         return _render_a1111(sequence)
     if dialect == "comfyui":
@@ -96,18 +135,25 @@ def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str
     raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
 
 
-def _join(parts: Sequence[tuple[str, bool]]) -> str:
-    """Join rendered parts with ", ", except around keywords, which take spaces."""
-    if not any(is_keyword for _, is_keyword in parts):
-        return _SEPARATOR.join([text for text, _ in parts])
+def _join(parts: list[tuple[str, str]]) -> str:
+    """Join rendered parts: units with ", ", keywords with spaces, a sub-prompt weight
+    straight after what it follows. Each part is ``(text, kind)``."""
     out: list[str] = []
-    previous_keyword = True
-    for text, is_keyword in parts:
+    previous = "keyword"
+    for text, kind in parts:
         if out:
-            out.append(" " if is_keyword or previous_keyword else _SEPARATOR)
+            if kind == "weight":
+                pass
+            elif kind == "keyword" or previous == "keyword":
+                out.append(" ")
+            else:
+                out.append(_SEPARATOR)
         out.append(text)
-        previous_keyword = is_keyword
+        previous = "keyword" if kind == "weight" else kind
     return "".join(out)
+
+
+# --- A1111 ------------------------------------------------------------------------------
 
 
 def _render_a1111(items: list[PromptItem]) -> str:
@@ -120,102 +166,200 @@ def _render_a1111(items: list[PromptItem]) -> str:
         elif isinstance(item, ExtraNetwork):
             append(item.text)
         else:
-            return _render_a1111_with_controls(items)
+            return _render_a1111_general(items)
     last = len(items) - 1  # no AND here: only the prompt's last tag can be exposed
     while last >= 0 and isinstance(items[last], ExtraNetwork):
         last -= 1
-    _guard(items, texts, last if last >= 0 else None)
+    if last >= 0:
+        texts[last] = _guard_trailing_number(texts[last])
     return _SEPARATOR.join(texts)
 
 
-def _render_a1111_with_controls(items: list[PromptItem]) -> str:
-    """The general case: schedules (which need ``|`` escaped) and keywords."""
-    protect_pipes = any(isinstance(item, Schedule) for item in items)
-    parts: list[tuple[str, bool]] = []
+def _a1111_weighted(escaped: str, weight: float) -> str:
+    text = format_weight(weight)
+    return escaped if text == "1" else f"({escaped}:{text})"
+
+
+def _a1111_run(run: Run, protect_pipes: bool) -> str:
+    weight = format_weight(run.weight)
+    escaped = escape(run.text, "a1111", weighted=weight != "1")
+    if protect_pipes:
+        escaped = _PIPE.sub(r"\\|", escaped)
+    return escaped if weight == "1" else f"({escaped}:{weight})"
+
+
+def _a1111_unit(item: Tag | Phrase | Schedule, protect_pipes: bool) -> str:
+    if isinstance(item, Tag):
+        # "|" only ever appears in the text part of the fragment, never the weight.
+        return _PIPE.sub(r"\\|", item.a1111) if protect_pipes else item.a1111
+    if isinstance(item, Schedule):
+        return _a1111_weighted(item.text, item.weight)
+    return "".join(
+        _a1111_run(part, protect_pipes)
+        if isinstance(part, Run)
+        else _a1111_weighted(part.text, part.weight)
+        for part in item.parts
+    )
+
+
+def _has_schedule(items: list[PromptItem]) -> bool:
+    return any(
+        isinstance(item, Schedule)
+        or (isinstance(item, Phrase) and any(isinstance(p, Schedule) for p in item.parts))
+        for item in items
+    )
+
+
+def _render_a1111_general(items: list[PromptItem]) -> str:
+    """The general case: phrases, schedules (which need ``|`` escaped) and keywords."""
+    protect_pipes = _has_schedule(items)
+    parts: list[tuple[str, str]] = []
+    last_unit: int | None = None  # the part that ends the current sub-prompt's text
     for item in items:
-        if isinstance(item, Tag):
-            # "|" only ever appears in the text part of the fragment, never the weight.
-            parts.append((_PIPE.sub(r"\\|", item.a1111) if protect_pipes else item.a1111, False))
-        elif isinstance(item, Schedule):
-            text = item.text
-            if item.weight != 1.0:
-                text = f"({text}:{format_weight(item.weight)})"
-            parts.append((text, False))
+        if isinstance(item, (Tag, Phrase, Schedule)):
+            last_unit = len(parts)
+            parts.append((_a1111_unit(item, protect_pipes), "unit"))
         elif isinstance(item, ExtraNetwork):
-            parts.append((item.text, False))
+            parts.append((item.text, "unit"))
+        elif isinstance(item, PromptWeight):
+            parts.append((f":{format_weight(item.weight)}", "weight"))
+            last_unit = None  # the weight itself now ends the sub-prompt
         else:
-            parts.append((str(item), True))
-    texts = [text for text, _ in parts]
-    _guard_trailing_numbers(items, texts)
-    return _join([(text, is_keyword) for text, (_, is_keyword) in zip(texts, parts, strict=True)])
+            if isinstance(item, And):
+                _guard_part(parts, last_unit)
+                last_unit = None
+            parts.append((str(item), "keyword"))
+    _guard_part(parts, last_unit)
+    return _join(parts)
 
 
-def _guard_trailing_numbers(items: list[PromptItem], texts: list[str]) -> None:
-    """Wrap a bare tag that would end a sub-prompt with ``:number`` as ``(text:1)``.
+def _guard_part(parts: list[tuple[str, str]], index: int | None) -> None:
+    if index is not None:
+        parts[index] = (_guard_trailing_number(parts[index][0]), parts[index][1])
+
+
+def _guard_trailing_number(text: str) -> str:
+    """Wrap a fragment that would end a sub-prompt with ``:number`` as ``(text:1)``.
 
     Networks are cut out before A1111 looks at the end of each sub-prompt (the text
     before an ``AND``, and the whole prompt), so they do not protect it.
     """
-    last_text: int | None = None
-    for index, item in enumerate(items):
-        if isinstance(item, And):
-            _guard(items, texts, last_text)
-            last_text = None
-        elif not isinstance(item, ExtraNetwork):
-            last_text = index
-    _guard(items, texts, last_text)
+    if text[-1:] in _NUMBER_END and _TRAILING_NUMBER.search(text):
+        return f"({text}:1)"
+    return text
 
 
-def _guard(items: list[PromptItem], texts: list[str], index: int | None) -> None:
-    if index is not None and isinstance(items[index], Tag):
-        text = texts[index]
-        if text[-1:] in _NUMBER_END and _TRAILING_NUMBER.search(text):
-            texts[index] = f"({text}:1)"
+# --- ComfyUI ----------------------------------------------------------------------------
+
+
+def _comfy_text(text: str) -> str:
+    if _COMFY_PLACEHOLDER.search(text):
+        raise RenderError(
+            f"cannot write {text!r} for ComfyUI: it holds ComfyUI's internal placeholder "
+            "for an escaped parenthesis (\\x00\\x01 or \\x00\\x02), which it reads as a bracket"
+        )
+    return escape(text, "comfyui")
+
+
+def _comfy_weighted(text: str, weight: float) -> str:
+    weight_text = format_weight(weight)
+    escaped = _comfy_text(text)
+    return escaped if weight_text == "1" else f"({escaped}:{weight_text})"
+
+
+def _comfy_phrase(phrase: Phrase) -> str:
+    out: list[str] = []
+    for part in phrase.parts:
+        if isinstance(part, Schedule):
+            raise RenderError(
+                f"ComfyUI has no prompt editing: {part.text!r} would reach CLIP as plain "
+                "text (use a conditioning-schedule node instead)"
+            )
+        fragment = _comfy_weighted(part.text, part.weight)
+        if fragment.startswith("(") and out and out[-1].endswith("\\"):
+            raise RenderError(
+                f"cannot write {phrase.text!r} for ComfyUI: a backslash right before a "
+                "weighted group escapes its '(' there"
+            )
+        out.append(fragment)
+    return "".join(out)
 
 
 def _render_comfyui(items: list[PromptItem]) -> str:
-    parts: list[tuple[str, bool]] = []
+    parts: list[tuple[str, str]] = []
     for item in items:
         if isinstance(item, Tag):
-            text = escape(item.text, "comfyui")
-            if item.weight != 1.0:
-                text = f"({text}:{format_weight(item.weight)})"
-            parts.append((text, False))
+            parts.append((_comfy_weighted(item.text, item.weight), "unit"))
+        elif isinstance(item, Phrase):
+            parts.append((_comfy_phrase(item), "unit"))
         elif isinstance(item, Schedule):
             raise RenderError(
                 f"ComfyUI has no prompt editing: {item.text!r} would reach CLIP as plain "
                 "text (use a conditioning-schedule node instead)"
             )
-        elif isinstance(item, And):
+        elif isinstance(item, (And, PromptWeight)):
             raise RenderError(_AND_MESSAGE.format(dialect="ComfyUI"))
     return _join(parts)
 
 
+# --- plain captions ---------------------------------------------------------------------
+
+
 def _render_plain(items: list[PromptItem]) -> str:
+    texts: list[str] = []
     for item in items:
-        if isinstance(item, Schedule):
-            raise RenderError(
-                f"a plain caption has no prompt editing: {item.text!r} (render for a1111)"
-            )
-        if isinstance(item, And):
+        if isinstance(item, Schedule) or (
+            isinstance(item, Phrase) and any(isinstance(p, Schedule) for p in item.parts)
+        ):
+            text = item.text
+            raise RenderError(f"a plain caption has no prompt editing: {text!r} (render for a1111)")
+        if isinstance(item, (And, PromptWeight)):
             raise RenderError(_AND_MESSAGE.format(dialect="a plain caption"))
-    return _SEPARATOR.join([item.text for item in items if isinstance(item, Tag)])
+        if isinstance(item, (Tag, Phrase)):
+            texts.append(item.text)
+    return _SEPARATOR.join(texts)
+
+
+# --- compel -----------------------------------------------------------------------------
+
+
+def _compel_weighted(text: str, weight: float, whole: str) -> str:
+    _check_compel_text(text, weight, whole)
+    escaped = escape(text, "compel")
+    if weight < 0:
+        raise RenderError(
+            f"compel cannot weight {whole!r} by {format_weight(weight)}: "
+            "it reads '(text)-1' as a 0.9 weight followed by the text '1'"
+        )
+    weight_text = format_weight(weight)
+    return escaped if weight_text == "1" else f"({escaped}){weight_text}"
+
+
+def _compel_phrase(phrase: Phrase) -> str:
+    out: list[str] = []
+    parts = phrase.parts
+    for index, part in enumerate(parts):
+        if isinstance(part, Schedule):
+            raise RenderError(
+                f"compel has no A1111 prompt editing: {part.text!r} (use .swap() or .blend())"
+            )
+        if index and not (part.text[:1] == " " or parts[index - 1].text[-1:] == " "):
+            raise RenderError(
+                f"cannot write {phrase.text!r} for compel: it puts a space between runs "
+                "of different weights, and these touch"
+            )
+        fragment = _compel_weighted(part.text.strip(), part.weight, phrase.text)
+        out.append(fragment)
+    return " ".join(fragment for fragment in out if fragment)
 
 
 def _render_compel(items: list[PromptItem]) -> str:
-    parts: list[tuple[str, bool]] = []
+    parts: list[tuple[str, str]] = []
     for item in items:
         if isinstance(item, Tag):
-            _check_compel_text(item)
-            text = escape(item.text, "compel")
-            if item.weight < 0:
-                raise RenderError(
-                    f"compel cannot weight {item.text!r} by {format_weight(item.weight)}: "
-                    "it reads '(text)-1' as a 0.9 weight followed by the text '1'"
-                )
-            if item.weight != 1.0:
-                text = f"({text}){format_weight(item.weight)}"
-            parts.append((text, False))
+            parts.append((_compel_weighted(item.text, item.weight, item.text), "unit"))
+        elif isinstance(item, Phrase):
+            parts.append((_compel_phrase(item), "unit"))
         elif isinstance(item, ExtraNetwork):
             if item.network != "lora":
                 raise RenderError(f"compel only loads LoRAs, not {item.text!r}")
@@ -225,25 +369,24 @@ def _render_compel(items: list[PromptItem]) -> str:
                     f"'-': {item.name!r}"
                 )
             weight = item.multiplier if item.multiplier is not None else 1.0
-            parts.append((f"withLora({item.name}, {format_weight(weight)})", False))
+            parts.append((f"withLora({item.name}, {format_weight(weight)})", "unit"))
         elif isinstance(item, Schedule):
             raise RenderError(
                 f"compel has no A1111 prompt editing: {item.text!r} (use .swap() or .blend())"
             )
-        elif isinstance(item, And):
+        elif isinstance(item, (And, PromptWeight)):
             raise RenderError(_AND_MESSAGE.format(dialect="compel") + " (use .and())")
     return _join(parts)
 
 
-def _check_compel_text(tag: Tag) -> None:
-    """Refuse tag text that compel would read as syntax (checked against compel 2.5.1)."""
-    text = tag.text
+def _check_compel_text(text: str, weight: float, whole: str) -> None:
+    """Refuse text that compel would read as syntax (checked against compel 2.5.1)."""
     problem = None
     if '"' in text or "\\" in text:
         problem = "compel drops quotes and backslashes from the text"
     elif _COMPEL_WEIGHT_SUFFIX.search(text):
         problem = "compel reads a '+' or '-' at the end of a word as a weight"
-    elif tag.weight != 1.0 and "." in text:
+    elif format_weight(weight) != "1" and "." in text:
         problem = "compel puts spaces around '.' inside weighted parentheses"
     if problem is not None:
-        raise RenderError(f"cannot write {text!r} for compel: {problem}")
+        raise RenderError(f"cannot write {whole!r} for compel: {problem}")
