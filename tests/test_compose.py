@@ -6,7 +6,7 @@ import pytest
 
 from aidxl_prompt.compose import format_prompt, parse
 from aidxl_prompt.errors import PromptSyntaxError
-from aidxl_prompt.models import And, Break, ExtraNetwork, Schedule, Tag
+from aidxl_prompt.models import ExtraNetwork, Schedule, Tag
 from aidxl_prompt.normalize import Dialect
 from aidxl_prompt.ordering import Slot
 
@@ -35,7 +35,7 @@ SLOT_CASES = [
     *((f"{level} quality", Slot.quality, f"{level} quality") for level in QUALITY_LEVELS),
     ("bylaw", Slot.secondary_description, "bylaw"),  # "by" must be a word
     ("by", Slot.secondary_description, "by"),  # and needs a name after it
-    ("chun-li", Slot.secondary_description, "chun-li"),  # unknown without a vocabulary
+    ("chun-li", Slot.character, "chun-li"),  # a character of the embedded vocabulary
 ]
 
 
@@ -46,25 +46,53 @@ def test_slot_assignment(written: str, slot: Slot, text: str) -> None:
     assert len(p.tags()) == 1
 
 
-def test_parse_keeps_control_items_after_the_preceding_tag() -> None:
-    # Regression: control items used to move to the head of the next tag's slot, which
-    # turned "1girl BREAK by ask" into a leading, all-padding "BREAK by ask" chunk.
-    p = parse("BREAK a, by ask, BREAK, impasto, [a:b:5], x AND y, <lora:Foo:1>, best quality")
-    assert p.art_style == [Tag("by ask"), Break()]
-    assert p.painting_style == [Tag("impasto"), Schedule(text="[a:b:5]")]
-    assert p.secondary_description == [Break(), Tag("a"), Tag("x"), And(), Tag("y")]
-    assert p.quality == [Tag("best quality")]
+def test_break_and_and_divide_the_prompt_into_sections() -> None:
+    p = parse("BREAK a, by ask, BREAK, impasto, [a:b:5], x AND y:0.5, <lora:Foo:1>, best quality")
+    assert not p.has_units()  # a leading BREAK: the first section is empty
+    first, second, third = p.sections
+    assert (first.joiner, first.art_style, first.secondary_description) == (
+        "BREAK",
+        [Tag("by ask")],
+        [Tag("a")],
+    )
+    assert (second.joiner, second.painting_style) == ("BREAK", [Tag("impasto")])
+    assert second.secondary_description == [Schedule(text="[a:b:5]"), Tag("x")]
+    assert (third.joiner, third.weight) == ("AND", 1.0)
+    assert third.quality == [Tag("best quality")]
+    assert third.secondary_description == [Tag("y:0.5")]  # not at the end: not a weight
     assert p.networks == [ExtraNetwork(text="<lora:Foo:1>")]  # case kept
 
 
-def test_format_does_not_lead_with_break() -> None:
+def test_ordering_never_crosses_break_or_and() -> None:
+    # Issue 8: "masterpiece, 1girl, smile AND 1boy, frown" came out as
+    # "1girl, 1boy, smile AND frown, masterpiece".
+    assert format_prompt("masterpiece, 1girl, smile AND 1boy, frown") == (
+        "1girl, smile, masterpiece AND 1boy, frown"
+    )
     assert format_prompt("masterpiece, 1girl BREAK by ask, smile") == (
-        "by ask, 1girl BREAK smile, masterpiece"
+        "1girl, masterpiece BREAK by ask, smile"
+    )
+    # A BREAK written between units never ends up leading or trailing.
+    assert format_prompt("1girl, long hair, BREAK, smile") == "1girl, long hair BREAK smile"
+    assert format_prompt("best quality, 1girl:0.8 AND 1boy:0.5") == (
+        "1girl, best quality:0.8 AND 1boy:0.5"
     )
 
 
+def test_phrases_move_whole() -> None:
+    # Issue 8: the parts of a comma unit were split into tags and ordered apart.
+    assert format_prompt("a (white:1.2) dress, 1girl") == "1girl, a (white:1.2) dress"
+    assert format_prompt("1girl, [red:blue:0.5] hair, smile") == (
+        "1girl, smile, [red:blue:0.5] hair"
+    )
+    assert format_prompt("[red|blue] hair") == "[red|blue] hair"
+    p = parse("a (white:1.2) dress")
+    assert [unit.text for unit in p.clothing] == ["a white dress"]  # classified whole
+
+
 def test_parse_of_only_control_items() -> None:
-    assert parse("BREAK").secondary_description == [Break()]
+    p = parse("BREAK")
+    assert (p.is_empty(), [s.joiner for s in p.sections]) == (False, ["BREAK"])
     assert parse("<lora:x:1>").networks == [ExtraNetwork(text="<lora:x:1>")]
     assert parse("").is_empty()
 
@@ -109,7 +137,7 @@ FORMAT_CASES: list[tuple[str, Dialect, Dialect | None, str, str]] = [
         "1girl, (masterpiece:1.2)",
     ),  # A1111 in, ComfyUI out
     ("a, [b], (c)", "plain", None, "documented", "a, b, c"),  # compel/plain read A1111
-    ("a, [b], (c)", "compel", None, "documented", "a, (b)0.9091, (c)1.1"),  # compel out
+    ("a, [b], (c)", "compel", None, "documented", "a, (b)0.90909091, (c)1.1"),  # compel out
     (
         "bishop_(chess), best_quality",
         "a1111",

@@ -19,6 +19,7 @@ from aidxl_prompt.normalize import (
     format_weight,
     kaomoji_names,
     normalize_tag,
+    same_weight,
     unescape,
     verbatim_names,
 )
@@ -138,7 +139,9 @@ ESCAPE_CASES: list[tuple[Dialect, str, str]] = [
     ("a1111", "a|b", "a|b"),  # the pipe is the renderer's business (only with schedules)
     ("a1111", "<lora:x:1>", "<\\lora:x:1>"),  # not an extra network any more
     ("a1111", "<a_b:(c)>", "<\\a_b:\\(c\\)>"),  # both rules at once
-    ("a1111", "<3", "<\\3"),  # a weight's ":" after it would make a network
+    ("a1111", "<3", "<3"),  # no network can form (escape(weighted=True) protects it)
+    ("a1111", "gauss <bokashi", "gauss <bokashi"),  # issue 8: no "<\\" where none forms
+    ("a1111", "a <b:c", "a <\\b:c"),  # here one would
     ("a1111", "<3 x", "<3 x"),  # a heart inside the text is safe
     ("a1111", "BREAK", "BREAK"),  # keywords never reach escape (canonical text is lower)
     ("comfyui", "bishop (chess)", "bishop \\(chess\\)"),  # both parens
@@ -211,26 +214,28 @@ WEIGHT_CASES = [
     (1.1, "1.1"),  # the common emphasis
     (0.9, "0.9"),  # and de-emphasis
     (1.2100000000000002, "1.21"),  # float noise of ((x)) is dropped
-    (1 / 1.1, "0.9091"),  # [x]: the shortest decimal within 5e-5
+    (1 / 1.1, "0.90909091"),  # [x]: the shortest decimal with the same float32
     (1.5, "1.5"),  # the card's (amazing quality:1.5)
     (2.0, "2"),  # no trailing ".0"
     (0.0, "0"),  # zero
     (-0.0, "0"),  # never "-0"
-    (-1e-9, "0"),  # nor a rounded "-0"
+    (-1e-9, "-0.000000001"),  # tiny but not 0 in float32: written out, no exponent
+    (-1e-46, "0"),  # 0 in float32, and never "-0"
     (-1.5, "-1.5"),  # negative weights are written as such
     (-1.0, "-1"),  # negative integer
     (1e6, "1000000"),  # large: plain digits
     (1e20, "100000000000000000000"),  # huge: still no exponent
-    (123456.789, "123456.789"),  # many digits when needed
-    (1.00004, "1"),  # within the tolerance of 1
-    (0.99995, "1"),  # likewise from below
+    (123456.789, "123456.79"),  # float32 holds no more digits than that
+    (1.00004, "1.00004"),  # a different float32 from 1
+    (1.00000001, "1"),  # the same float32 as 1
+    (0.99999997, "0.99999997"),  # below 1 in float32: its shortest decimal
 ]
 
 
 @pytest.mark.parametrize(("weight", "text"), WEIGHT_CASES)
 def test_format_weight(weight: float, text: str) -> None:
     assert format_weight(weight) == text
-    assert abs(float(text) - weight) <= 5e-5
+    assert same_weight(float(text), weight)  # the tools compute with the same float32
     assert "e" not in text
 
 

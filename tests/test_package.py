@@ -21,8 +21,8 @@ PACKAGE_DIR = REPO_ROOT / "src" / "aidxl_prompt"
 # Lowest first. A module may import from a lower layer, or from its own layer as long as
 # that does not make a cycle.
 LAYERS: list[set[str]] = [
-    {"errors", "_data"},
-    {"normalize"},
+    {"errors", "_data", "_input"},
+    {"normalize", "_compel"},
     {"ordering"},
     {"models"},
     {"card"},
@@ -188,7 +188,9 @@ assert normalize_tag("^_^") == "^_^"
 assert normalize_tag("bishop_(chess)") == "bishop (chess)"
 assert len(list(PaintingStyle)) == 11
 assert PaintingStyle("flat color").description.startswith("Flat colors, using lines")
-assert load_vocabulary().sources == ("built-in",)
+assert load_vocabulary().sources == ("danbooru (embedded)", "built-in")
+from aidxl_prompt import classify
+assert classify("ganyu (genshin impact)").slot.value == "character"
 print("ok", aidxl_prompt.__version__)
 """
 

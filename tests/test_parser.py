@@ -7,7 +7,17 @@ import re
 import pytest
 
 from aidxl_prompt.errors import PromptSyntaxError
-from aidxl_prompt.models import And, Break, ExtraNetwork, PromptItem, Schedule, Tag
+from aidxl_prompt.models import (
+    And,
+    Break,
+    ExtraNetwork,
+    Phrase,
+    PromptItem,
+    PromptWeight,
+    Run,
+    Schedule,
+    Tag,
+)
 from aidxl_prompt.normalize import Dialect, normalize_tag, unescape
 from aidxl_prompt.parser import parse_items, parse_tags
 
@@ -25,6 +35,25 @@ def N(text: str) -> ExtraNetwork:
 
 def S(text: str, weight: float = 1.0) -> Schedule:
     return Schedule(text=text, weight=weight)
+
+
+def TR(text: str, weight: float = 1.0) -> Tag:
+    """A tag as a tool read it: backslashes kept."""
+    return Tag.from_reading(text, weight)
+
+
+def PW(weight: float) -> PromptWeight:
+    return PromptWeight(weight=weight)
+
+
+def KEEP(text: str, weight: float = 1.0) -> Run:
+    """Run text kept verbatim by the parser (a keyword glued to a schedule)."""
+    return Run.model_construct(text=text, weight=weight)
+
+
+def P(*parts: str | tuple[str, float] | Run | Schedule) -> Phrase:
+    """A phrase from its parts: "text" (weight 1), ("text", weight), a Run or a Schedule."""
+    return Phrase(parts=list(parts))
 
 
 # --- A1111 (dialects.md section 2) -----------------------------------------------------
@@ -64,7 +93,7 @@ A1111_CASES: list[tuple[str, list[PromptItem]]] = [
     ("(a", [T("a", 1.1)]),  # an unclosed ( applies to the end
     ("((a)", [T("a", 1.2100000000000002)]),  # one closed, one not
     ("[a", [T("a", 0.9090909090909091)]),  # an unclosed [
-    ("a) (b:1.2) (c)", [T("a)"), T("b", 1.2), T("c", 1.1)]),  # a stray ) is text; rest works
+    ("a) (b:1.2) (c)", [P("a) ", ("b", 1.2), " ", ("c", 1.1))]),  # a stray ) is text; rest works
     ("a], [b]", [T("a]"), T("b", 0.9090909090909091)]),  # a stray ] likewise
     ("()", []),  # nothing is emitted
     ("(:1.2)", []),  # nor here
@@ -76,12 +105,16 @@ A1111_CASES: list[tuple[str, list[PromptItem]]] = [
     ("a\\:b", [T("a:b")]),  # including before a colon
     ("\\", []),  # a lone backslash is nothing
     ("\\\\m/", [T("\\m/")]),  # an escaped backslash: the devil-horns tag
-    ("\\\\(a\\\\)", [T("\\"), T("a\\", 1.1)]),  # \\ then a live (
+    ("\\\\(a\\\\)", [P("\\", ("a\\", 1.1))]),  # \\ then a live ( (one unit)
+    ("a\\\\\\(b", [TR("a\\(b")]),  # an escaped backslash, then an escaped (
+    ("\\\\)", [TR("\\)")]),  # an escaped backslash, then a stray )
+    ("^_^\\\\", [TR("^ ^\\")]),  # the backslash A1111 reads is kept
     # 2.4 merging
     ("(a)(b)", [T("ab", 1.1)]),  # equal weights join
     ("(a:1.2)(b:1.2)", [T("ab", 1.2)]),  # explicit equal weights join
-    ("(a:1.21)((b))", [T("a", 1.21), T("b", 1.2100000000000002)]),  # not exactly equal
-    ("a (b) c", [T("a"), T("b", 1.1), T("c")]),  # one comma segment, three weights
+    ("(a:1.21)((b))", [P(("a", 1.21), ("b", 1.2100000000000002))]),  # not exactly equal
+    ("a (b) c", [P("a ", ("b", 1.1), " c")]),  # one comma unit, three runs: one phrase
+    ("a (white:1.2) dress, 1girl", [P("a ", ("white", 1.2), " dress"), T("1girl")]),  # issue 8
     # 2.5 BREAK
     ("a BREAK b", [T("a"), BR, T("b")]),  # a separator item
     ("a, BREAK, b", [T("a"), BR, T("b")]),  # with commas around it
@@ -89,11 +122,12 @@ A1111_CASES: list[tuple[str, list[PromptItem]]] = [
     ("aBREAK", [T("abreak")]),  # a whole word only
     ("BREAK a", [BR, T("a")]),  # leading
     ("a BREAK", [T("a"), BR]),  # trailing
-    ("(a BREAK b)", [T("a", 1.1), T("break", -1.1), T("b", 1.1)]),  # bracketed: a word at -1.1
+    ("(a BREAK b)", [P(("a", 1.1), ("break", -1.1), ("b", 1.1))]),  # bracketed: a word
     # 2.6 AND and a trailing :number
     ("a AND b", [T("a"), AND, T("b")]),  # composable diffusion
     ("(a AND b)", [T("a", 1.1), AND, T("b)")]),  # AND splits even inside brackets
     ("a AND", [T("a"), AND]),  # an empty sub-prompt
+    ("a:1.5 AND b:0.5", [T("a"), PW(1.5), AND, T("b"), PW(0.5)]),  # sub-prompt weights
     ("aspect 16:9", [T("aspect 16:9")]),  # text kept as written (and a repair recorded)
     ("aspect 16:9,", [T("aspect 16:9")]),  # a comma after it stops the trap
     ("1girl, score:9 ", [T("1girl"), T("score:9")]),  # also with a trailing space
@@ -111,8 +145,17 @@ A1111_CASES: list[tuple[str, list[PromptItem]]] = [
     ("[[a:b:5]]", [S("[a:b:5]", 0.9090909090909091)]),  # emphasis around a schedule
     ("[Foo:Bar:5], x", [S("[Foo:Bar:5]"), T("x")]),  # case kept
     ("[a\\:b:c:5]", [S("[a\\:b:c:5]")]),  # an escaped colon inside a schedule
-    ("(a:[b:c:5])", [T("a:", 1.1), S("[b:c:5]", 1.1)]),  # a schedule inside a group
-    ("a|b [c:d:5]", [T("a|b"), T("c:d:5", 0.9090909090909091)]),  # a stray | disables it
+    ("(a:[b:c:5])", [P(("a:", 1.1), S("[b:c:5]", 1.1))]),  # a schedule inside a group
+    ("a|b [c:d:5]", [P("a|b ", ("c:d:5", 0.9090909090909091))]),  # a stray | disables it
+    ("[red:blue:0.5] hair", [P(S("[red:blue:0.5]"), " hair")]),  # one unit (issue 8)
+    ("[red|blue] hair", [P(S("[red|blue]"), " hair")]),  # alternation inside a unit
+    ("[a|b][c|d]", [P(S("[a|b]"), S("[c|d]"))]),  # alternates the words ac / bd
+    ("[a:][b:3]", [P(("a:", 0.9090909090909091), S("[b:3]"))]),  # leftovers: still a schedule
+    ("[x|[a|b]", [P(("x|", 0.9090909090909091), ("a|b", 0.8264462809917354))]),  # grammar fails
+    ("x] [c:d:5]", [P("x] ", S("[c:d:5]"))]),  # a stray ] does not switch it off
+    ("(a:[b:c:5]", [P(("a:", 1.1), S("[b:c:5]", 1.1))]),  # nor an unclosed (
+    ("[a:b:c:5] [x:y:3]", [P(("a:b:c:5", 0.9090909090909091), " ", S("[x:y:3]"))]),  # one bad
+    ("[a:5]BREAK", [P(S("[a:5]"), KEEP("BREAK"))]),  # glued: kept verbatim (a repair)
     ("[a:b:c:5]", [T("a:b:c:5", 0.9090909090909091)]),  # so does a third colon
     # 2.8 other syntax is plain text
     ("embedding:x", [T("embedding:x")]),  # textual inversion names
@@ -161,9 +204,9 @@ COMFYUI_CASES: list[tuple[str, list[PromptItem]]] = [
     ("((a))", [T("a", 1.2100000000000002)]),  # nesting multiplies
     ("(a:1.2)", [T("a", 1.2)]),  # explicit weight
     ("((a:1.2))", [T("a", 1.2)]),  # an explicit weight REPLACES (A1111: 1.32)
-    ("((a:1.2) b)", [T("a", 1.2), T("b", 1.1)]),  # the sibling keeps the outer weight
+    ("((a:1.2) b)", [P(("a", 1.2), (" b", 1.1))]),  # the sibling keeps the outer weight
     ("((a:1.5):0.5)", [T("a", 1.5)]),  # the inner weight wins (A1111: 0.75)
-    ("[(a:1.2)]", [T("["), T("a", 1.2), T("]")]),  # square brackets are text
+    ("[(a:1.2)]", [P("[", ("a", 1.2), "]")]),  # square brackets are text
     ("[a]", [T("[a]")]),  # plain text
     ("{a}", [T("{a}")]),  # plain text
     ("(a:1e3)", [T("a", 1000.0)]),  # float() accepts exponents
@@ -179,11 +222,14 @@ COMFYUI_CASES: list[tuple[str, list[PromptItem]]] = [
     ("a) (b:1.2) (c)", [T("a) (b:1.2) (c)")]),  # a stray ) turns the rest into text
     ("()", []),  # nothing
     ("\\(a\\)", [T("(a)")]),  # its only escapes
-    ("\\[a\\]", [T("[a]")]),  # kept backslashes are then normalised away
+    ("\\[a\\]", [TR("\\[a\\]")]),  # ComfyUI keeps these backslashes: they reach CLIP
     ("a\\:b", [T("a\\:b")]),  # ComfyUI keeps other backslashes
-    ("a\\\\b", [T("a\\b")]),  # a run of backslashes is one literal backslash
+    ("a\\\\b", [TR("a\\\\b")]),  # both backslashes reach CLIP
     ("\\(a) (b:1.2)", [T("(a) (b:1.2)")]),  # a one-sided escape unbalances the rest
-    ("a\\\\(b:1.2)", [T("a(b:1.2)")]),  # \\( is \ then an escaped (: all text
+    ("a\\\\(b:1.2)", [TR("a\\(b:1.2)")]),  # \\( is \ then an escaped (: all text
+    ("(a:" + " " * 70 + "1.2)", [T("a", 1.2)]),  # float() reads a weight of any length
+    ("a(", [P("a", "(")]),  # an unclosed ( tail: text, in the same unit
+    ("a\x00\x02b\x00\x01", [T("a(b)")]),  # ComfyUI's own placeholders read as brackets
     ("bishop \\(chess\\), (smile:1.1)", [T("bishop (chess)"), T("smile", 1.1)]),  # the card
     ("<lora:x:0.8>", [T("<lora:x:0.8>")]),  # not a network in ComfyUI
     ("a BREAK b", [T("a break b")]),  # not a keyword
@@ -201,7 +247,7 @@ def test_comfyui(prompt: str, items: list[PromptItem]) -> None:
 
 def test_comfyui_does_not_merge_runs() -> None:
     # dialects.md 3: '(a)(b)' is two runs, each its own chunking unit.
-    assert parse_tags("(a)(b)", "comfyui") == [T("a", 1.1), T("b", 1.1)]
+    assert parse_tags("(a)(b)", "comfyui") == [P(("a", 1.1), ("b", 1.1))]
     assert parse_tags("(a)(b)") == [T("ab", 1.1)]  # A1111 joins them
 
 
@@ -234,13 +280,18 @@ REPAIR_CASES: list[tuple[str, Dialect, list[tuple[str, tuple[int, int]]]]] = [
     ("(a:1.2.3)", "a1111", [("invalid-weight", (2, 9))]),  # A1111 crashes on this weight
     ("(a:.)", "a1111", [("invalid-weight", (2, 5))]),  # and this
     ("(a:1..2)", "a1111", [("invalid-weight", (2, 8))]),  # and this
-    ("(a BREAK b)", "a1111", [("mixed-weights", (1, 10)), ("bracketed-break", (2, 9))]),
-    ("a|b [c:d:5]", "a1111", [("mixed-weights", (0, 10)), ("scheduling-disabled", (1, 2))]),
+    ("(a BREAK b)", "a1111", [("bracketed-break", (2, 9))]),  # a word, not a break
+    ("a|b [c:d:5]", "a1111", [("scheduling-disabled", (1, 2))]),  # the | switches it off
+    ("[x|[a|b]", "a1111", [("scheduling-disabled", (0, 1)), ("unclosed-bracket", (0, 1))]),
+    ("[a:5]:", "a1111", [("ambiguous-schedule", (0, 6))]),  # lark may read it either way
+    ("[a:5]]", "a1111", [("ambiguous-schedule", (0, 6)), ("stray-bracket", (5, 6))]),
+    ("[a:5]BREAK", "a1111", [("glued-keyword", (5, 10))]),  # a break only at some steps
     ("aspect 16:9", "a1111", [("trailing-weight", (9, 11))]),  # the :9 at the end
     ("1girl, score:9 ", "a1111", [("trailing-weight", (12, 15))]),  # with the space
-    ("a AND b:2", "a1111", [("trailing-weight", (7, 9))]),  # of a sub-prompt
-    ("(a:1.21)((b))", "a1111", [("mixed-weights", (1, 11))]),  # one tag, two weights
-    ("(a:[b:c:5])", "a1111", [("joined-items", (1, 3))]),  # a tag glued to a schedule
+    ("a AND b:2", "a1111", []),  # with AND, a sub-prompt's weight: syntax at work
+    ("(a:99999)", "a1111", [("weight-out-of-range", (0, 9))]),  # clamped to 1000
+    ("(a:1.21)((b))", "a1111", []),  # one phrase of two runs
+    ("(a:[b:c:5])", "a1111", []),  # a phrase holding a schedule
     ("(a:1.2), b, [c], <lora:x:1>", "a1111", []),  # a clean prompt
     ("[a:b:5], x", "a1111", []),  # schedules alone are fine
     ("(a", "comfyui", [("unclosed-bracket", (0, 1))]),  # read as text
@@ -260,10 +311,6 @@ def test_repair_messages() -> None:
     result = parse_items("(a:1.2.3) b) (c")
     assert [(r.code, r.message) for r in result.repairs] == [
         (
-            "mixed-weights",
-            "parts of one tag have different weights; they are split into separate tags",
-        ),
-        (
             "invalid-weight",
             "'1.2.3' is not a number (A1111 stops with an error here); "
             "the group is read as plain emphasis",
@@ -278,7 +325,7 @@ def test_weight_overflow_is_repaired() -> None:
     result = parse_items(f"((a:{big}):{big})")
     assert result.items == (T("a"),)
     assert [(r.code, r.message, r.span) for r in result.repairs] == [
-        ("weight-overflow", "the weight of 'a' is not a finite number; 1 is used", (2, 3))
+        ("weight-overflow", "the weight of 'a' is not a finite number; 1 is used", (0, 409))
     ]
 
 
@@ -298,7 +345,7 @@ def test_weight_overflow_of_deep_nesting() -> None:
 
 
 def test_deep_nesting_below_overflow_is_close_to_a1111() -> None:
-    depth = 100  # past the exact fold depth: a product of logarithms
+    depth = 50  # past the exact fold depth: a product of logarithms (within 1000)
     (tag,) = parse_tags("(" * depth + "a" + ")" * depth)
     assert isinstance(tag, Tag)
     assert tag.weight == pytest.approx(1.1**depth, rel=1e-12)
@@ -404,6 +451,9 @@ def test_spans_cover_their_items(prompt: str) -> None:
             assert item.text in normalize_tag(unescape(written)) or "<" in written
         elif isinstance(item, (ExtraNetwork, Schedule)):
             assert written == item.text
+        elif isinstance(item, Phrase):  # the whole unit, brackets and all
+            assert written
+            assert written == written.strip()
         elif isinstance(item, Break):
             assert written.strip() == "BREAK"
         else:
@@ -412,12 +462,13 @@ def test_spans_cover_their_items(prompt: str) -> None:
 
 # (prompt, dialect, spans)
 SPAN_CASES: list[tuple[str, Dialect, list[tuple[int, int]]]] = [
-    ("1girl, (smile", "a1111", [(0, 5), (8, 13)]),  # the docstring's example
-    ("  a  ,  (b) ,[c]", "a1111", [(2, 3), (9, 10), (14, 15)]),  # whitespace trimmed
+    ("1girl, (smile", "a1111", [(0, 5), (7, 13)]),  # a unit's span holds its brackets
+    ("  a  ,  (b) ,[c]", "a1111", [(2, 3), (8, 11), (13, 16)]),  # whitespace trimmed
+    ("a (white:1.2) dress, x", "a1111", [(0, 19), (21, 22)]),  # a phrase: the whole unit
     ("bishop \\(chess\\)", "a1111", [(0, 16)]),  # escapes are inside the span
     ("a BREAK b", "a1111", [(0, 1), (1, 8), (8, 9)]),  # BREAK eats the spaces around it
     ("x, <lora:a:1>", "a1111", [(0, 1), (3, 13)]),  # a network's span is the token
-    ("(a), b", "comfyui", [(1, 2), (5, 6)]),  # ComfyUI spans
+    ("(a), b", "comfyui", [(0, 3), (5, 6)]),  # ComfyUI spans
 ]
 
 
@@ -489,18 +540,23 @@ def test_megabyte_of_a1111_quadratic_case() -> None:
     # '(x ' * n + ')' * n is quadratic in A1111's own parser (dialects.md 9).
     n = MB // 4
     result = parse_items("(x " * n + ")" * n)
-    tags = result.tags()
-    assert tags[0] == T("x", 1.1)
-    assert tags[1] == T("x", 1.2100000000000002)
-    assert all(tag.text.replace(" ", "") == "x" * len(tag.text.replace(" ", "")) for tag in tags)
+    (phrase,) = result.items  # no commas: one unit of n runs
+    assert isinstance(phrase, Phrase)
+    assert phrase.parts[:2] == (Run("x ", 1.1), Run("x ", 1.2100000000000002))
+    assert sum(part.text.count("x") for part in phrase.parts) == n  # nothing lost
+    # 1.1 ** k passes 1000 (clamped), then overflows (1 is used): both are repairs.
+    assert [r.code for r in result.repairs] == ["weight-out-of-range", "weight-overflow"]
 
 
 @pytest.mark.slow
 def test_megabyte_of_schedules() -> None:
-    n = MB // 8
-    result = parse_items("[a:b:5] " * n)
+    n = MB // 9
+    result = parse_items("[a:b:5], " * n)
     assert len(result.items) == n
     assert set(result.items) == {S("[a:b:5]")}
+    (phrase,) = parse_items("[a:b:5] " * n).items  # no commas: one unit
+    assert isinstance(phrase, Phrase)
+    assert len(phrase.parts) == 2 * n - 1
     nested = MB // 2 - 3
     result = parse_items("[" * nested + "a:b:5" + "]" * nested)
     assert len(result.items) == 1

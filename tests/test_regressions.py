@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from aidxl_prompt import (
-    And,
-    Break,
     ExtraNetwork,
     Ordering,
+    Phrase,
     Schedule,
     Tag,
     classify,
@@ -48,10 +47,7 @@ def test_networks_match_a1111_regex(prompt: str, networks: list[str]) -> None:
 def test_bracketed_break_break_stays_two_words() -> None:
     # A1111 keeps the empty run between the two markers, so they are two words.
     assert parse_tags("(a BREAK BREAK b)") == [
-        Tag("a", 1.1),
-        Tag("break", -1.1),
-        Tag("break", -1.1),
-        Tag("b", 1.1),
+        Phrase(parts=[("a", 1.1), ("break", -1.1), ("break", -1.1), ("b", 1.1)])
     ]
 
 
@@ -71,8 +67,7 @@ def test_classify_of_run_on_text_is_quick_and_default() -> None:
 
 def test_prompt_with_and_round_trips_through_yaml() -> None:
     prompt = parse("a AND b BREAK c")
-    assert And() in prompt.secondary_description
-    assert Break() in prompt.secondary_description
+    assert [(s.joiner, s.weight) for s in prompt.sections] == [("AND", 1.0), ("BREAK", 1.0)]
     assert load_prompt_text(prompt.to_yaml()) == prompt
 
 

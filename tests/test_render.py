@@ -34,7 +34,10 @@ ESCAPES = [T("bishop (chess)"), T("[oshi no ko]"), T("\\m/"), T("\\(^o^)/")]
 
 # (items, rendered); A1111
 A1111_CASES: list[tuple[list[PromptItem], str]] = [
-    (WEIGHTS, "a, (b:1.1), (c:0.9), (d:1.21), (e:0.90909091)"),  # format_weight: float32-exact, never noise
+    (
+        WEIGHTS,
+        "a, (b:1.1), (c:0.9), (d:1.21), (e:0.90909091)",
+    ),  # format_weight: float32-exact, never noise
     (MORE_WEIGHTS, "(f:0), (g:-1), (h:1000), (i:1.5)"),  # zero, negative, large
     (ESCAPES, "bishop \\(chess\\), \\[oshi no ko\\], \\\\m/, \\\\\\(^o^\\)/"),  # escapes
     ([T("bishop (chess)", 1.2)], "(bishop \\(chess\\):1.2)"),  # escaped inside a group
@@ -266,14 +269,13 @@ CARD_LINE = (
 )
 
 
-def test_card_style_merging_line_without_a_vocabulary() -> None:
-    # Without a vocabulary the simple rules do not know chun-li is a character: it goes
-    # to secondary description, which comes after quality.
+def test_card_style_merging_line_with_the_embedded_vocabulary() -> None:
+    # The embedded Danbooru table knows chun-li is a character (no --tags needed).
     p = parse(CARD_LINE)
-    assert p.secondary_description == [T("chun-li")]
+    assert p.character == [T("chun-li")]
     assert p.quality == [T("amazing quality")]
     assert render(p, order="style_last") == (
-        "amazing quality, chun-li, (by yoneyama mai:0.9), (by chi4:0.8), by ask, by modare, "
+        "chun-li, amazing quality, (by yoneyama mai:0.9), (by chi4:0.8), by ask, by modare, "
         "(by ikky:0.9)"
     )
 

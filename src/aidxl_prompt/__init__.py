@@ -28,17 +28,52 @@ from .card import (
     merge_styles,
 )
 from .classify import Classification, classify, prompt_from_tags
-from .compose import format_prompt, parse, prompt_from_items, reading_dialect
+from .compose import (
+    ParsedPrompt,
+    format_prompt,
+    parse,
+    parse_prompt,
+    prompt_from_items,
+    reading_dialect,
+)
 from .errors import (
     AidxlPromptError,
     DataFileError,
+    InputEncodingError,
+    InputTooLargeError,
     OrderingError,
     PromptSyntaxError,
+    PromptValueError,
     RenderError,
 )
 from .expand import ChoiceRecord, ExpandError, Variation, expand, replay
-from .models import And, Break, ExtraNetwork, Prompt, PromptItem, Schedule, Tag
-from .normalize import Dialect, escape, format_weight, normalize_tag, unescape
+from .models import (
+    And,
+    Break,
+    ExtraNetwork,
+    Phrase,
+    PhrasePart,
+    Prompt,
+    PromptItem,
+    PromptWeight,
+    Run,
+    Schedule,
+    Section,
+    SlotList,
+    Tag,
+    check_weight,
+)
+from .normalize import (
+    MAX_WEIGHT,
+    MIN_WEIGHT,
+    Dialect,
+    escape,
+    format_weight,
+    normalize_spelling,
+    normalize_tag,
+    same_weight,
+    unescape,
+)
 from .ordering import Ordering, Slot
 from .parser import ParseResult, Repair, parse_items, parse_tags
 from .presets import detect_presets, list_presets, load_preset
@@ -53,6 +88,8 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a bare
     __version__ = "0+unknown"
 
 __all__ = [
+    "MAX_WEIGHT",
+    "MIN_WEIGHT",
     "Aesthetic",
     "AidxlPromptError",
     "And",
@@ -68,19 +105,29 @@ __all__ = [
     "Environment",
     "ExpandError",
     "ExtraNetwork",
+    "InputEncodingError",
+    "InputTooLargeError",
     "Ordering",
     "OrderingError",
     "PaintingStyle",
     "ParseResult",
+    "ParsedPrompt",
+    "Phrase",
+    "PhrasePart",
     "Prompt",
     "PromptFileError",
     "PromptItem",
     "PromptSyntaxError",
+    "PromptValueError",
+    "PromptWeight",
     "Quality",
     "RenderError",
     "Repair",
+    "Run",
     "Schedule",
+    "Section",
     "Slot",
+    "SlotList",
     "Suggestion",
     "Tag",
     "TagCategory",
@@ -91,6 +138,7 @@ __all__ = [
     "__version__",
     "assemble",
     "canonical",
+    "check_weight",
     "classify",
     "detect_presets",
     "escape",
@@ -102,9 +150,11 @@ __all__ = [
     "load_prompt_file",
     "load_vocabulary",
     "merge_styles",
+    "normalize_spelling",
     "normalize_tag",
     "parse",
     "parse_items",
+    "parse_prompt",
     "parse_tags",
     "prompt_file_schema",
     "prompt_from_items",
@@ -114,6 +164,7 @@ __all__ = [
     "render",
     "render_items",
     "replay",
+    "same_weight",
     "suggest",
     "unescape",
 ]

@@ -29,15 +29,17 @@ from pydantic import BaseModel, ConfigDict
 from .classify import classify
 from .errors import PromptSyntaxError
 from .models import (
+    And,
+    Break,
     ExtraNetwork,
     Phrase,
     Prompt,
     PromptItem,
+    PromptWeight,
     Schedule,
     Section,
     SlotItem,
     Tag,
-    split_sections,
 )
 from .normalize import Dialect, normalize_tag
 from .ordering import OrderLike, Slot
@@ -212,8 +214,8 @@ def prompt_from_items(items: Iterable[PromptItem], vocabulary: Vocabulary | None
             networks.append(item)
         else:
             units.append(item)
-    sections = split_sections(units)
-    first_joiner, first_weight, first_items = sections[0]
+    sections = _split_sections(units)
+    _, first_weight, first_items = sections[0]
     prompt = Prompt.model_validate(
         {**_slotted(first_items, vocab), "networks": networks, "weight": first_weight}
     )
@@ -240,6 +242,34 @@ def _slotted(items: Sequence[PromptItem], vocabulary: Vocabulary) -> dict[str, l
             slot = classify(text, vocabulary).slot if text else Slot.secondary_description
             slots.setdefault(slot.value, []).append(item)
     return slots
+
+
+def _split_sections(
+    items: Sequence[PromptItem],
+) -> list[tuple[str | None, float, list[PromptItem]]]:
+    """A flat item list cut at ``Break``/``And``: ``(joiner, sub-prompt weight, items)``.
+
+    The first section's joiner is None. A :class:`PromptWeight` sets the weight of the
+    sub-prompt it ends (stored on the section that began it).
+
+    >>> [(j, w, len(i)) for j, w, i in _split_sections([Tag("a"), Break(), Tag("b"),
+    ...     PromptWeight(weight=0.5), And(), Tag("c")])]
+    [(None, 0.5, 1), ('BREAK', 1.0, 1), ('AND', 1.0, 1)]
+    """
+    sections: list[tuple[str | None, float, list[PromptItem]]] = [(None, 1.0, [])]
+    subprompt_start = 0
+    for item in items:
+        if isinstance(item, (Break, And)):
+            keyword = "BREAK" if isinstance(item, Break) else "AND"
+            if keyword == "AND":
+                subprompt_start = len(sections)
+            sections.append((keyword, 1.0, []))
+        elif isinstance(item, PromptWeight):
+            joiner, _, section_items = sections[subprompt_start]
+            sections[subprompt_start] = (joiner, item.weight, section_items)
+        else:
+            sections[-1][2].append(item)
+    return sections
 
 
 def reading_dialect(dialect: Dialect, input_dialect: Dialect | None = None) -> Dialect:

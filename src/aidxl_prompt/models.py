@@ -26,7 +26,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, SupportsIndex, overload
 
 from pydantic import (
@@ -121,13 +121,13 @@ class _Value(BaseModel):
 
 
 def _value_error(owner: str, error: ValidationError) -> PromptValueError:
-    detail = plain_message(error)
+    detail = _plain_message(error)
     exc = PromptValueError(f"{owner}: {detail}")
     exc.detail = detail
     return exc
 
 
-def plain_message(error: ValidationError) -> str:
+def _plain_message(error: ValidationError) -> str:
     """The first message of a pydantic error, without its boilerplate and URL."""
     first = error.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")
@@ -158,14 +158,12 @@ class Tag(_Value):
     text: str
     weight: float = 1.0
 
-    if not TYPE_CHECKING:
-
-        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-            """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
-            if "text" not in data:
-                data["text"] = text
-            data.setdefault("weight", weight)
-            super().__init__(**data)
+    def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
+        """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
+        if "text" not in data:
+            data["text"] = text
+        data.setdefault("weight", weight)
+        super().__init__(**data)
 
     @field_validator("text", mode="before")
     @classmethod
@@ -199,9 +197,25 @@ class Tag(_Value):
             return escape(self.text, "a1111")
         return f"({escape(self.text, 'a1111', weighted=True)}:{weight})"
 
+    @classmethod
+    def from_reading(cls, text: str, weight: float = 1.0) -> Tag:
+        """A tag for text a tool has already read (escapes gone): its spelling is
+        normalised, but every backslash in it is a real one and is kept.
+
+        >>> Tag.from_reading(r"a\\(b").text, Tag(r"a\\(b").text
+        ('a\\\\(b', 'a(b')
+        """
+        spelled = normalize_spelling(text)
+        tag = cls(spelled, weight)
+        if tag.text == spelled:
+            return tag
+        if not spelled or "," in spelled:
+            raise PromptValueError(f"Tag: text: not one tag's text: {text!r}")
+        return cls.model_construct(text=spelled, weight=tag.weight)
+
     def with_weight(self, weight: float) -> Tag:
         """The same tag with another weight."""
-        return Tag(self.text, weight)
+        return Tag.model_construct(text=self.text, weight=check_weight(weight))
 
     def __str__(self) -> str:
         return self.text
@@ -217,13 +231,12 @@ class Run(_Value):
     text: str
     weight: float = 1.0
 
-    if not TYPE_CHECKING:
-
-        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-            if "text" not in data:
-                data["text"] = text
-            data.setdefault("weight", weight)
-            super().__init__(**data)
+    def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
+        """``Run(" dress", 1.2)`` is short for ``Run(text=" dress", weight=1.2)``."""
+        if "text" not in data:
+            data["text"] = text
+        data.setdefault("weight", weight)
+        super().__init__(**data)
 
     @field_validator("text", mode="before")
     @classmethod
@@ -231,7 +244,7 @@ class Run(_Value):
         value = _plain_str(value)
         if not isinstance(value, str):
             raise ValueError(f"a run's text must be a string (got {value!r})")
-        return spell_run(value)
+        return _spell_run(value)
 
     @field_validator("weight")
     @classmethod
@@ -242,11 +255,11 @@ class Run(_Value):
         return self.text
 
 
-def spell_run(value: str) -> str:
+def _spell_run(value: str) -> str:
     """A run's text: :func:`~aidxl_prompt.normalize_spelling` inside, one space kept at
     each edge that had whitespace; refuses commas (they would split the phrase).
 
-    >>> spell_run("a "), spell_run("  "), spell_run("Long_Hair")
+    >>> _spell_run("a "), _spell_run("  "), _spell_run("Long_Hair")
     ('a ', ' ', 'long hair')
     """
     core = normalize_spelling(value)
@@ -607,7 +620,7 @@ def _coerce_element(element: Any, allowed: tuple[type[BaseModel], ...], where: s
     except (TypeError, PromptValueError) as exc:
         raise type(exc)(f"{where}: {getattr(exc, 'detail', exc)}") from None
     except ValidationError as exc:
-        raise PromptValueError(f"{where}: {plain_message(exc)}") from None
+        raise PromptValueError(f"{where}: {_plain_message(exc)}") from None
     if not isinstance(item, allowed):
         names = " or ".join(cls.__name__ for cls in allowed)
         raise TypeError(f"{where} is a {type(item).__name__}; expected {names}")
@@ -656,7 +669,7 @@ a Tag, a Phrase or one of the card's values, not int 5
     def insert(self, index: SupportsIndex, value: Any) -> None:
         super().insert(index, self._one(value, int(index)))
 
-    def __iadd__(self, values: Iterable[Any]) -> SlotList:  # type: ignore[override,misc]
+    def __iadd__(self, values: Iterable[Any]) -> SlotList:  # type: ignore[misc]
         self.extend(values)
         return self
 
@@ -673,14 +686,14 @@ a Tag, a Phrase or one of the card's values, not int 5
             super().__setitem__(index, self._one(value, int(index)))
 
 
-class NegativeList(SlotList):
+class _NegativeList(SlotList):
     """The negative prompt's items (tags, phrases, schedules and ``BREAK``)."""
 
     _allowed = (Tag, Phrase, Schedule, Break)
     _where = "negative"
 
 
-class NetworkList(SlotList):
+class _NetworkList(SlotList):
     """The extra-network tokens of a prompt."""
 
     _allowed = (ExtraNetwork,)
@@ -721,13 +734,13 @@ class _Slots(BaseModel):
             try:
                 super().__init__(**data)
             except ValidationError as error:
-                raise PromptValueError(f"{type(self).__name__}: {plain_message(error)}") from None
+                raise PromptValueError(f"{type(self).__name__}: {_plain_message(error)}") from None
 
         def __setattr__(self, name: str, value: Any) -> None:
             try:
                 super().__setattr__(name, value)
             except ValidationError as error:
-                raise PromptValueError(f"{type(self).__name__}: {plain_message(error)}") from None
+                raise PromptValueError(f"{type(self).__name__}: {_plain_message(error)}") from None
 
     @field_validator(*_SLOT_NAMES, mode="before")
     @classmethod
@@ -815,25 +828,25 @@ class Prompt(_Slots):
     '1 frieren \\\\(sousou no frieren\\\\), best quality BREAK amazing quality'
     """
 
-    negative: list[NegativeItem] = Field(default_factory=NegativeList)
-    networks: list[ExtraNetwork] = Field(default_factory=NetworkList)
+    negative: list[NegativeItem] = Field(default_factory=_NegativeList)
+    networks: list[ExtraNetwork] = Field(default_factory=_NetworkList)
     sections: list[Section] = Field(default_factory=list)
     weight: float = 1.0
 
     @field_validator("negative", mode="before")
     @classmethod
     def _coerce_negative(cls, value: Any) -> Any:
-        return NegativeList(_as_list(value), "negative")
+        return _NegativeList(_as_list(value), "negative")
 
     @field_validator("networks", mode="before")
     @classmethod
     def _coerce_networks(cls, value: Any) -> Any:
-        return NetworkList(_as_list(value))
+        return _NetworkList(_as_list(value))
 
     @field_validator("negative", "networks", mode="after")
     @classmethod
     def _keep_lists(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
-        kind = NegativeList if info.field_name == "negative" else NetworkList
+        kind = _NegativeList if info.field_name == "negative" else _NetworkList
         return value if type(value) is kind else kind(value)
 
     @field_validator("weight")
@@ -932,36 +945,5 @@ class Prompt(_Slots):
         return prompt_from_tags(tags, vocabulary, keep_meta=keep_meta)
 
     def is_empty(self) -> bool:
-        """True when no slot of any section, the negative prompt nor ``networks`` holds
-        anything."""
-        return not (
-            any(section.has_units() for section in self.all_sections())
-            or self.negative
-            or self.networks
-        )
-
-
-def split_sections(items: Sequence[PromptItem]) -> list[tuple[str | None, float, list[PromptItem]]]:
-    """A flat item list cut at ``Break``/``And``: ``(joiner, sub-prompt weight, items)``.
-
-    The first section's joiner is None. A :class:`PromptWeight` sets the weight of the
-    sub-prompt it ends (stored on the section that began it).
-
-    >>> [(j, w, len(i)) for j, w, i in split_sections([Tag("a"), Break(), Tag("b"),
-    ...     PromptWeight(weight=0.5), And(), Tag("c")])]
-    [(None, 0.5, 1), ('BREAK', 1.0, 1), ('AND', 1.0, 1)]
-    """
-    sections: list[tuple[str | None, float, list[PromptItem]]] = [(None, 1.0, [])]
-    subprompt_start = 0
-    for item in items:
-        if isinstance(item, (Break, And)):
-            joiner = "BREAK" if isinstance(item, Break) else "AND"
-            if joiner == "AND":
-                subprompt_start = len(sections)
-            sections.append((joiner, 1.0, []))
-        elif isinstance(item, PromptWeight):
-            joiner, _, section_items = sections[subprompt_start]
-            sections[subprompt_start] = (joiner, item.weight, section_items)
-        else:
-            sections[-1][2].append(item)
-    return sections
+        """True when no slot, section, the negative prompt nor ``networks`` holds anything."""
+        return not (self.has_units() or self.sections or self.negative or self.networks)

@@ -82,7 +82,7 @@ _AND = re.compile(r"\bAND\b")
 _TRAILING_WEIGHT = re.compile(r":\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*")
 # Anything that makes a prompt need the full scanner; otherwise it is split on commas.
 _NEEDS_SCANNER = re.compile(r"[\\()\[\]<:|]|BREAK|AND")
-_COMFY_NEEDS_SCANNER = re.compile(r"[\\()]")
+_COMFY_NEEDS_SCANNER = re.compile(r"[\\()\x00]")
 
 # The token table of A1111's attention parser (``re_attention``), one named rule each.
 _A1111_TOKEN = re.compile(
@@ -519,7 +519,7 @@ def _emit_unit(
     spans: list[tuple[int, int]],
     collector: _Collector,
 ) -> None:
-    parts: list[tuple[str, float, bool] | PromptItem] = []
+    parts: list[Any] = []  # (text, weight, verbatim) runs and schedules
     for part in unit.parts:
         if isinstance(part, list):
             text = "".join(part[0])
@@ -549,11 +549,12 @@ def _emit_unit(
             spans.append(span)
         return
     if len(parts) == 1:  # a schedule alone
-        items.append(parts[0])  # type: ignore[arg-type]
+        items.append(parts[0])
         spans.append(span)
         return
     phrase_parts: list[Run | Schedule] = []
     last = len(parts) - 1
+    reported: set[str] = set()
     for index, part in enumerate(parts):
         if not isinstance(part, tuple):
             assert isinstance(part, Schedule)
@@ -564,7 +565,7 @@ def _emit_unit(
             text = text.lstrip()
         if index == last:
             text = text.rstrip()
-        weight = _checked_weight(weight, text, span, collector)
+        weight = _checked_weight(weight, text, span, collector, reported)
         if verbatim:
             phrase_parts.append(Run.model_construct(text=text, weight=weight))
             continue
@@ -587,11 +588,21 @@ def _spell_run(text: str) -> str:
 
 
 def _checked_weight(
-    weight: float, text: str, span: tuple[int, int], collector: _Collector
+    weight: float,
+    text: str,
+    span: tuple[int, int],
+    collector: _Collector,
+    reported: set[str] | None = None,
 ) -> float:
-    """A run's weight, or a repair when it is not finite or out of range."""
+    """A run's weight, or a repair when it is not finite or out of range (one repair of
+    each kind per unit: ``reported`` holds the kinds already reported)."""
     if abs(weight) <= MAX_WEIGHT:
         return 0.0 if abs(weight) < MIN_WEIGHT else weight
+    kind = "weight-out-of-range" if math.isfinite(weight) else "weight-overflow"
+    if reported is not None:
+        if kind in reported:
+            return math.copysign(MAX_WEIGHT, weight) if math.isfinite(weight) else 1.0
+        reported.add(kind)
     if not math.isfinite(weight):
         collector.add(
             "weight-overflow",
@@ -852,8 +863,8 @@ def _scan_attention(
             )
             elements.append(("text", value, position, token_end))
         elif kind == "text" and "BREAK" in value:
-            glued_before = bool(elements) and elements[-1][0] == "sched" and (
-                elements[-1][3] == position
+            glued_before = (
+                bool(elements) and elements[-1][0] == "sched" and (elements[-1][3] == position)
             )
             for start, stop in _split_breaks(
                 value, position, elements, glued_before, token_end in schedules
@@ -948,16 +959,12 @@ def _split_breaks(
     glued: list[tuple[int, int]] = []
     for separator in _BREAK.finditer(value):
         word_start = value.index("BREAK", separator.start())
-        if (glued_before and word_start == 0) or (
-            glued_after and word_start + 5 == len(value)
-        ):
+        if (glued_before and word_start == 0) or (glued_after and word_start + 5 == len(value)):
             if word_start > offset:
                 elements.append(
                     ("text", value[offset:word_start], position + offset, position + word_start)
                 )
-            elements.append(
-                ("verbatim", "BREAK", position + word_start, position + word_start + 5)
-            )
+            elements.append(("verbatim", "BREAK", position + word_start, position + word_start + 5))
             glued.append((position + word_start, position + word_start + 5))
             offset = word_start + 5
             continue
@@ -1110,8 +1117,11 @@ def _find_schedules(
                     inner = [(bracket.offset, position + 1)]  # keeps its inner ones
             else:
                 if bracket.pipes and failure is None:
-                    failure = (bracket.offset, f"{_snippet(text, bracket.offset, position)} "
-                               "holds a '|' but is not a valid alternation")
+                    failure = (
+                        bracket.offset,
+                        f"{_snippet(text, bracket.offset, position)} "
+                        "holds a '|' but is not a valid alternation",
+                    )
                 if stack:
                     stack[-1].bad = True
                 else:

@@ -94,9 +94,7 @@ render(parse(text))
             "parse it first: render(parse(text))"
         )
     if not isinstance(prompt, Iterable):
-        raise TypeError(
-            f"render() takes a Prompt or a list of items, not {type(prompt).__name__}"
-        )
+        raise TypeError(f"render() takes a Prompt or a list of items, not {type(prompt).__name__}")
     return render_items(prompt, dialect)
 
 
@@ -227,7 +225,7 @@ def _render_a1111_general(items: list[PromptItem]) -> str:
         else:
             if isinstance(item, And):
                 _guard_part(parts, last_unit)
-                last_unit = None
+            last_unit = None  # text before a keyword does not end the sub-prompt
             parts.append((str(item), "keyword"))
     _guard_part(parts, last_unit)
     return _join(parts)
