@@ -258,12 +258,23 @@ def test_network_names_keep_their_case(
     assert capsys.readouterr().out == out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize.py lower-cases 'embedding:Name'; keeping its case is the lead's "
-    "part of issue 8 (ComfyUI finds embeddings by file name, case-sensitively)",
-)
+# ComfyUI finds embeddings by file name, case-sensitively.
 @pytest.mark.parametrize("dialect", ["a1111", "comfyui"])
 def test_embedding_names_keep_their_case(dialect: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["format", "-d", dialect, "1girl, embedding:EasyNegative"]) == 0
     assert capsys.readouterr().out == "1girl, embedding:EasyNegative\n"
+
+
+# Issue 8: raw Danbooru names are read as the card says, with a note; the switch turns
+# the reading off and gives A1111's literal reading.
+def test_danbooru_names_are_read_as_tags(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["format", "bishop_(chess), 1girl"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "1girl, bishop \\(chess\\)\n"
+    assert captured.err == (
+        "aidxl-prompt: note: column 1: A1111 reads 'bishop_(chess)' as 'bishop_' and 'chess' "
+        "at 1.1; read as the Danbooru tag 'bishop (chess)' (write it 'bishop \\\\(chess\\\\)' "
+        "in A1111) [danbooru-name]\n"
+    )
+    assert main(["format", "--no-danbooru-names", "-q", "bishop_(chess), 1girl"]) == 0
+    assert capsys.readouterr().out == "1girl, bishop (chess:1.1)\n"

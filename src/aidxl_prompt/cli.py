@@ -29,11 +29,10 @@ from typing import cast
 from . import _cli_prompts, _cli_vocab
 from ._cli_prompts import add_max_bytes_option
 from ._input import check_size, check_text, read_stream
-from .compose import prompt_from_items
+from .compose import parse_prompt
 from .errors import AidxlPromptError
 from .normalize import DIALECTS, Dialect
 from .ordering import Ordering, ordering_presets
-from .parser import parse_items
 from .prompt_file import PresetLibrary, load_prompt_file
 from .render import render, render_items
 from .vocab import load_vocabulary
@@ -99,11 +98,16 @@ def _format(args: argparse.Namespace) -> int:
     order = _ordering(args.order)
     text = _read_prompt(args.prompt, args.max_bytes)
     vocabulary = load_vocabulary(args.tags) if args.tags else None
-    result = parse_items(text, args.input_dialect, strict=args.strict)
-    prompt = prompt_from_items(result.items, vocabulary)
-    output = render(prompt, args.dialect, order=order)  # a refusal leaves one line only
+    parsed = parse_prompt(
+        text,
+        args.input_dialect,
+        strict=args.strict,
+        vocabulary=vocabulary,
+        danbooru_names=args.danbooru_names,
+    )
+    output = render(parsed.prompt, args.dialect, order=order)  # a refusal: one line only
     if not args.quiet:
-        for repair in result.repairs:
+        for repair in parsed.repairs:
             column = repair.span[0] + 1
             note = f"{PROG}: note: column {column}: {repair.message} [{repair.code}]"
             print(note, file=sys.stderr)
@@ -152,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_max_bytes_option(fmt)
     fmt.add_argument("--tags", metavar="FILE", action="append", help="a vocabulary file")
     fmt.add_argument("--strict", action="store_true", help="fail on anything A1111 would repair")
+    fmt.add_argument(
+        "--no-danbooru-names",
+        dest="danbooru_names",
+        action="store_false",
+        help="read 'bishop_(chess)' as A1111 does ('bishop_' and 'chess' at 1.1), not as "
+        "the Danbooru tag",
+    )
     fmt.add_argument("--quiet", "-q", action="store_true", help="do not print repair notes")
     fmt.set_defaults(func=_format)
 
