@@ -12,7 +12,7 @@ import yaml
 
 from aidxl_prompt.card import PaintingStyle, Quality
 from aidxl_prompt.errors import DataFileError
-from aidxl_prompt.models import Break, ExtraNetwork, Prompt, Schedule, Tag
+from aidxl_prompt.models import Break, ExtraNetwork, Phrase, Prompt, Schedule, Section, Tag
 from aidxl_prompt.ordering import Slot
 from aidxl_prompt.prompt_file import (
     PresetLibrary,
@@ -26,6 +26,9 @@ from aidxl_prompt.prompt_file import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
+
+T = Tag
+
 
 # (YAML, field, expected items)
 ENTRY_CASES: list[tuple[str, str, list[Any]]] = [
@@ -75,7 +78,12 @@ ENTRY_CASES: list[tuple[str, str, list[Any]]] = [
         [Tag(text="worst quality"), Tag(text="lowres", weight=1.2)],
     ),
     ("negative: [amazing]", "negative", [Tag(text="amazing")]),  # no card treatment in negative
-    ("race: [{kind: break}]", "race", [Break()]),  # A1111 BREAK
+    ("negative: [a, {kind: break}, b]", "negative", [T("a"), Break(), T("b")]),  # a BREAK
+    (
+        "clothing: [{kind: phrase, text: 'a (white:1.2) dress'}]",
+        "clothing",
+        [Phrase(parts=["a ", ("white", 1.2), " dress"])],
+    ),  # one comma unit in A1111 syntax, kept whole
     (
         "race: [{kind: schedule, text: '[elf:human:10]', weight: 1.1}]",
         "race",
@@ -115,7 +123,7 @@ def test_empty_file_is_an_empty_prompt() -> None:
 
 _ENTRY = (
     "expected a tag ('text' or {'text': weight}), {text: ..., weight: ...}, a typed entry "
-    "(character, style, quality, theme), {kind: break|schedule} or {choose: [...]}"
+    "(character, style, quality, theme), {kind: phrase|schedule|break} or {choose: [...]}"
 )
 _STYLES = (
     "flat color, clean color, celluloid, flat-pasto, thin-pasto, pseudo-impasto, impasto, "
@@ -211,7 +219,7 @@ ERROR_CASES = [
     ),  # `by` alone
     (
         "negative: [{kind: pause}]\n",
-        "<string>:1: negative[0].kind: expected break, and or schedule, got a string ('pause')",
+        "<string>:1: negative[0].kind: expected phrase, schedule or break, got a string ('pause')",
     ),  # unknown control item
     ("extends: [3]\n", "<string>:1: extends[0]: expected a preset name, got a number (3)"),
     (
@@ -394,7 +402,20 @@ DUMP_CASES: list[tuple[Prompt, str]] = [
     (Prompt(quality=["amazing"]), "quality:\n- {text: amazing}\n"),  # would read as a level
     (Prompt(painting_style=["impasto"]), "painting_style: [impasto]\n"),  # card word
     (Prompt(race=[("weight", 1.2)]), "race:\n- {text: weight, weight: 1.2}\n"),  # reserved key
-    (Prompt(race=[Break()]), "race:\n- {kind: break}\n"),  # control item
+    (Prompt(negative=["a", Break()]), "negative:\n- a\n- {kind: break}\n"),  # control item
+    (
+        Prompt(clothing=[Phrase(parts=["a ", ("white", 1.2), " dress"])]),
+        "clothing:\n- {kind: phrase, text: 'a (white:1.2) dress'}\n",
+    ),  # a phrase, in A1111 syntax
+    (
+        Prompt(
+            character=["1girl"],
+            weight=0.8,
+            sections=[Section(joiner="AND", weight=0.5, character=["1boy"])],
+        ),
+        "character: [1girl]\nweight: 0.8\nsections:\n- joiner: AND\n  weight: 0.5\n"
+        "  character: [1boy]\n",
+    ),  # sections after BREAK/AND, with sub-prompt weights
     (Prompt(networks=[ExtraNetwork(text="<lora:x:0.8>")]), "networks: ['<lora:x:0.8>']\n"),
     (Prompt(), "{}\n"),  # nothing
 ]

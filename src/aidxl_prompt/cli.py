@@ -97,7 +97,8 @@ def _read_prompt(value: str, max_bytes: int) -> str:
 def _format(args: argparse.Namespace) -> int:
     order = _ordering(args.order)
     text = _read_prompt(args.prompt, args.max_bytes)
-    vocabulary = load_vocabulary(args.tags) if args.tags else None
+    # --tags, else $AIDXL_PROMPT_TAGS, layered over the embedded table
+    vocabulary = load_vocabulary(args.tags or None)
     parsed = parse_prompt(
         text,
         args.input_dialect,

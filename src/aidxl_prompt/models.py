@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, SupportsIndex, overload
+from typing import TYPE_CHECKING, Any, Literal, SupportsIndex, TypeVar, cast, overload
 
 from pydantic import (
     BaseModel,
@@ -752,6 +752,23 @@ class _Slots(BaseModel):
     def _keep_checking(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
         return value if type(value) is SlotList else SlotList(value, info.field_name)
 
+    @classmethod
+    def from_valid(cls: type[_S], values: Mapping[str, Iterable[Any]], **extra: Any) -> _S:
+        """Build from items that are already valid (a parser's or a file's), without
+        pydantic's validation pass; the slots are checked lists all the same.
+
+        >>> Prompt.from_valid({"quality": [Tag("best quality")]}).quality.append("x")
+        """
+        lists: dict[str, Any] = {}
+        for name in cls.model_fields:
+            if name in _SLOT_NAMES:
+                lists[name] = SlotList(values.get(name, ()), name)
+            elif name == "negative":
+                lists[name] = _NegativeList(values.get(name, ()), name)
+            elif name == "networks":
+                lists[name] = _NetworkList(values.get(name, ()), name)
+        return cast("_S", cls.model_construct(**lists, **extra))
+
     def slot(self, slot: Slot | str) -> list[SlotItem]:
         """The items of one slot (by :class:`Slot` or its name)."""
         key = slot if isinstance(slot, Slot) else Slot.parse(slot)
@@ -769,6 +786,9 @@ class _Slots(BaseModel):
     def has_units(self) -> bool:
         """True when any slot holds something."""
         return any(getattr(self, name) for name in _SLOT_NAMES)
+
+
+_S = TypeVar("_S", bound=_Slots)
 
 
 def _as_list(value: Any) -> Any:

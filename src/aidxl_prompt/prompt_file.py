@@ -70,11 +70,13 @@ from .card import (
     Theme,
     did_you_mean,
 )
-from .errors import PromptFileError
+from .errors import PromptFileError, PromptValueError
 from .errors import _format_path as format_path
-from .models import And, Break, ExtraNetwork, Prompt, Schedule, Tag
+from .models import And, Break, ExtraNetwork, Phrase, Prompt, Schedule, Section, Tag
 from .normalize import normalize_tag
 from .ordering import Slot
+from .parser import parse_items
+from .render import render_items
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -110,7 +112,15 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 SLOT_FIELDS: tuple[str, ...] = tuple(slot.value for slot in Slot)
 TAG_FIELDS: tuple[str, ...] = (*SLOT_FIELDS, "negative")
 CONTENT_FIELDS: tuple[str, ...] = (*TAG_FIELDS, "networks")
-TOP_KEYS: tuple[str, ...] = (*CONTENT_FIELDS, "extends", "merge", "description")
+TOP_KEYS: tuple[str, ...] = (
+    *CONTENT_FIELDS,
+    "sections",
+    "weight",
+    "extends",
+    "merge",
+    "description",
+)
+SECTION_KEYS: tuple[str, ...] = ("joiner", "weight", *SLOT_FIELDS)
 
 MergeMode = Literal["append", "replace"]
 _MERGE_MODES: tuple[str, ...] = ("append", "replace")
@@ -134,13 +144,13 @@ RESERVED_KEYS: frozenset[str] = frozenset(
     {"text", "weight", "kind", "choose", "option", "id", *_TYPED_KEYS}
 )
 
-FileItem = Tag | Break | And | Schedule | ExtraNetwork
+FileItem = Tag | Phrase | Break | And | Schedule | ExtraNetwork
 _PathPart = str | int
 _Path = tuple[_PathPart, ...]
 
 _EXPECTED_ENTRY = (
     "expected a tag ('text' or {'text': weight}), {text: ..., weight: ...}, a typed entry "
-    "(character, style, quality, theme), {kind: break|schedule} or {choose: [...]}"
+    "(character, style, quality, theme), {kind: phrase|schedule|break} or {choose: [...]}"
 )
 
 
@@ -193,6 +203,14 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def _value_problem(exc: PromptValueError) -> str:
+    """The problem a model value reported, without its field's name."""
+    detail = exc.detail or str(exc)
+    for field in ("text: ", "weight: "):
+        detail = detail.removeprefix(field)
+    return detail
 
 
 def _pydantic_problem(exc: ValidationError) -> tuple[_Path, str]:
@@ -257,6 +275,8 @@ class PromptFile(BaseModel):
     body: tuple[Part, ...] = ()
     merge: tuple[tuple[str, MergeMode], ...] = ()
     library: PresetLibrary | None = None
+    weight: float = 1.0
+    sections: tuple[tuple[Literal["BREAK", "AND"], float], ...] = ()
 
     def choice_points(self) -> tuple[ChoicePoint, ...]:
         """The choice points in document order: ``extends`` first, then the slots."""
@@ -272,12 +292,19 @@ class PromptFile(BaseModel):
         ['frown']
         """
         fields = _resolve_fields(self, picks or {}, set(), ())
-        # Every item is already a validated Tag/Break/Schedule (ExtraNetwork in networks)
-        # placed in its own field by the parser, so the items are not coerced again:
-        # this is what keeps expanding large batches cheap.
-        # Every field is given, so no default factory runs (pydantic inspects those).
-        values: dict[str, Any] = {field: fields.get(field, []) for field in CONTENT_FIELDS}
-        return Prompt.model_construct(**values)
+        # Every item is already validated and placed in its own field by the parser, so
+        # the items are not coerced again: this is what keeps expanding large batches
+        # cheap. The slots are still checked lists afterwards.
+        sections = [
+            Section.from_valid(
+                {slot: fields.get(_section_field(index, slot), []) for slot in SLOT_FIELDS},
+                joiner=joiner,
+                weight=weight,
+            )
+            for index, (joiner, weight) in enumerate(self.sections)
+        ]
+        values = {field: fields.get(field, []) for field in CONTENT_FIELDS}
+        return Prompt.from_valid(values, sections=sections, weight=self.weight)
 
 
 # --- presets: where they are found ----------------------------------------------------
@@ -519,6 +546,8 @@ def _parse_document(
             body.extend(state.parse_field(key, value))
         elif key == "networks":
             body.append(_parse_networks(value))
+    sections = _parse_sections(raw.get("sections"), state, body)
+    weight = _tag_weight(raw.get("weight"), ("weight",))
     return PromptFile(
         source=source,
         description=description,
@@ -526,7 +555,69 @@ def _parse_document(
         body=tuple(body),
         merge=merge,
         library=library,
+        weight=weight,
+        sections=tuple(sections),
     )
+
+
+def _section_field(index: int, slot: str) -> str:
+    """The field name a section's slot is collected under (``sections[1].quality``)."""
+    return f"sections[{index}].{slot}"
+
+
+def _parse_sections(
+    value: Any, state: _ParseState, body: list[Part]
+) -> list[tuple[Literal["BREAK", "AND"], float]]:
+    """``sections:``: the parts after each BREAK or AND, each with its own slots."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _InvalidEntryError(
+            ("sections",), f"expected a list of sections, got {_describe(value)}"
+        )
+    sections: list[tuple[Literal["BREAK", "AND"], float]] = []
+    for index, section in enumerate(value):
+        path: _Path = ("sections", index)
+        if not isinstance(section, dict):
+            raise _InvalidEntryError(
+                path, f"expected a mapping with joiner and slots, got {_describe(section)}"
+            )
+        for key in section:
+            if key not in SECTION_KEYS:
+                hint = did_you_mean(str(key), SECTION_KEYS)
+                raise _InvalidEntryError(
+                    (*path, str(key)),
+                    f"unknown key{hint} (a section has joiner, weight and slot names)",
+                )
+        joiner = section.get("joiner")
+        if joiner not in ("BREAK", "AND"):
+            raise _InvalidEntryError(
+                (*path, "joiner"), f"expected BREAK or AND, got {_describe(joiner)}"
+            )
+        weight = _tag_weight(section.get("weight"), (*path, "weight"))
+        if joiner == "BREAK" and weight != 1.0:
+            raise _InvalidEntryError(
+                (*path, "weight"),
+                "a BREAK section continues its sub-prompt: only an AND section has a weight",
+            )
+        for key, slot_value in section.items():
+            if key in SLOT_FIELDS:
+                name = _section_field(index, key)
+                for part in state.parse_field(key, slot_value):
+                    body.append(_renamed(part, key, name))
+        sections.append((joiner, weight))
+    return sections
+
+
+def _renamed(part: Part, field: str, name: str) -> Part:
+    """A slot's part collected under a section's field name instead."""
+    if isinstance(part, Contribution):
+        return part.model_copy(update={"field": name}) if part.field == field else part
+    options = tuple(
+        option.model_copy(update={"parts": tuple(_renamed(p, field, name) for p in option.parts)})
+        for option in part.options
+    )
+    return part.model_copy(update={"options": options})
 
 
 def _parse_merge(value: Any) -> tuple[tuple[str, MergeMode], ...]:
@@ -569,8 +660,8 @@ def _parse_networks(value: Any) -> Contribution:
             )
         try:
             items.append(ExtraNetwork(text=element))
-        except ValidationError as exc:
-            raise _InvalidEntryError(("networks", index), _pydantic_problem(exc)[1]) from None
+        except PromptValueError as exc:
+            raise _InvalidEntryError(("networks", index), _value_problem(exc)) from None
     return Contribution(field="networks", items=tuple(items))
 
 
@@ -777,6 +868,8 @@ def _entry_parts(value: Any, field: str, path: _Path) -> list[Contribution]:
         return _entry_parts_unchecked(value, field, path)
     except CardValueError as exc:
         raise _InvalidEntryError(path, str(exc)) from None
+    except PromptValueError as exc:
+        raise _InvalidEntryError(path, _value_problem(exc)) from None
     except ValidationError as exc:
         location, message = _pydantic_problem(exc)
         keys = tuple(part for part in location if isinstance(part, (str, int)))
@@ -795,7 +888,7 @@ def _entry_parts_unchecked(value: Any, field: str, path: _Path) -> list[Contribu
     if typed:
         return _typed_parts(typed[0], value, field, path)
     if "kind" in value:
-        return [Contribution(field=field, items=(_control_item(value, path),))]
+        return [Contribution(field=field, items=(_control_item(value, field, path),))]
     if "text" in value:
         for key in value:
             if key not in ("text", "weight"):
@@ -880,30 +973,52 @@ def _typed_parts(kind: str, value: dict[Any, Any], field: str, path: _Path) -> l
     ]
 
 
-def _control_item(value: dict[Any, Any], path: _Path) -> FileItem:
+def _control_item(value: dict[Any, Any], field: str, path: _Path) -> FileItem:
     kind = value["kind"]
     if kind in ("break", "and"):
         if set(value) != {"kind"}:
             extra = sorted(str(key) for key in value if key != "kind")
             owner = "a break" if kind == "break" else "an and"
             raise _InvalidEntryError((*path, extra[0]), f"unknown key ({owner} has only kind)")
-        return Break() if kind == "break" else And()
-    if kind == "schedule":
-        for key in value:
-            if key not in ("kind", "text", "weight"):
-                raise _InvalidEntryError(
-                    (*path, str(key)), "unknown key (a schedule has kind, text and weight)"
-                )
-        text = value.get("text")
-        if not isinstance(text, str):
+        if kind == "break" and field == "negative":
+            return Break()
+        raise _InvalidEntryError(
+            path,
+            f"{kind.upper()} divides the prompt into sections: write the units after it "
+            f"under sections: [{{joiner: {kind.upper()}, <slot>: [...]}}]",
+        )
+    if kind not in ("schedule", "phrase"):
+        raise _InvalidEntryError(
+            (*path, "kind"), f"expected phrase, schedule or break, got {_describe(kind)}"
+        )
+    allowed = ("kind", "text", "weight") if kind == "schedule" else ("kind", "text")
+    for key in value:
+        if key not in allowed:
             raise _InvalidEntryError(
-                (*path, "text"), f"expected the schedule's text, got {_describe(text)}"
+                (*path, str(key)), f"unknown key (a {kind} has {', '.join(allowed)})"
             )
+    text = value.get("text")
+    if not isinstance(text, str):
+        raise _InvalidEntryError(
+            (*path, "text"), f"expected the {kind}'s text, got {_describe(text)}"
+        )
+    if kind == "schedule":
         weight = _tag_weight(value.get("weight"), (*path, "weight"))
         return Schedule(text=text, weight=weight)
-    raise _InvalidEntryError(
-        (*path, "kind"), f"expected break, and or schedule, got {_describe(kind)}"
-    )
+    return _phrase(text, (*path, "text"))
+
+
+def _phrase(text: str, path: _Path) -> Tag | Phrase | Schedule:
+    """One comma-separated unit written in A1111 syntax (``a (white:1.2) dress``)."""
+    result = parse_items(text, "a1111")
+    if result.repairs:
+        raise _InvalidEntryError(path, f"{result.repairs[0].message} (in {text!r})")
+    units = [item for item in result.items if isinstance(item, (Tag, Phrase, Schedule))]
+    if len(units) != 1 or len(result.items) != 1:
+        raise _InvalidEntryError(
+            path, f"expected one comma-separated unit in A1111 syntax, got {text!r}"
+        )
+    return units[0]
 
 
 # --- resolution --------------------------------------------------------------------------
@@ -981,6 +1096,8 @@ def _dump_item(field: str, item: FileItem) -> Any:
         return {"kind": "break"}
     if isinstance(item, And):
         return {"kind": "and"}
+    if isinstance(item, Phrase):
+        return {"kind": "phrase", "text": render_items([item], "a1111")}
     if isinstance(item, Schedule):
         schedule: dict[str, Any] = {"kind": "schedule", "text": item.text}
         if item.weight != 1.0:
@@ -1017,11 +1134,26 @@ def prompt_to_yaml(prompt: Prompt) -> str:
         items: list[FileItem] = getattr(prompt, field)
         if items:
             document[field] = [_dump_item(field, item) for item in items]
+    if prompt.weight != 1.0:
+        document["weight"] = prompt.weight
+    if prompt.sections:
+        document["sections"] = [_dump_section(section) for section in prompt.sections]
     if not document:
         return "{}\n"
     return yaml.safe_dump(
         document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
     )
+
+
+def _dump_section(section: Section) -> dict[str, Any]:
+    dumped: dict[str, Any] = {"joiner": section.joiner}
+    if section.weight != 1.0:
+        dumped["weight"] = section.weight
+    for field in SLOT_FIELDS:
+        items: list[FileItem] = getattr(section, field)
+        if items:
+            dumped[field] = [_dump_item(field, item) for item in items]
+    return dumped
 
 
 def dump_prompt_file(prompt: Prompt, path: str | Path) -> None:
@@ -1060,8 +1192,19 @@ def prompt_file_schema() -> dict[str, Any]:
         "anyOf": [
             {
                 "type": "object",
-                "properties": {"kind": {"enum": ["break", "and"]}},
+                "description": "BREAK (negative prompt only; use sections elsewhere)",
+                "properties": {"kind": {"const": "break"}},
                 "required": ["kind"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "description": "One comma-separated unit in A1111 syntax: a (white:1.2) dress",
+                "properties": {
+                    "kind": {"const": "phrase"},
+                    "text": {"type": "string", "pattern": "^[^,]+$"},
+                },
+                "required": ["kind", "text"],
                 "additionalProperties": False,
             },
             {
@@ -1171,6 +1314,21 @@ def prompt_file_schema() -> dict[str, Any]:
         option_body = {"anyOf": [entry, {"type": "array", "items": entry, "minItems": 1}]}
         item = {"anyOf": [*kinds, _choice_schema(option_body)]}
         properties[field] = {"type": "array", "items": item}
+    properties["weight"] = {**weight, "description": "The first sub-prompt's A1111 weight."}
+    properties["sections"] = {
+        "type": "array",
+        "description": "The parts after each BREAK or AND, each with its own slots.",
+        "items": {
+            "type": "object",
+            "properties": {
+                "joiner": {"enum": ["BREAK", "AND"]},
+                "weight": {**weight, "description": "An AND section's sub-prompt weight."},
+                **{field: properties[field] for field in SLOT_FIELDS},
+            },
+            "required": ["joiner"],
+            "additionalProperties": False,
+        },
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://aidxl-prompt.invalid/prompt-file.schema.json",

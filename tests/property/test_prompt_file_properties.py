@@ -7,9 +7,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aidxl_prompt.models import Break, ExtraNetwork, Prompt, Schedule, Tag
-from aidxl_prompt.normalize import normalize_tag
-from aidxl_prompt.prompt_file import CONTENT_FIELDS, TAG_FIELDS, load_prompt_text, prompt_to_yaml
+from aidxl_prompt.models import Break, ExtraNetwork, Phrase, Prompt, Schedule, Section, Tag
+from aidxl_prompt.normalize import format_weight, normalize_tag
+from aidxl_prompt.prompt_file import (
+    CONTENT_FIELDS,
+    SLOT_FIELDS,
+    TAG_FIELDS,
+    load_prompt_text,
+    prompt_to_yaml,
+)
 
 # Characters that stress YAML quoting and our own forms: brackets, colons, quotes,
 # YAML indicators, "by " and " quality" words, digits, backslashes, non-ASCII.
@@ -47,7 +53,16 @@ _SCHEDULE_TEXT = st.one_of(
 _SCHEDULE = st.builds(
     lambda text, weight: Schedule(text=text, weight=weight), _SCHEDULE_TEXT, _WEIGHT
 )
-_ITEM = st.one_of(_TAG, _TAG, _TAG, st.just(Break()), _SCHEDULE)
+_PHRASE = st.builds(
+    lambda a, w, b: Phrase(parts=[f"{a} ", (b, w), " dress"]),
+    st.sampled_from(["a", "long", "red"]),
+    # A phrase is written in A1111 syntax, its weights as the float32 the tools read:
+    # weights with a short decimal form come back as the same double.
+    st.decimals(-5, 5, places=3).map(float).filter(lambda weight: format_weight(weight) != "1"),
+    st.sampled_from(["white", "black", "frilled"]),
+)
+_ITEM = st.one_of(_TAG, _TAG, _TAG, _SCHEDULE, _PHRASE)
+_NEGATIVE_ITEM = st.one_of(_TAG, _TAG, st.just(Break()), _PHRASE)
 _NETWORK = st.builds(
     lambda name, weight: ExtraNetwork(text=f"<lora:{name}:{weight}>"),
     st.from_regex(r"[A-Za-z0-9_]{1,8}", fullmatch=True),
@@ -59,9 +74,18 @@ _NETWORK = st.builds(
 def prompts(draw: st.DrawFn) -> Prompt:
     fields: dict[str, Any] = {}
     for field in draw(st.lists(st.sampled_from(TAG_FIELDS), max_size=6, unique=True)):
-        fields[field] = draw(st.lists(_ITEM, min_size=1, max_size=4))
+        items = _NEGATIVE_ITEM if field == "negative" else _ITEM
+        fields[field] = draw(st.lists(items, min_size=1, max_size=4))
     if draw(st.booleans()):
         fields["networks"] = draw(st.lists(_NETWORK, min_size=1, max_size=2))
+    sections = []
+    for joiner in draw(st.lists(st.sampled_from(["BREAK", "AND"]), max_size=3)):
+        slots = draw(st.lists(st.sampled_from(SLOT_FIELDS), max_size=2, unique=True))
+        weight = draw(_WEIGHT) if joiner == "AND" else 1.0
+        section = {slot: draw(st.lists(_ITEM, min_size=1, max_size=2)) for slot in slots}
+        sections.append(Section(joiner=joiner, weight=weight, **section))
+    fields["sections"] = sections
+    fields["weight"] = draw(_WEIGHT)
     return Prompt.model_validate(fields)
 
 
@@ -81,4 +105,4 @@ def test_yaml_is_a_fixed_point_after_one_pass(prompt: Prompt) -> None:
 
 def test_every_content_field_is_written() -> None:
     # A guard for the property above: the writer knows every field the model has.
-    assert set(CONTENT_FIELDS) == set(Prompt.model_fields)
+    assert {*CONTENT_FIELDS, "sections", "weight"} == set(Prompt.model_fields)
