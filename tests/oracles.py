@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = [
+    "A1111Canonical",
     "A1111CrashError",
     "A1111Reading",
     "A1111SubPrompt",
@@ -197,9 +198,12 @@ class AmbiguousError(Exception):
 
     def __init__(self, text: str, readings: Iterable[tuple[str, ...]]) -> None:
         self.text = text
-        self.readings = sorted(set(readings))
-        shown = " or ".join(repr(reading[:3]) for reading in self.readings)
-        super().__init__(f"A1111 reads {text!r} in more than one way: {shown}")
+        self.readings = sorted(set(readings))  # the texts at steps 1..steps, two or more
+        step = next(
+            i for i, texts in enumerate(zip(*self.readings, strict=True)) if len(set(texts)) > 1
+        )
+        shown = " or ".join(repr(reading[step]) for reading in self.readings)
+        super().__init__(f"A1111 reads {text!r} in more than one way: {shown} at step {step + 1}")
 
 
 class A1111CrashError(Exception):
@@ -225,6 +229,7 @@ class _Alternate:
 _Part = str | _Edit | _Alternate
 _Reading = tuple[_Part, ...]
 _Readings = frozenset[_Reading]
+_StepTexts = frozenset[tuple[str, ...]]  # a reading as its text at steps 1..steps
 
 
 def _join(*pieces: _Reading | str) -> _Reading:
@@ -246,10 +251,12 @@ def _products(*choices: Iterable[_Reading | str]) -> _Readings:
 class _Grammar:
     """Every way the schedule grammar reads spans of one text (naive, memoised)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, steps: int) -> None:
         self.text = text
+        self.steps = steps
         self._prompts: dict[int, dict[int, _Readings]] = {}
-        self._starts: dict[int, _Readings | None] = {}
+        self._starts: dict[int, _StepTexts | None] = {}
+        self._step_texts: dict[_Reading, tuple[str, ...]] = {}
 
     def char(self, index: int) -> str:
         return self.text[index] if index < len(self.text) else ""
@@ -323,32 +330,42 @@ class _Grammar:
                 if self.char(close) == "]":
                     yield close + 1, number[0]
 
-    def start(self, end: int) -> _Readings | None:
-        """The readings lark may pick for ``text[:end]`` under the start rule; None when
-        the grammar cannot read it."""
+    def start(self, end: int) -> _StepTexts | None:
+        """What lark may make of ``text[:end]`` under the start rule, as texts at each
+        step; None when the grammar cannot read it. Two texts are enough to show that
+        the reading depends on the hash seed, so no more are kept."""
         if end in self._starts:
             return self._starts[end]
         text = self.text
-        chosen: _Readings | None = self.prompts(0).get(end)
-        if chosen is None and end and all(char in _LOOSE for char in text[:end]):
-            chosen = frozenset({(text[:end],)})
-        if chosen is None:
-            ties: set[_Reading] = set()
-            for split in range(end):
-                right = self.prompts(split).get(end)
-                left = self.start(split) if right else None
-                if left and right:
-                    ties |= _products(left, right)
-            if not ties:
-                split = end - 1
-                while split >= 0 and text[split] in _LOOSE:
-                    left = self.start(split)
-                    if left:
-                        ties |= _products(left, [text[split:end]])
-                    split -= 1
-            chosen = frozenset(ties) if ties else None
-        self._starts[end] = chosen
-        return chosen
+        whole = self.prompts(0).get(end)
+        chosen: set[tuple[str, ...]] = {self._texts(r) for r in whole} if whole else set()
+        if not chosen and end and all(char in _LOOSE for char in text[:end]):
+            chosen = {(text[:end],) * self.steps}
+        for split in range(end) if not chosen else ():
+            right = self.prompts(split).get(end)
+            left = self.start(split) if right else None
+            if left and right:
+                chosen |= {self._concat(a, self._texts(b)) for a in left for b in right}
+        loose: set[tuple[str, ...]] = set()
+        split = end - 1
+        while not chosen and split >= 0 and text[split] in _LOOSE:
+            tail = (text[split:end],) * self.steps
+            loose |= {self._concat(a, tail) for a in self.start(split) or ()}
+            split -= 1
+        chosen |= loose
+        result = frozenset(sorted(chosen)[:2]) if chosen else None
+        self._starts[end] = result
+        return result
+
+    def _texts(self, reading: _Reading) -> tuple[str, ...]:
+        if reading not in self._step_texts:
+            steps = range(1, self.steps + 1)
+            self._step_texts[reading] = tuple(_at_step(reading, t, self.steps) for t in steps)
+        return self._step_texts[reading]
+
+    @staticmethod
+    def _concat(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(a + b for a, b in zip(left, right, strict=True))
 
 
 def _when(number: str, steps: int) -> int:
@@ -390,13 +407,13 @@ def a1111_schedule(text: str, steps: int = 20) -> tuple[str, ...] | None:
     >>> a1111_schedule("a|b [c:d:5]", 4) is None
     True
     """
-    readings = _Grammar(text).start(len(text))
-    if readings is None:
+    texts = _Grammar(text, steps).start(len(text))
+    if texts is None:
         return None
-    texts = {tuple(_at_step(r, step, steps) for step in range(1, steps + 1)) for r in readings}
     if len(texts) > 1:
         raise AmbiguousError(text, texts)
-    return texts.pop()
+    [only] = texts
+    return only
 
 
 # --- A1111: the whole reading ---------------------------------------------------------
@@ -526,12 +543,14 @@ def _stream(runs: Iterable[tuple[str, float]]) -> _Stream:
 
 
 @dataclass(frozen=True)
-class _Canonical:
+class A1111Canonical:
+    """See ``a1111_canonical``."""
+
     networks: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
     subprompts: tuple[tuple[float, tuple[_Stream, ...]], ...]
 
 
-def a1111_canonical(prompt: str, steps: int = 20, *, negative: bool = False) -> _Canonical:
+def a1111_canonical(prompt: str, steps: int = 20, *, negative: bool = False) -> A1111Canonical:
     """The parts of ``a1111_read`` the model sees: the networks by name (A1111 groups
     them by name and keeps their order within a name), and for each sub-prompt its
     weight and, at each step, the stream of (CLIP word, weight) with BREAKs. Compare two
@@ -540,7 +559,7 @@ def a1111_canonical(prompt: str, steps: int = 20, *, negative: bool = False) -> 
     by_name: dict[str, list[tuple[str, ...]]] = {}
     for network in reading.networks:
         by_name.setdefault(network.name, []).append(network.args)
-    return _Canonical(
+    return A1111Canonical(
         tuple(sorted((name, tuple(args)) for name, args in by_name.items())),
         tuple(
             (part.weight, tuple(_stream(runs) for runs in part.runs)) for part in reading.subprompts
