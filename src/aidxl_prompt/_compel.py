@@ -95,6 +95,9 @@ def compel_problem(text: str, *, weighted: bool) -> str | None:
     problem = _whitespace_problem(text) or _comma_problem(text, weighted=weighted)
     if problem is not None:
         return problem
+    if not weighted and text.isspace():
+        # parse_conjunction returns an empty prompt when prompt.strip() is empty.
+        return "compel reads a prompt of only whitespace as an empty prompt"
     escaped = compel_escape(text)
     return _group_problem(escaped) if weighted else _bare_problem(escaped)
 
