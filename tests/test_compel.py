@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from aidxl_prompt._compel import compel_escape, compel_problem
+from aidxl_prompt._compel import compel_escape, compel_problem, compel_unescape
 from aidxl_prompt.normalize import normalize_tag
 
 CASES = Path(__file__).resolve().parent / "cases" / "compel"
@@ -107,6 +109,11 @@ ESCAPE_CASES = [
 @pytest.mark.parametrize(("text", "expected"), ESCAPE_CASES)
 def test_compel_escape(text: str, expected: str) -> None:
     assert compel_escape(text) == expected
+
+
+@given(st.text(alphabet='ab (),."\\+-=m/'))
+def test_compel_unescape_undoes_compel_escape(text: str) -> None:
+    assert compel_unescape(compel_escape(text)) == text
 
 
 @cache

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["compel_escape", "compel_problem"]
+__all__ = ["compel_escape", "compel_problem", "compel_unescape"]
 
 # The characters compel's escapes give back, each after one backslash (compel's Fragment
 # replaces "\(", "\)" and '\"'; "\," "\." "\+" "\-" "\=" keep their backslash, so they are
 # no escape for us).
 _COMPEL_SPECIAL = re.compile(r'[()"]')
+_COMPEL_ESCAPED = re.compile(r'\\([()"])')
 # Python's string.whitespace (" \t\n\r\x0b\x0c") ends compel's words, which it joins again
 # with one space (pyparsing skips only " \t\r\n" between them, so "\x0b" and "\x0c" make
 # the parse fail): any of it but a single space between words changes the text.
@@ -69,6 +70,18 @@ def compel_escape(text: str) -> str:
     \m/
     """
     return _COMPEL_SPECIAL.sub(r"\\\g<0>", text)
+
+
+def compel_unescape(text: str) -> str:
+    r"""Undo :func:`compel_escape` exactly (``compel_unescape(compel_escape(s)) == s``).
+
+    compel itself reads ``\(`` as ``(`` the same way, but once per rebuild of the text;
+    :func:`compel_problem` refuses the texts where that makes a difference.
+
+    >>> print(compel_unescape(r'bishop \(chess\), \"hi\", \m/'))
+    bishop (chess), "hi", \m/
+    """
+    return _COMPEL_ESCAPED.sub(r"\1", text)
 
 
 def compel_problem(text: str, *, weighted: bool) -> str | None:
