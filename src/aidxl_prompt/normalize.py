@@ -296,7 +296,7 @@ def format_weight(weight: float) -> str:
     >>> [format_weight(w) for w in (1.1, 0.9, 1.2100000000000002, 1.5, 2.0, -1.0, 0.0)]
     ['1.1', '0.9', '1.21', '1.5', '2', '-1', '0']
     >>> format_weight(1 / 1.1), format_weight(1.00000001)
-    ('0.9090909', '1')
+    ('0.90909091', '1')
     """
     if not math.isfinite(weight):
         raise ValueError(f"a weight must be a finite number, not {weight!r}")

@@ -206,7 +206,7 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
 
     >>> result = parse_items("1girl, (smile")
     >>> result.items, result.spans
-    ((Tag(text='1girl', weight=1.0), Tag(text='smile', weight=1.1)), ((0, 5), (8, 13)))
+    ((Tag(text='1girl', weight=1.0), Tag(text='smile', weight=1.1)), ((0, 5), (7, 13)))
     >>> result.repairs[0].code
     'unclosed-bracket'
     """
@@ -553,28 +553,46 @@ def _emit_unit(
         spans.append(span)
         return
     phrase_parts: list[Run | Schedule] = []
-    last = len(parts) - 1
     reported: set[str] = set()
-    for index, part in enumerate(parts):
+    for part in parts:
         if not isinstance(part, tuple):
             assert isinstance(part, Schedule)
             phrase_parts.append(part)
             continue
         text, weight, verbatim = part
-        if index == 0:
-            text = text.lstrip()
-        if index == last:
-            text = text.rstrip()
         weight = _checked_weight(weight, text, span, collector, reported)
         if verbatim:
             phrase_parts.append(Run.model_construct(text=text, weight=weight))
             continue
         spelled = _spell_run(text)
         if "," in spelled:  # a full-width comma: keep the unit whole, as A1111 reads it
-            spelled = spelled.replace(",", " ")
+            spelled = _COMMA_AS_SPACE.sub(" ", spelled)
         phrase_parts.append(Run.model_construct(text=spelled, weight=weight))
-    items.append(Phrase.model_construct(kind="phrase", parts=tuple(phrase_parts)))
+    _trim_edges(phrase_parts)
+    if len(phrase_parts) == 1 and isinstance(phrase_parts[0], Run):
+        only = phrase_parts[0]
+        items.append(_tag(only.text, only.weight))
+    else:
+        items.append(Phrase.model_construct(kind="phrase", parts=tuple(phrase_parts)))
     spans.append(span)
+
+
+_COMMA_AS_SPACE = re.compile(r"\s*,[\s,]*")
+
+
+def _trim_edges(parts: list[Run | Schedule]) -> None:
+    """No blank run and no edge space at either end of a unit (it sits by a comma)."""
+    while parts and isinstance(parts[0], Run) and not parts[0].text.strip():
+        parts.pop(0)
+    while parts and isinstance(parts[-1], Run) and not parts[-1].text.strip():
+        parts.pop()
+    if not parts:
+        return
+    first, last = parts[0], parts[-1]
+    if isinstance(first, Run) and first.text[:1] == " ":
+        parts[0] = first = Run.model_construct(text=first.text.lstrip(), weight=first.weight)
+    if isinstance(last, Run) and last.text[-1:] == " ":
+        parts[-1] = Run.model_construct(text=last.text.rstrip(), weight=last.weight)
 
 
 def _spell_run(text: str) -> str:

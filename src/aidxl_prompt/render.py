@@ -267,6 +267,7 @@ def _comfy_weighted(text: str, weight: float) -> str:
 
 def _comfy_phrase(phrase: Phrase) -> str:
     out: list[str] = []
+    previous_plain = False
     for part in phrase.parts:
         if isinstance(part, Schedule):
             raise RenderError(
@@ -274,6 +275,11 @@ def _comfy_phrase(phrase: Phrase) -> str:
                 "text (use a conditioning-schedule node instead)"
             )
         fragment = _comfy_weighted(part.text, part.weight)
+        if out and format_weight(part.weight) == "1" and previous_plain:
+            # ComfyUI keeps runs apart (each is tokenised alone) but would read two
+            # plain runs as one: an empty group, which it drops, keeps them apart.
+            out.append("()")
+        previous_plain = format_weight(part.weight) == "1"
         if fragment.startswith("(") and out and out[-1].endswith("\\"):
             raise RenderError(
                 f"cannot write {phrase.text!r} for ComfyUI: a backslash right before a "

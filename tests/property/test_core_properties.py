@@ -4,26 +4,38 @@ and with the naive oracles of tests/oracles.py."""
 from __future__ import annotations
 
 import math
-import re
+import struct
 import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from aidxl_prompt import parser
-from aidxl_prompt.compose import parse
-from aidxl_prompt.errors import PromptSyntaxError
-from aidxl_prompt.models import Prompt, PromptItem, Schedule, Tag
-from aidxl_prompt.normalize import DIALECTS, Dialect, escape, normalize_tag, unescape
+from aidxl_prompt.compose import format_prompt, parse
+from aidxl_prompt.errors import PromptSyntaxError, PromptValueError
+from aidxl_prompt.models import Prompt, PromptItem, Tag
+from aidxl_prompt.normalize import (
+    DIALECTS,
+    Dialect,
+    escape,
+    normalize_spelling,
+    normalize_tag,
+    same_weight,
+    unescape,
+)
 from aidxl_prompt.ordering import Slot
 from aidxl_prompt.parser import parse_items, parse_tags
 from aidxl_prompt.render import render
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from oracles import a1111_attention, comfyui_weights
+from oracles import (
+    A1111CrashError,
+    AmbiguousError,
+    a1111_canonical,
+    comfyui_canonical,
+)
 
 SETTINGS = settings(max_examples=300, deadline=None)
 
@@ -63,7 +75,7 @@ REAL_TAGS = [
 def _valid_tag_text(text: str) -> bool:
     try:
         Tag(text)
-    except ValidationError:
+    except PromptValueError:
         return False
     return True
 
@@ -78,7 +90,9 @@ TAG_TEXTS = st.one_of(
 WEIGHTS = st.one_of(
     st.just(1.0),
     st.sampled_from([1.1, 0.9, 1.2, 1.5, 0.0, -1.0, 2.0, 1 / 1.1, 1.21]),
-    st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False),
+    st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False).filter(
+        lambda weight: weight == 0 or abs(weight) >= 1e-6  # nearer 0 is stored as 0
+    ),
 )
 TAGS = st.builds(Tag, TAG_TEXTS, WEIGHTS)
 
@@ -116,7 +130,7 @@ def _assert_same_tags(read: list[PromptItem], tags: list[Tag]) -> None:
     for item, tag in zip(read, tags, strict=True):
         assert isinstance(item, Tag)
         assert item.text == tag.text
-        assert abs(item.weight - tag.weight) <= 5e-5
+        assert same_weight(item.weight, tag.weight)  # the same float32
 
 
 @SETTINGS
@@ -156,7 +170,7 @@ def test_parse_items_never_raises(text: str, dialect: Dialect) -> None:
         if isinstance(item, Tag):
             assert math.isfinite(item.weight)
             assert item.text
-            assert normalize_tag(item.text) == item.text
+            assert normalize_spelling(item.text) == item.text
             assert "," not in item.text
     for start, end in (*result.spans, *(r.span for r in result.repairs)):
         assert 0 <= start <= end <= len(text)
@@ -168,71 +182,163 @@ def test_parse_items_never_raises(text: str, dialect: Dialect) -> None:
         assert parse_items(text, dialect, strict=True).items == result.items
 
 
-# --- agreement with the naive oracles ---------------------------------------------------
+# --- agreement with the oracles: what A1111 and ComfyUI read, step by step -------------
 
-ORACLE_ALPHABET = "ab (()[]:,\\1.2 "
+ORACLE_ALPHABET = "ab (()[]:,\\1.2 |"
 ORACLE_TEXT = st.text(alphabet=ORACLE_ALPHABET, max_size=16)
 
 
-def _oracle_tags(runs: list[tuple[str, float]], *, join: bool = True) -> list[tuple[str, float]]:
-    """Runs cut into comma-separated tags the way parser._assemble does it: split each
-    run at commas, join equal-weight neighbours inside one segment (A1111 only; ComfyUI
-    keeps its runs apart), then normalise."""
-    tags: list[tuple[str, float]] = []
-    segment: list[list[object]] = []
-
-    def flush() -> None:
-        words = [run for run in segment if str(run[0]).strip()]
-        segment.clear()
-        for text, weight in words:
-            canonical = normalize_tag(str(text).strip())
-            if canonical:
-                tags.append((canonical, float(weight)))  # type: ignore[arg-type]
-
-    for text, weight in runs:
-        if text == "BREAK" and weight < 0:
-            flush()
-            continue
-        for index, part in enumerate(text.split(",")):
-            if index:
-                flush()
-            if not part:
-                continue
-            if join and segment and segment[-1][1] == weight:
-                segment[-1][0] = str(segment[-1][0]) + part
-            else:
-                segment.append([part, weight])
-    flush()
-    return tags
-
-
-def _read(items: list[PromptItem]) -> list[tuple[str, float]]:
-    return [(item.text, item.weight) for item in items if isinstance(item, Tag)]
-
-
-@SETTINGS
-@given(ORACLE_TEXT)
-def test_a1111_agrees_with_the_oracle(text: str) -> None:
-    items = parse_tags(text)
-    assume(not any(isinstance(item, Schedule) for item in items))
-    # Brackets around a '|' or a third colon read as a failed schedule: A1111 then
-    # reads the whole prompt as emphasis, which is what the oracle does anyway.
+def _same_reading(original: str, rendered: str, *, ordered: bool = True) -> bool:
+    """A1111 reads both alike at every step, up to empty units (``a,,b``) and commas at
+    the ends of a section, which parsing drops. An original A1111 itself cannot read (a
+    crash, a reading that depends on the hash seed) is skipped; a rendering it cannot
+    read is a failure."""
     try:
-        runs = a1111_attention(text)
-    except ValueError:  # A1111 crashes on (a:1.2.3); the parser repairs it instead
+        expected = _units(original, ordered=ordered)
+    except (AmbiguousError, A1111CrashError):
         assume(False)
-        return
-    expected = _oracle_tags(runs)
-    assert _read(items) == [(t, w) for t, w in expected if math.isfinite(w)]
+        raise AssertionError("unreachable") from None
+    return _units(rendered, ordered=ordered) == expected
 
 
 @SETTINGS
 @given(ORACLE_TEXT)
-def test_comfyui_agrees_with_the_oracle(text: str) -> None:
+def test_rendering_what_a1111_read_reads_the_same(text: str) -> None:
+    # Any text the parser reads without a repair renders back to text A1111 reads
+    # alike at every step (the items in source order, nothing re-spelled away).
+    result = parse_items(text)
+    assume(not result.repairs)
+    rendered = render(list(result.items))
+    assert _same_reading(text, rendered), rendered
+
+
+@SETTINGS
+@given(ORACLE_TEXT)
+def test_rendering_what_comfyui_read_reads_the_same(text: str) -> None:
     assume(text.count("(") < 900)
-    runs = comfyui_weights(text)
-    expected = [(t, w) for t, w in _oracle_tags(runs, join=False) if math.isfinite(w)]
-    assert _read(parse_tags(text, "comfyui")) == expected
+    result = parse_items(text, "comfyui")
+    assume(not result.repairs)
+    rendered = render(list(result.items), "comfyui")
+    assert _comfy_units(text) == _comfy_units(rendered), rendered
+
+
+def _comfy_units(text: str) -> tuple[tuple[tuple[str, float], ...], ...]:
+    """ComfyUI's (CLIP word, float32 weight) stream cut into comma units, empty ones
+    dropped (parsing drops them)."""
+    units: list[tuple[tuple[str, float], ...]] = []
+    unit: list[tuple[str, float]] = []
+    stream = [(word, weight) for words, weight in comfyui_canonical(text) for word in words]
+    for word, weight in _comma_split([*stream, (",", 1.0)]):
+        if word == ",":
+            if unit:
+                units.append(tuple(unit))
+            unit = []
+        else:
+            unit.append((word, same_weight_key(weight)))
+    return tuple(units)
+
+
+# Generated prompts of the kind people write: comma units that mix plain words, emphasis,
+# explicit weights, schedules and alternation, in sections divided by BREAK and AND.
+WORDS = st.sampled_from(["smile", "long hair", "1girl", "white dress", "forest", "blue"])
+SEGMENTS = st.one_of(
+    WORDS,
+    WORDS.map(lambda word: f"({word}:1.2)"),
+    WORDS.map(lambda word: f"({word}:0.8)"),
+    WORDS.map(lambda word: f"[{word}]"),
+    WORDS.map(lambda word: f"(({word}))"),
+    st.tuples(WORDS, WORDS).map(lambda pair: f"[{pair[0]}:{pair[1]}:5]"),
+    st.tuples(WORDS, WORDS).map(lambda pair: f"[{pair[0]}:{pair[1]}:0.5]"),
+    st.tuples(WORDS, WORDS).map(lambda pair: f"[{pair[0]}|{pair[1]}]"),
+    WORDS.map(lambda word: f"[{word}:3]"),
+    WORDS.map(lambda word: f"[{word}::4]"),
+)
+UNITS = st.lists(st.tuples(SEGMENTS, st.sampled_from([" ", "", " "])), min_size=1, max_size=3).map(
+    lambda parts: "".join(segment + glue for segment, glue in parts).strip()
+)
+SECTIONS = st.lists(UNITS, min_size=1, max_size=4).map(", ".join)
+
+
+@st.composite
+def real_prompts(draw: st.DrawFn) -> str:
+    text = draw(SECTIONS)
+    for _ in range(draw(st.integers(0, 3))):
+        keyword = draw(st.sampled_from([" BREAK ", " AND ", ", BREAK, "]))
+        if keyword == " AND " and draw(st.booleans()):
+            text += draw(st.sampled_from([":0.5", ":1.5", " :2"]))  # a sub-prompt weight
+        text += keyword + draw(SECTIONS)
+    if draw(st.booleans()):
+        text += draw(st.sampled_from([", <lora:style:0.8>", " <lora:x:1>"]))
+    return text
+
+
+def _units(text: str, *, ordered: bool = False) -> tuple[object, ...]:
+    """What A1111 reads, cut into sections (BREAK, AND) of comma units, empty units
+    dropped. Unless ``ordered``, each section's units are a multiset: ordering may move
+    whole units inside a section."""
+    canonical = a1111_canonical(text, steps=10)
+    subprompts = []
+    for weight, steps in canonical.subprompts:
+        per_step = []
+        for stream in steps:
+            sections: list[list[tuple[tuple[str, float], ...]]] = [[]]
+            unit: list[tuple[str, float]] = []
+            for word, word_weight in _comma_split([*stream, (",", 1.0)]):
+                if (word, word_weight) == ("BREAK", -1.0) or word == ",":
+                    if unit:
+                        sections[-1].append(tuple(unit))
+                    unit = []
+                    if word == "BREAK":
+                        sections.append([])
+                    continue
+                unit.append((word, same_weight_key(word_weight)))
+            per_step.append(
+                tuple(tuple(section if ordered else sorted(section)) for section in sections)
+            )
+        subprompts.append((same_weight_key(weight), tuple(per_step)))
+    return (canonical.networks, tuple(subprompts))
+
+
+def _comma_split(stream: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """CLIP words with each comma as a word of its own: the renderer writes ", " between
+    units, so ``a,(b`` (the word ``,(``) comes back as ``a, (b``."""
+    out: list[tuple[str, float]] = []
+    for word, weight in stream:
+        if word == "BREAK" or "," not in word:
+            out.append((word, weight))
+            continue
+        for index, piece in enumerate(word.split(",")):
+            if index:
+                out.append((",", weight))
+            if piece:
+                out.append((piece, weight))
+    return out
+
+
+def same_weight_key(weight: float) -> float:
+    """A weight as the float32 the tools compute with."""
+    return struct.unpack("f", struct.pack("f", weight))[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(real_prompts())
+def test_render_of_parse_reads_the_same_as_the_prompt(text: str) -> None:
+    # Issue 8: units, schedules, AND and BREAK survive parse -> render unchanged in
+    # meaning, at every sampling step.
+    parsed = parse_items(text)
+    assert not parsed.repairs
+    assert _same_reading(text, render(list(parsed.items)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(real_prompts(), st.sampled_from(["documented", "style_last"]))
+def test_format_only_moves_whole_units_inside_sections(text: str, order: str) -> None:
+    # format = parse into slots and sections, order, render: A1111 must read the same
+    # units in every section at every step, only in another order.
+    formatted = format_prompt(text, order=order, danbooru_names=False)
+    assert _same_reading(text, formatted, ordered=False), formatted
+    assert not formatted.startswith("BREAK")
+    assert not formatted.endswith("BREAK")
 
 
 # The common-case fast path and the full scanner must read simple prompts alike.
@@ -256,14 +362,9 @@ def test_fast_path_agrees_with_the_scanner(parts: list[tuple[str, str]]) -> None
     assert list(result.spans) == spans
 
 
-def test_oracle_tags_helper() -> None:
-    # The helper itself, on a known case: one comma segment with three weights.
-    assert _oracle_tags([("a ", 1.0), ("b", 1.1), (" c, d", 1.0)]) == [
-        ("a", 1.0),
-        ("b", 1.1),
-        ("c", 1.0),
-        ("d", 1.0),
-    ]
-    assert _oracle_tags([("a", 1.1), ("b", 1.1)]) == [("ab", 1.1)]
-    assert _oracle_tags([("a", 1.1), ("b", 1.1)], join=False) == [("a", 1.1), ("b", 1.1)]
-    assert re.fullmatch(r"[ab (()\[\]:,\\1.2 ]+", ORACLE_ALPHABET)
+def test_units_helper() -> None:
+    # The comparison itself, on known cases: order inside a section does not matter,
+    # crossing a BREAK or splitting a unit does.
+    assert _units("a, (b:1.2) c BREAK d") == _units("(b:1.2) c, a BREAK d")
+    assert _units("a, b BREAK c") != _units("a BREAK b, c")
+    assert _units("a (b:1.2) c") != _units("a, (b:1.2), c")
