@@ -280,6 +280,28 @@ def test_every_danbooru_name_survives_escape_and_a1111_parse(
 
 
 @pytest.mark.slow
+def test_normalize_undoes_escape_for_every_danbooru_name(canonical_names: list[str]) -> None:
+    # Issue 8: escape() of 'gauss <bokashi' once inserted "<\\" where no network could
+    # form, and normalize_tag did not take it out again.
+    for dialect in ("a1111", "comfyui"):
+        changed = [n for n in canonical_names if normalize_tag(escape(n, dialect)) != n]
+        assert changed == [], dialect
+
+
+@pytest.mark.slow
+def test_every_danbooru_name_survives_weighted_a1111(canonical_names: list[str]) -> None:
+    # Written as (name:1.2), 300 at a time: each is one tag with its weight.
+    lost = []
+    for first in range(0, len(canonical_names), 300):
+        chunk = canonical_names[first : first + 300]
+        items = parse_tags(", ".join(Tag(name, 1.2).a1111 for name in chunk))
+        read = [(item.text, item.weight) if isinstance(item, Tag) else item for item in items]
+        if read != [(name, 1.2) for name in chunk]:
+            lost.extend(name for name in chunk if (name, 1.2) not in read)
+    assert lost == []
+
+
+@pytest.mark.slow
 def test_every_danbooru_name_survives_escape_and_comfyui_parse(
     canonical_names: list[str],
 ) -> None:
