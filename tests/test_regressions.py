@@ -5,15 +5,20 @@ from __future__ import annotations
 import pytest
 
 from aidxl_prompt import (
+    ArtStyle,
     ExtraNetwork,
     Ordering,
     Phrase,
+    Prompt,
+    Quality,
     Schedule,
     Tag,
     classify,
+    format_prompt,
     parse,
     parse_items,
     parse_tags,
+    render,
 )
 from aidxl_prompt.cli import main
 from aidxl_prompt.ordering import ordering_presets
@@ -86,4 +91,59 @@ def test_cli_classify_refuses_what_is_not_one_tag(
     assert capsys.readouterr().err == (
         f"aidxl-prompt: error: argument 1 ({tag!r}) is not one tag: give each tag as its "
         "own argument, without commas\n"
+    )
+
+
+# --- issue 8: composing a real prompt kept its meaning --------------------------------
+
+# (prompt as pasted, format's A1111 output); each row is one of the issue's findings
+ISSUE_8_FORMAT: list[tuple[str, str]] = [
+    ("a (white:1.2) dress, 1girl", "1girl, a (white:1.2) dress"),  # once "dress, a, (white:1.2)"
+    ("1girl, [red:blue:0.5] hair, smile", "1girl, smile, [red:blue:0.5] hair"),  # schedule
+    ("[red|blue] hair", "[red|blue] hair"),  # once "[red|blue], hair"
+    ("masterpiece, 1girl, smile AND 1boy, frown", "1girl, smile, masterpiece AND 1boy, frown"),
+    ("1girl, long hair, BREAK, smile", "1girl, long hair BREAK smile"),  # BREAK stays between
+    ("bishop_(chess)", "bishop \\(chess\\)"),  # the card's own example (once "bishop, (chess:1.1)")
+    ("ganyu_(genshin_impact), 1girl", "ganyu \\(genshin impact\\), 1girl"),  # raw Danbooru name
+    ("best quality, ganyu (genshin impact)", "ganyu \\(genshin impact\\), best quality"),
+    ("lucy (cyberpunk), smile", "lucy \\(cyberpunk\\), smile"),  # a known name, bare brackets
+    ("(micro shorts:1.00001)", "(micro shorts:1.00001)"),  # not float32 1: kept
+    ("(micro shorts:1.00000001)", "micro shorts"),  # float32 1: no "(x:1)" to drift
+    ("(a) (b)", "(a:1.1) (b:1.1)"),  # bracketed runs with no separator stay one unit
+    ("a\\\\\\(b", "a\\\\\\(b"),  # A1111 reads a\(b: the backslash is kept
+    ("[a:][b:3]", "(a::0.90909091)[b:3]"),  # leftovers do not switch scheduling off
+    ("[a|b][c|d]", "[a|b][c|d]"),  # alternation joined to its neighbour: one unit
+]
+
+
+@pytest.mark.parametrize(("prompt", "formatted"), ISSUE_8_FORMAT)
+def test_issue_8_format_keeps_the_meaning(prompt: str, formatted: str) -> None:
+    assert format_prompt(prompt) == formatted
+    assert format_prompt(formatted) == formatted  # a fixed point
+
+
+def test_issue_8_character_triggers_go_to_the_character_slot() -> None:
+    for trigger in ("ganyu (genshin impact)", "lucy (cyberpunk)", "frieren (sousou no frieren)"):
+        assert classify(trigger).slot.value == "character", trigger
+        escaped = trigger.replace("(", "\\(").replace(")", "\\)")
+        assert parse(f"best quality, {escaped}").character == [Tag(trigger)]
+        assert parse(f"best quality, {trigger}").character == [Tag(trigger)]  # raw, too
+
+
+def test_issue_8_slots_cannot_be_corrupted() -> None:
+    p = Prompt(character=["1girl"])
+    p.quality.append(("best quality", 1.2))
+    p.quality.append(Quality.best)
+    p.art_style.append(ArtStyle("wlop"))
+    assert p.render() == "by wlop, 1girl, (best quality:1.2), best quality"
+    with pytest.raises(TypeError, match=r"^render\(\) takes a Prompt or a list of items"):
+        render("1girl")  # type: ignore[arg-type]
+
+
+def test_issue_8_comfyui_output_of_an_a1111_prompt() -> None:
+    assert format_prompt("[blue eyes], (smile:1.2)", "comfyui") == (
+        "(smile:1.2), (blue eyes:0.90909091)"
+    )
+    assert format_prompt("1girl, embedding:EasyNegative", "comfyui") == (
+        "1girl, embedding:EasyNegative"
     )
