@@ -273,8 +273,8 @@ def test_danbooru_names_are_read_as_tags(capsys: pytest.CaptureFixture[str]) -> 
     assert captured.out == "1girl, bishop \\(chess\\)\n"
     assert captured.err == (
         "aidxl-prompt: note: column 1: A1111 reads 'bishop_(chess)' as 'bishop_' and 'chess' "
-        "at 1.1; read as the Danbooru tag 'bishop (chess)' (write it 'bishop \\\\(chess\\\\)' "
-        "in A1111) [danbooru-name]\n"
+        "at 1.1; read as the Danbooru tag 'bishop (chess)', which A1111 reads when written "
+        "bishop \\(chess\\) [danbooru-name]\n"
     )
     assert main(["format", "--no-danbooru-names", "-q", "bishop_(chess), 1girl"]) == 0
     assert capsys.readouterr().out == "1girl, bishop (chess:1.1)\n"

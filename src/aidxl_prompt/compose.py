@@ -149,7 +149,7 @@ def _read_danbooru_names(
                 tag, reading = found
                 message = (
                     f"A1111 reads {source[start:end]!r} as {reading}; read as the Danbooru "
-                    f"tag {tag.text!r} (write it {tag.a1111!r} in A1111)"
+                    f"tag {tag.text!r}, which A1111 reads when written {tag.a1111}"
                 )
                 if strict:
                     raise PromptSyntaxError(message, source=source, span=(start, end))
