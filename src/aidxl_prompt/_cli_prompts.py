@@ -11,13 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from ._input import MAX_INPUT_BYTES
-from .expand import MODES, Mode, expand
+from ._modes import MODES, Mode
 from .normalize import DIALECTS, Dialect
-from .presets import PresetLibrary, list_presets, load_preset
-from .prompt_file import prompt_file_schema
+
+if TYPE_CHECKING:
+    from .presets import PresetLibrary
+
+# The modules behind each command are imported when it runs, so that every command
+# starts without loading the others' (prompt files, presets, expansion).
 
 __all__ = ["add_max_bytes_option", "register"]
 
@@ -100,6 +104,8 @@ def _add_presets_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def _library(args: argparse.Namespace) -> PresetLibrary:
+    from .presets import PresetLibrary  # noqa: PLC0415 (loaded when a command needs it)
+
     return PresetLibrary.from_env(args.presets_dir, max_bytes=args.max_bytes)
 
 
@@ -119,11 +125,15 @@ def _mode(value: str) -> Mode:
 
 def _schema(args: argparse.Namespace) -> int:
     del args
+    from .prompt_file import prompt_file_schema  # noqa: PLC0415 (loaded when needed)
+
     sys.stdout.write(json.dumps(prompt_file_schema(), indent=2) + "\n")
     return 0
 
 
 def _presets(args: argparse.Namespace) -> int:
+    from .presets import list_presets, load_preset  # noqa: PLC0415 (loaded when needed)
+
     library = _library(args)
     if args.show:
         prompt = load_preset(args.show, library)
@@ -141,6 +151,8 @@ def _presets(args: argparse.Namespace) -> int:
 
 
 def _expand(args: argparse.Namespace) -> int:
+    from .expand import expand  # noqa: PLC0415 (loaded when needed)
+
     dialect = _dialect(args.dialect)
     variations = expand(
         args.file,

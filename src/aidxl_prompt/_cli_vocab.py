@@ -15,10 +15,8 @@ import argparse
 import json
 import sys
 
-from .classify import classify
 from .errors import AidxlPromptError
 from .normalize import normalize_tag
-from .suggest import suggest
 from .vocab import TAGS_ENV_VAR, Vocabulary, load_vocabulary
 
 __all__ = ["register"]
@@ -45,6 +43,8 @@ def _vocabulary(args: argparse.Namespace) -> Vocabulary:
 def _suggest(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise AidxlPromptError(f"--limit must be at least 1, got {args.limit}")
+    from .suggest import suggest  # noqa: PLC0415 (rapidfuzz loads only when it is used)
+
     found = suggest(args.text, limit=args.limit, vocabulary=_vocabulary(args))
     if args.format == "json":
         print(json.dumps([item.model_dump(mode="json") for item in found], indent=2))
@@ -69,6 +69,8 @@ def _classify(args: argparse.Namespace) -> int:
                 "argument, without commas"
             )
     vocabulary = _vocabulary(args)
+    from .classify import classify  # noqa: PLC0415 (loaded when the command runs)
+
     results = [(tag, classify(tag, vocabulary)) for tag in args.tag]
     if args.format == "json":
         records = [{"input": tag, **found.model_dump(mode="json")} for tag, found in results]

@@ -56,11 +56,20 @@ class PatternRule:
 
 @dataclass(frozen=True)
 class SlotRules:
-    """Curated tags by canonical name, and the patterns in priority order."""
+    """Curated tags by canonical name, and the patterns in priority order.
+
+    The patterns are compiled (one combined expression, most of the cost of reading
+    the rules) on the first :meth:`match_pattern`, so a prompt whose tags are all in
+    the curated lists never pays for it.
+    """
 
     curated: Mapping[str, CuratedEntry]
     patterns: tuple[PatternRule, ...]
-    combined: re.Pattern[str]
+
+    @functools.cached_property
+    def combined(self) -> re.Pattern[str]:
+        """All the patterns as one expression; group ``r<i>`` is rule ``i``."""
+        return _combine(self.patterns)
 
     def match_pattern(self, text: str) -> PatternRule | None:
         """The first pattern that matches the whole of ``text``, or None."""
@@ -182,4 +191,4 @@ def curated_tags() -> Mapping[str, CuratedEntry]:
 def slot_rules() -> SlotRules:
     """The built-in curated lists and compiled patterns (parsed once per process)."""
     patterns = _read_patterns(_load_yaml("patterns.yaml"))
-    return SlotRules(curated=curated_tags(), patterns=patterns, combined=_combine(patterns))
+    return SlotRules(curated=curated_tags(), patterns=patterns)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import cast
 
@@ -33,7 +32,6 @@ from .compose import parse_prompt
 from .errors import AidxlPromptError
 from .normalize import DIALECTS, Dialect
 from .ordering import Ordering, ordering_presets
-from .prompt_file import PresetLibrary, load_prompt_file
 from .render import render, render_items
 from .vocab import load_vocabulary
 
@@ -117,6 +115,9 @@ def _format(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    # Prompt files are loaded only by the commands that read them.
+    from .prompt_file import PresetLibrary, load_prompt_file  # noqa: PLC0415
+
     library = PresetLibrary.from_env(args.presets_dir, max_bytes=args.max_bytes)
     prompt = load_prompt_file(args.file, library=library, max_bytes=args.max_bytes)
     dialect: Dialect = args.dialect
@@ -132,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Compose, clean, check and render prompts for AIDXL.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     subparsers = cast(
         "argparse._SubParsersAction[argparse.ArgumentParser]",
         parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
@@ -187,11 +188,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the installed metadata only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help=cast(str, kwargs.get("help")),
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
 def _version() -> str:
-    try:
-        return metadata.version("aidxl-prompt")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        return "0+unknown"
+    from . import __version__  # noqa: PLC0415 (read from the metadata only when asked)
+
+    return str(__version__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,10 +33,10 @@ import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ._modes import MODES, Mode
 from .errors import AidxlPromptError
 from .models import Prompt
 from .prompt_file import (
@@ -60,8 +60,6 @@ __all__ = [
     "unit_draw",
 ]
 
-Mode = Literal["random", "combinatorial", "cyclical"]
-MODES: tuple[Mode, ...] = ("random", "combinatorial", "cyclical")
 
 # Drawing without replacement retries a repeated combination this many times before it
 # enumerates the combinations left (when there are few enough to list).

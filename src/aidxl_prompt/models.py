@@ -69,7 +69,7 @@ __all__ = [
     "coerce_item",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 # A1111's extra-network syntax (extra_networks.py): ``<kind:arg[:arg...]>``.
 EXTRA_NETWORK_PATTERN = re.compile(r"<(\w+):([^>]+)>")
@@ -706,7 +706,7 @@ _SLOT_NAMES = tuple(slot.value for slot in Slot)
 class _Slots(BaseModel):
     """The 19 slots of the card's order, shared by :class:`Prompt` and :class:`Section`."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
     art_style: list[SlotItem] = Field(default_factory=SlotList)
     character: list[SlotItem] = Field(default_factory=SlotList)

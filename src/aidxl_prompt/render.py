@@ -37,7 +37,7 @@ from .models import (
     Schedule,
     Tag,
 )
-from .normalize import DIALECTS, Dialect, escape, format_weight
+from .normalize import DIALECTS, Dialect, escape, format_weight, same_weight
 from .ordering import OrderLike
 
 __all__ = ["render", "render_items"]
@@ -178,8 +178,8 @@ def _a1111_weighted(escaped: str, weight: float) -> str:
     return escaped if text == "1" else f"({escaped}:{text})"
 
 
-def _a1111_run(run: Run, protect_pipes: bool) -> str:
-    weight = format_weight(run.weight)
+def _a1111_run(run: Run, protect_pipes: bool, weight_text: str | None = None) -> str:
+    weight = weight_text or format_weight(run.weight)
     escaped = escape(run.text, "a1111", weighted=weight != "1")
     if protect_pipes:
         escaped = _PIPE.sub(r"\\|", escaped)
@@ -192,12 +192,26 @@ def _a1111_unit(item: Tag | Phrase | Schedule, protect_pipes: bool) -> str:
         return _PIPE.sub(r"\\|", item.a1111) if protect_pipes else item.a1111
     if isinstance(item, Schedule):
         return _a1111_weighted(item.text, item.weight)
-    return "".join(
-        _a1111_run(part, protect_pipes)
-        if isinstance(part, Run)
-        else _a1111_weighted(part.text, part.weight)
-        for part in item.parts
-    )
+    out: list[str] = []
+    previous: float | None = None
+    for part in item.parts:
+        if isinstance(part, Schedule):
+            out.append(_a1111_weighted(part.text, part.weight))
+            previous = None
+            continue
+        weight = part.weight
+        if previous is not None and previous != weight and same_weight(previous, weight):
+            # A1111 joins neighbours of exactly equal weight: two runs whose weights
+            # differ only past float32 (1.21 and 1.2100000000000002) stay apart only
+            # if the text says so, so the second one's weight is written in full.
+            exact = repr(weight)
+            if "e" not in exact:
+                out.append(_a1111_run(part, protect_pipes, exact))
+                previous = weight
+                continue
+        out.append(_a1111_run(part, protect_pipes))
+        previous = weight
+    return "".join(out)
 
 
 def _has_schedule(items: list[PromptItem]) -> bool:
