@@ -350,12 +350,12 @@ def test_a_quoted_exponent_stays_a_string() -> None:
     )
 
 
-_RANGE = "expected a finite weight from -100 to 100, got"
+_RANGE = "expected a finite weight from -1000 to 1000, got"
 
 # (YAML, whole message)
 WEIGHT_CASES = [
-    ("expression: [{smile: 100.5}]\n", f"<string>:1: expression[0].smile: {_RANGE} 100.5"),
-    ("expression: [{smile: -101}]\n", f"<string>:1: expression[0].smile: {_RANGE} -101"),
+    ("expression: [{smile: 1000.5}]\n", f"<string>:1: expression[0].smile: {_RANGE} 1000.5"),
+    ("expression: [{smile: -1001}]\n", f"<string>:1: expression[0].smile: {_RANGE} -1001"),
     ("expression: [{smile: 1e300}]\n", f"<string>:1: expression[0].smile: {_RANGE} 1e+300"),
     ("expression: [{smile: 1e999}]\n", f"<string>:1: expression[0].smile: {_RANGE} inf"),
     ("expression: [{smile: -.inf}]\n", f"<string>:1: expression[0].smile: {_RANGE} -inf"),
@@ -364,12 +364,12 @@ WEIGHT_CASES = [
         f"<string>:2: expression[0].smile: {_RANGE} an integer of 400 digits",
     ),  # does not fit a float: compared, never converted
     (
-        "character:\n  - {character: lucy, weight: 1000}\n",
-        f"<string>:2: character[0].weight: {_RANGE} 1000",
+        "character:\n  - {character: lucy, weight: 10000}\n",
+        f"<string>:2: character[0].weight: {_RANGE} 10000",
     ),  # a typed entry
     (
-        "expression: [{text: smile, weight: 2e2}]\n",
-        f"<string>:1: expression[0].weight: {_RANGE} 200.0",
+        "expression: [{text: smile, weight: 2e3}]\n",
+        f"<string>:1: expression[0].weight: {_RANGE} 2000.0",
     ),  # the explicit form
     (
         "expression: [{choose: [{option: smile, weight: " + "9" * 400 + "}]}]\n",
@@ -504,3 +504,17 @@ def test_any_stdin_exits_0_or_2(data: bytes, dialect: str) -> None:
         assert stdout.getvalue() == ""
         assert stderr.getvalue().startswith("aidxl-prompt: error: ")
         assert stderr.getvalue().count("\n") == 1
+
+
+# The library refuses a prompt over its size limit before reading it (CLI: --max-bytes).
+@pytest.mark.parametrize("call", ["parse_items", "parse_tags", "parse", "format_prompt"])
+def test_library_prompt_size_limit(call: str) -> None:
+    import aidxl_prompt
+
+    function = getattr(aidxl_prompt, call)
+    with pytest.raises(InputTooLargeError) as info:
+        function("1girl, " * 10, max_bytes=20)
+    assert str(info.value) == (
+        "<prompt>: more than 20 bytes (the limit; raise it with max_bytes / --max-bytes)"
+    )
+    function("1girl, " * 2, max_bytes=20)  # under it: read as usual

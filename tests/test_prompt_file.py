@@ -152,7 +152,7 @@ ERROR_CASES = [
     ),  # weight not a number
     (
         "race:\n  - {elf: .nan}\n",
-        "<string>:2: race[0].elf: expected a finite weight from -100 to 100, got nan",
+        "<string>:2: race[0].elf: expected a finite weight from -1000 to 1000, got nan",
     ),  # NaN weight
     (
         "race:\n  - {elf: true}\n",

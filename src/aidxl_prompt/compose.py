@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from ._input import MAX_INPUT_BYTES
 from .classify import classify
 from .errors import PromptSyntaxError
 from .models import (
@@ -73,6 +74,7 @@ def parse(
     strict: bool = False,
     vocabulary: Vocabulary | None = None,
     danbooru_names: bool = True,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> Prompt:
     """Parse a prompt and put each unit in its slot (see :func:`~aidxl_prompt.classify`).
 
@@ -95,7 +97,12 @@ def parse(
     ['holding', 'bishop (chess)']
     """
     return parse_prompt(
-        text, dialect, strict=strict, vocabulary=vocabulary, danbooru_names=danbooru_names
+        text,
+        dialect,
+        strict=strict,
+        vocabulary=vocabulary,
+        danbooru_names=danbooru_names,
+        max_bytes=max_bytes,
     ).prompt
 
 
@@ -106,6 +113,7 @@ def parse_prompt(
     strict: bool = False,
     vocabulary: Vocabulary | None = None,
     danbooru_names: bool = True,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> ParsedPrompt:
     """:func:`parse`, keeping the repairs (the parser's and the Danbooru-name readings).
 
@@ -113,7 +121,7 @@ def parse_prompt(
     >>> [t.text for t in result.prompt.all_units()], result.repairs[0].code
     (['1girl', 'bishop (chess)'], 'danbooru-name')
     """
-    result = parse_items(text, dialect, strict=strict)
+    result = parse_items(text, dialect, strict=strict, max_bytes=max_bytes)
     vocab = vocabulary if vocabulary is not None else Vocabulary.default()
     items = list(result.items)
     repairs = list(result.repairs)
@@ -292,6 +300,7 @@ def format_prompt(
     strict: bool = False,
     vocabulary: Vocabulary | None = None,
     danbooru_names: bool = True,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> str:
     """Parse (in ``input_dialect``, default A1111), order and render a prompt.
 
@@ -304,5 +313,6 @@ def format_prompt(
         strict=strict,
         vocabulary=vocabulary,
         danbooru_names=danbooru_names,
+        max_bytes=max_bytes,
     )
     return render(prompt, dialect, order=order)

@@ -40,6 +40,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from ._input import MAX_INPUT_BYTES, check_size
 from .errors import PromptSyntaxError
 from .models import (
     EXTRA_NETWORK_PATTERN,
@@ -185,7 +186,13 @@ class _Collector:
         )
 
 
-def parse_tags(text: str, dialect: Dialect = "a1111", *, strict: bool = False) -> list[PromptItem]:
+def parse_tags(
+    text: str,
+    dialect: Dialect = "a1111",
+    *,
+    strict: bool = False,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> list[PromptItem]:
     """The prompt as a flat list of items; see :func:`parse_items` for spans and repairs.
 
     >>> parse_tags("(a:1.2), [b], ((c))")  # doctest: +NORMALIZE_WHITESPACE
@@ -195,14 +202,24 @@ def parse_tags(text: str, dialect: Dialect = "a1111", *, strict: bool = False) -
     [Tag(text='a', weight=1.2), Tag(text='c', weight=1.2100000000000002)]
     """
     if dialect == "a1111" and isinstance(text, str):
+        check_size(text, source="<prompt>", max_bytes=max_bytes)
         simple = _fast_a1111_items(text)  # the common case, without spans or a ParseResult
         if simple is not None:
             return simple
-    return list(parse_items(text, dialect, strict=strict).items)
+    return list(parse_items(text, dialect, strict=strict, max_bytes=max_bytes).items)
 
 
-def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) -> ParseResult:
+def parse_items(
+    text: str,
+    dialect: Dialect = "a1111",
+    *,
+    strict: bool = False,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> ParseResult:
     """Parse a prompt, keeping the span of every item and a record of every repair.
+
+    A prompt over ``max_bytes`` (UTF-8; default 4 MiB) is refused with
+    :class:`~aidxl_prompt.errors.InputTooLargeError` before it is read.
 
     >>> result = parse_items("1girl, (smile")
     >>> result.items, result.spans
@@ -212,6 +229,7 @@ def parse_items(text: str, dialect: Dialect = "a1111", *, strict: bool = False) 
     """
     if not isinstance(text, str):
         raise TypeError(f"a prompt must be a str, not {type(text).__name__}")
+    check_size(text, source="<prompt>", max_bytes=max_bytes)
     if dialect == "a1111":
         simple = _fast_a1111(text)
         if simple is not None:

@@ -26,9 +26,9 @@ Files are read with the safe YAML loader only, within limits (:mod:`._input`): a
 ``max_bytes`` (:data:`MAX_INPUT_BYTES`, 4 MiB) of UTF-8, collections nested at most
 :data:`MAX_YAML_DEPTH` (64) deep, no key written twice in one mapping. ``1e-9`` is a
 number (YAML 1.2), and a tag's weight lies between -:data:`WEIGHT_LIMIT` and
-:data:`WEIGHT_LIMIT` (100). A bad file fails with a :class:`PromptFileError` that names
-the file, the line (looked up in the YAML when it has one), the field path and what was
-expected; a file too large or not UTF-8 fails with
+:data:`WEIGHT_LIMIT` (1000, as for any tag). A bad file fails with a
+:class:`PromptFileError` that names the file, the line (looked up in the YAML when it
+has one), the field path and what was expected; a file too large or not UTF-8 fails with
 :class:`~aidxl_prompt.errors.InputTooLargeError` or
 :class:`~aidxl_prompt.errors.InputEncodingError`.
 
@@ -73,7 +73,7 @@ from .card import (
 from .errors import PromptFileError, PromptValueError
 from .errors import _format_path as format_path
 from .models import And, Break, ExtraNetwork, Phrase, Prompt, Schedule, Section, Tag
-from .normalize import normalize_tag
+from .normalize import MAX_WEIGHT, normalize_tag
 from .ordering import Slot
 from .parser import parse_items
 from .render import render_items
@@ -102,10 +102,10 @@ __all__ = [
 PRESETS_ENV_VAR = "AIDXL_PROMPT_PRESETS"
 """Environment variable with user preset folders (``os.pathsep``-separated)."""
 
-WEIGHT_LIMIT = 100
-"""The largest weight (in absolute value) a prompt file may give a tag. The card's
-weights stay near 1; beyond 100 a weight is a typo, and its float noise would reach the
-prompt."""
+WEIGHT_LIMIT = int(MAX_WEIGHT)
+"""The largest weight (in absolute value) a prompt file may give a tag: the one limit a
+:class:`~aidxl_prompt.Tag` has. The card's weights stay near 1; far beyond, a weight is
+a typo."""
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
