@@ -767,6 +767,8 @@ class _Slots(BaseModel):
                 lists[name] = _NegativeList(values.get(name, ()), name)
             elif name == "networks":
                 lists[name] = _NetworkList(values.get(name, ()), name)
+        if "sections" in extra:
+            extra = {**extra, "sections": _SectionList(extra["sections"])}
         return cast("_S", cls.model_construct(**lists, **extra))
 
     def slot(self, slot: Slot | str) -> list[SlotItem]:
@@ -831,6 +833,46 @@ class Section(_Slots):
         return self
 
 
+class _SectionList(list[Any]):
+    """A prompt's sections: only :class:`Section` values (or their mappings) go in."""
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(self._one(item) for item in items)
+
+    @staticmethod
+    def _one(value: Any) -> Section:
+        if isinstance(value, Section):
+            return value
+        if isinstance(value, Mapping):
+            return Section(**value)
+        raise TypeError(
+            f"a prompt's sections are Section values, not {type(value).__name__} {value!r}"
+        )
+
+    def append(self, value: Any) -> None:
+        super().append(self._one(value))
+
+    def extend(self, values: Iterable[Any]) -> None:
+        super().extend([self._one(value) for value in values])
+
+    def insert(self, index: SupportsIndex, value: Any) -> None:
+        super().insert(index, self._one(value))
+
+    def __iadd__(self, values: Iterable[Any]) -> _SectionList:  # type: ignore[misc]
+        self.extend(values)
+        return self
+
+    @overload
+    def __setitem__(self, index: SupportsIndex, value: Any) -> None: ...
+    @overload
+    def __setitem__(self, index: slice, value: Iterable[Any]) -> None: ...
+    def __setitem__(self, index: SupportsIndex | slice, value: Any) -> None:
+        if isinstance(index, slice):
+            super().__setitem__(index, [self._one(item) for item in value])
+        else:
+            super().__setitem__(index, self._one(value))
+
+
 class Prompt(_Slots):
     """Units held in named slots, one per position of the card's documented order.
 
@@ -850,8 +892,13 @@ class Prompt(_Slots):
 
     negative: list[NegativeItem] = Field(default_factory=_NegativeList)
     networks: list[ExtraNetwork] = Field(default_factory=_NetworkList)
-    sections: list[Section] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=_SectionList)
     weight: float = 1.0
+
+    @field_validator("sections", mode="after")
+    @classmethod
+    def _checked_sections(cls, value: list[Section]) -> list[Section]:
+        return value if type(value) is _SectionList else _SectionList(value)
 
     @field_validator("negative", mode="before")
     @classmethod
