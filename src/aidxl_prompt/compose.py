@@ -224,16 +224,17 @@ def prompt_from_items(items: Iterable[PromptItem], vocabulary: Vocabulary | None
             units.append(item)
     sections = _split_sections(units)
     _, first_weight, first_items = sections[0]
-    prompt = Prompt.model_validate(
-        {**_slotted(first_items, vocab), "networks": networks, "weight": first_weight}
+    # The items are the parser's (valid already): no second validation pass, but the
+    # slots are still checked lists for whatever the caller does next.
+    later = [
+        Section.from_valid(_slotted(section_items, vocab), joiner=joiner, weight=weight)
+        for joiner, weight, section_items in sections[1:]
+    ]
+    return Prompt.from_valid(
+        {**_slotted(first_items, vocab), "networks": networks},
+        sections=later,
+        weight=first_weight,
     )
-    for joiner, weight, section_items in sections[1:]:
-        prompt.sections.append(
-            Section.model_validate(
-                {**_slotted(section_items, vocab), "joiner": joiner, "weight": weight}
-            )
-        )
-    return prompt
 
 
 def _slotted(items: Sequence[PromptItem], vocabulary: Vocabulary) -> dict[str, list[SlotItem]]:
