@@ -88,6 +88,8 @@ COMPEL_CASES: list[tuple[list[PromptItem], str]] = [
     ([T("a"), BR, T("b")], "a, b"),  # BREAK left out
     ([T("<lora:x:1>")], "<lora:x:1>"),  # literal
     ([T("st. louis")], "st. louis"),  # '.' is only spaced inside weighted parentheses
+    ([T('say "hi"')], 'say \\"hi\\"'),  # an escaped quote reads back (compel 2.5.1)
+    ([T("\\m/"), T("double \\m/", 1.2)], "\\m/, (double \\m/)1.2"),  # issue 8: no refusal
 ]
 
 PLAIN_CASES: list[tuple[list[PromptItem], str]] = [
@@ -182,23 +184,18 @@ RENDER_ERRORS: list[tuple[Dialect, list[PromptItem], str]] = [
     (
         "compel",
         [T("c++")],
-        "cannot write 'c++' for compel: compel reads a '+' or '-' at the end of a word as a weight",
-    ),  # 'c++' is 'c' at 1.21
+        "cannot write 'c++' for compel: compel reads '++' after a word as a weight",
+    ),  # 'c++' is 'c' at 1.21 (checked against compel 2.5.1's parser)
     (
         "compel",
         [T("86 -eightysix-")],
-        "cannot write '86 -eightysix-' for compel: compel reads a '+' or '-' at the end of "
-        "a word as a weight",
-    ),
-    (
-        "compel",
-        [T('say "hi"')],
-        "cannot write 'say \"hi\"' for compel: compel drops quotes and backslashes from the text",
+        "cannot write '86 -eightysix-' for compel: compel reads '-' after a word as a weight",
     ),
     (
         "compel",
         [T("\\(^o^)/")],
-        "cannot write '\\\\(^o^)/' for compel: compel drops quotes and backslashes from the text",
+        "cannot write '\\\\(^o^)/' for compel: compel deletes the backslash of '\\(', '\\)' "
+        "and '\\\"' each time it rebuilds the text",
     ),
     (
         "compel",

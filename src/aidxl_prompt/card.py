@@ -69,7 +69,7 @@ __all__ = [
     "merge_styles",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 STYLE_PREFIX = "by "
 """The card's art-style prefix: ``by xxx`` tells the model it is a style, not a thing."""

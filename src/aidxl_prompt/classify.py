@@ -96,7 +96,7 @@ class Classification(BaseModel):
     are kept out of prompts unless asked for.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     slot: Slot
     rule: str
@@ -223,10 +223,27 @@ def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classifica
     text = tag.text if isinstance(tag, Tag) else normalize_tag(tag)
     if not text:
         return Classification(slot=DEFAULT_SLOT, rule="default", text=text)
+    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
+    if len(text) <= _MEMO_LENGTH:
+        return _classify_memo(text, vocab)
+    return _classify_text(text, vocab)
+
+
+# A batch of prompts repeats its tags: each (text, vocabulary) is classified once. Only
+# short texts are memoised, and the results are frozen, so sharing them is safe.
+_MEMO_LENGTH = 256
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify_memo(text: str, vocab: Vocabulary) -> Classification:
+    return _classify_text(text, vocab)
+
+
+def _classify_text(text: str, vocab: Vocabulary) -> Classification:
+    """:func:`classify` of canonical, non-empty text."""
     found = _explicit(text)
     if found is not None:
         return found
-    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
     category = _category(text, vocab)
     known = _from_category(text, category) if category is not None else None
     found = known or (_character_form(text, vocab) if category is None else None)

@@ -61,7 +61,9 @@ __all__ = [
 class ParsedPrompt(BaseModel):
     """A prompt put in its slots, with every repair made while reading it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True
+    )
 
     prompt: Prompt
     repairs: tuple[Repair, ...] = ()

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Literal, NewType, cast
 
+from ._compel import compel_escape, compel_unescape
 from ._data import load_builtin_yaml
 from .errors import DataFileError
 
@@ -91,10 +92,6 @@ _EMBEDDING = re.compile(r"(?i)(?<![^\s(])embedding:[^\s,<\[]+")
 # ComfyUI (sd1_clip.py escape_important): only ``\(`` and ``\)`` are escapes. Its other
 # backslashes reach CLIP as written, so ``[``, ``]`` and ``\`` are left alone.
 _COMFYUI_SPECIAL = re.compile(r"[()]")
-# compel: parentheses group, ``\(`` and ``\)`` lose their backslash; nothing else is
-# reliably escapable there (``\+`` keeps its backslash).
-_COMPEL_SPECIAL = _COMFYUI_SPECIAL
-
 _A1111_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
 # Text that normalize_tag returns unchanged, recognised in one step: printable ASCII
 # without upper case, underscores or backslashes, single spaces only between words.
@@ -261,7 +258,7 @@ def escape(text: str, dialect: Dialect = "a1111", *, weighted: bool = False) -> 
     if dialect == "comfyui":
         return _COMFYUI_SPECIAL.sub(r"\\\g<0>", text)
     if dialect == "compel":
-        return _COMPEL_SPECIAL.sub(r"\\\g<0>", text)
+        return compel_escape(text)
     if dialect == "plain":
         return text
     raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
@@ -280,8 +277,10 @@ def unescape(text: str, dialect: Dialect = "a1111") -> str:
     """
     if dialect == "a1111":
         return _A1111_UNESCAPE.sub(r"\1", text)
-    if dialect in ("comfyui", "compel"):
+    if dialect == "comfyui":
         return _PAREN_UNESCAPE.sub(r"\1", text)
+    if dialect == "compel":
+        return compel_unescape(text)
     if dialect == "plain":
         return text
     raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")

@@ -75,7 +75,7 @@ class Ordering(BaseModel):
     0
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = "custom"
     description: str = ""

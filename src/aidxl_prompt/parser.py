@@ -120,7 +120,7 @@ class Repair(BaseModel):
     in the source text.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     code: RepairCode
     message: str
@@ -130,7 +130,7 @@ class Repair(BaseModel):
 class ParseResult(BaseModel):
     """Items in source order, the span of each, and the repairs made on the way."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     source: str
     dialect: Dialect

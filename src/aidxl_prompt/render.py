@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ._compel import compel_escape, compel_problem
 from .errors import RenderError
 from .models import (
     And,
@@ -52,9 +53,8 @@ _TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 _PIPE = re.compile(r"\|")
 _SEPARATOR = ", "
 _AND_MESSAGE = "{dialect} has no AND: joining the sub-prompts would change the prompt"
-# compel's own syntax (prompt_parser.py): "word+" and "word-" are weights, and a LoRA
-# name in withLora() is a bare identifier.
-_COMPEL_WEIGHT_SUFFIX = re.compile(r"[+-](?=\s|$)")
+# compel's withLora() takes a LoRA name only as a bare identifier (which text compel
+# reads back is _compel's to say, checked against compel 2.5.1's own parser).
 _COMPEL_LORA_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _NUMBER_END = frozenset("0123456789. \t\n")
 # ComfyUI's internal placeholders for escaped parentheses (sd1_clip.py).
@@ -342,15 +342,18 @@ def _render_plain(items: list[PromptItem]) -> str:
 
 
 def _compel_weighted(text: str, weight: float, whole: str) -> str:
-    _check_compel_text(text, weight, whole)
-    escaped = escape(text, "compel")
+    weight_text = format_weight(weight)
+    weighted = weight_text != "1"
+    problem = compel_problem(text, weighted=weighted)
+    if problem is not None:
+        raise RenderError(f"cannot write {whole!r} for compel: {problem}")
     if weight < 0:
         raise RenderError(
-            f"compel cannot weight {whole!r} by {format_weight(weight)}: "
+            f"compel cannot weight {whole!r} by {weight_text}: "
             "it reads '(text)-1' as a 0.9 weight followed by the text '1'"
         )
-    weight_text = format_weight(weight)
-    return escaped if weight_text == "1" else f"({escaped}){weight_text}"
+    escaped = compel_escape(text)
+    return f"({escaped}){weight_text}" if weighted else escaped
 
 
 def _compel_phrase(phrase: Phrase) -> str:
@@ -395,16 +398,3 @@ def _render_compel(items: list[PromptItem]) -> str:
         elif isinstance(item, (And, PromptWeight)):
             raise RenderError(_AND_MESSAGE.format(dialect="compel") + " (use .and())")
     return _join(parts)
-
-
-def _check_compel_text(text: str, weight: float, whole: str) -> None:
-    """Refuse text that compel would read as syntax (checked against compel 2.5.1)."""
-    problem = None
-    if '"' in text or "\\" in text:
-        problem = "compel drops quotes and backslashes from the text"
-    elif _COMPEL_WEIGHT_SUFFIX.search(text):
-        problem = "compel reads a '+' or '-' at the end of a word as a weight"
-    elif format_weight(weight) != "1" and "." in text:
-        problem = "compel puts spaces around '.' inside weighted parentheses"
-    if problem is not None:
-        raise RenderError(f"cannot write {whole!r} for compel: {problem}")

@@ -92,7 +92,7 @@ class TagInfo(BaseModel):
     TagInfo(name='long hair', category=<TagCategory.general: 'general'>, post_count=4350743)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     category: TagCategory

@@ -4,6 +4,7 @@ done, every rendered unit reads back through the parser."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from hypothesis import given, settings
@@ -80,10 +81,8 @@ def _apply(prompt: Prompt, slot: str, method: str, value: Any) -> None:
 def test_random_changes_never_corrupt_a_prompt(changes: list[tuple[str, str, Any]]) -> None:
     prompt = Prompt()
     for bad in (None, "BREAK", {"joiner": "pause"}, {"joiner": "BREAK", "weight": 2}):
-        try:
+        with contextlib.suppress(TypeError, PromptValueError):
             prompt.sections.append(bad)
-        except (TypeError, PromptValueError):
-            pass
     assert prompt.sections == []
     for slot, method, value in changes:
         before = list(prompt.slot(slot))
