@@ -12,6 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_compose
 import bench_core
 import bench_prompts
 import bench_vocab
@@ -20,6 +21,7 @@ SECTIONS = (
     ("core (issue 2)", bench_core.main),
     ("vocabulary, classifier, suggestions (issue 3)", bench_vocab.main),
     ("card types, prompt files, expansion (issue 4)", bench_prompts.main),
+    ("faithful composition (issue 8)", bench_compose.main),
 )
 
 

@@ -336,6 +336,7 @@ class _Shorthand(BaseModel):
     """A card value whose leading fields may also be given by position, as ``Tag`` has
     (``ArtStyle("yoneyama mai", 0.9)``); ``_positional`` names them in order."""
 
+    model_config = ConfigDict(defer_build=True)
     _positional: ClassVar[tuple[str, ...]] = ()
 
     if not TYPE_CHECKING:  # type checkers see the keyword form pydantic generates

@@ -104,6 +104,12 @@ class Classification(BaseModel):
     meta: bool = False
 
 
+def _found(*, slot: Slot, rule: str, text: str, meta: bool = False) -> Classification:
+    """A result from values this module computed itself: no validation pass (building
+    the model's schema would cost a CLI start tens of milliseconds)."""
+    return Classification.model_construct(slot=slot, rule=rule, text=text, meta=meta)
+
+
 _PEOPLE_COUNT = re.compile(r"(?:[1-9]|6\+) (?:girl|boy|other)s?")
 _CHARACTER_TRIGGER = re.compile(r"1 (?!(?:girl|boy|other)s?$)\S.*")
 _NAMED_CHARACTER = re.compile(r"an? (?:girl|boy|man|woman) named \S.*")
@@ -120,17 +126,17 @@ _CATEGORY_SLOTS: Mapping[TagCategory, tuple[Slot, str]] = {
 def _explicit(text: str) -> Classification | None:
     """Rule 1: the card's own forms."""
     if text.startswith("by ") and len(text) > 3:
-        return Classification(slot=Slot.art_style, rule="by-prefix", text=text)
+        return _found(slot=Slot.art_style, rule="by-prefix", text=text)
     if _PEOPLE_COUNT.fullmatch(text):
-        return Classification(slot=Slot.character, rule="people-count", text=text)
+        return _found(slot=Slot.character, rule="people-count", text=text)
     if _CHARACTER_TRIGGER.fullmatch(text):
-        return Classification(slot=Slot.character, rule="character-trigger", text=text)
+        return _found(slot=Slot.character, rule="character-trigger", text=text)
     if _NAMED_CHARACTER.fullmatch(text):
-        return Classification(slot=Slot.character, rule="named-character", text=text)
+        return _found(slot=Slot.character, rule="named-character", text=text)
     card = _card_words()
     if text in card:
         slot, rule = card[text]
-        return Classification(slot=slot, rule=rule, text=text)
+        return _found(slot=slot, rule=rule, text=text)
     return None
 
 
@@ -157,7 +163,7 @@ def _from_category(text: str, category: TagCategory) -> Classification | None:
     slot, rule = _CATEGORY_SLOTS[category]
     written = f"by {text}" if category is TagCategory.artist else text
     meta = category in (TagCategory.meta, TagCategory.rating)
-    return Classification(slot=slot, rule=rule, text=written, meta=meta)
+    return _found(slot=slot, rule=rule, text=written, meta=meta)
 
 
 # The card's ``<character> (<series>)``: the last parenthesised group is the qualifier.
@@ -181,7 +187,7 @@ def _character_form(text: str, vocabulary: Vocabulary) -> Classification | None:
         and _category(name, vocabulary) is not TagCategory.character
     ):
         return None
-    return Classification(slot=Slot.character, rule="character-tag", text=text)
+    return _found(slot=Slot.character, rule="character-tag", text=text)
 
 
 _PATTERN_LENGTH = 200
@@ -193,14 +199,12 @@ def _from_rules(text: str) -> Classification | None:
     entry = rules.curated.get(text)
     if entry is not None:
         slot = entry.slot if entry.slot is not None else DEFAULT_SLOT
-        return Classification(
-            slot=slot, rule=f"list:{entry.group}", text=text, meta=entry.slot is None
-        )
+        return _found(slot=slot, rule=f"list:{entry.group}", text=text, meta=entry.slot is None)
     # Patterns are for tag-sized text; a longer "tag" (a sentence, or run-on input with
     # no commas) would only make them backtrack, and no pattern is meant for it.
     pattern = rules.match_pattern(text) if len(text) <= _PATTERN_LENGTH else None
     if pattern is not None:
-        return Classification(slot=pattern.slot, rule=f"pattern:{pattern.name}", text=text)
+        return _found(slot=pattern.slot, rule=f"pattern:{pattern.name}", text=text)
     return None
 
 
@@ -222,7 +226,7 @@ def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classifica
     """
     text = tag.text if isinstance(tag, Tag) else normalize_tag(tag)
     if not text:
-        return Classification(slot=DEFAULT_SLOT, rule="default", text=text)
+        return _found(slot=DEFAULT_SLOT, rule="default", text=text)
     vocab = vocabulary if vocabulary is not None else Vocabulary.default()
     if len(text) <= _MEMO_LENGTH:
         return _classify_memo(text, vocab)
@@ -255,7 +259,7 @@ def _classify_text(text: str, vocab: Vocabulary) -> Classification:
         found = _from_rules(resolved)
         if found is not None:
             return found.model_copy(update={"text": text})
-    return Classification(slot=DEFAULT_SLOT, rule="default", text=text)
+    return _found(slot=DEFAULT_SLOT, rule="default", text=text)
 
 
 def rule_description(rule: str) -> str:

@@ -42,7 +42,7 @@ from .models import (
     SlotItem,
     Tag,
 )
-from .normalize import Dialect, normalize_tag
+from .normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_tag
 from .ordering import OrderLike, Slot
 from .parser import ParseResult, Repair, parse_items
 from .render import render
@@ -130,7 +130,10 @@ def parse_prompt(
     if danbooru_names and dialect == "a1111":
         items, named = _read_danbooru_names(result, vocab, strict=strict)
         repairs = sorted([*repairs, *named], key=lambda repair: repair.span)
-    return ParsedPrompt(prompt=prompt_from_items(items, vocab), repairs=tuple(repairs))
+    # Both parts are already valid: no validation pass (and no schema to build).
+    return ParsedPrompt.model_construct(
+        prompt=prompt_from_items(items, vocab), repairs=tuple(repairs)
+    )
 
 
 # --- Danbooru names written raw ---------------------------------------------------------
@@ -163,7 +166,9 @@ def _read_danbooru_names(
                 )
                 if strict:
                     raise PromptSyntaxError(message, source=source, span=(start, end))
-                repairs.append(Repair(code="danbooru-name", message=message, span=(start, end)))
+                repairs.append(
+                    Repair.model_construct(code="danbooru-name", message=message, span=(start, end))
+                )
                 items.append(tag)
                 continue
         items.append(item)
@@ -187,9 +192,9 @@ def _raw_name(text: str, vocabulary: Vocabulary) -> tuple[Tag, str] | None:
     canonical = normalize_tag(f"{name} ({qualifier})")
     if found["joint"] != "_" and not _known_name(canonical, qualifier, vocabulary):
         return None
-    if not 1e-6 <= abs(weight) <= 1000:
+    if not MIN_WEIGHT <= abs(weight) <= MAX_WEIGHT:
         return None
-    tag = Tag(canonical, weight)
+    tag = Tag.model_construct(text=canonical, weight=weight)  # canonical, in range
     inner = round(weight * 1.1, 10)
     reading = f"{name + found['joint']!r} and {qualifier!r} at {inner:g}"
     return tag, reading
@@ -246,7 +251,8 @@ def _slotted(items: Sequence[PromptItem], vocabulary: Vocabulary) -> dict[str, l
             found = classify(item, vocabulary)
             written = item
             if found.text and found.text != item.text:
-                written = Tag(found.text, item.weight)  # e.g. an artist gets "by "
+                # e.g. an artist gets "by " (classify returns canonical text)
+                written = Tag.model_construct(text=found.text, weight=item.weight)
             slots.setdefault(found.slot.value, []).append(written)
         elif isinstance(item, (Phrase, Schedule)):
             text = item.text if isinstance(item, Phrase) else item.plain_text

@@ -84,37 +84,12 @@ class Ordering(BaseModel):
     @field_validator("slots", mode="before")
     @classmethod
     def _parse_slot_names(cls, value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            return tuple(item if isinstance(item, Slot) else Slot.parse(item) for item in value)
-        return value
+        return _slot_names(value)
 
     @field_validator("slots")
     @classmethod
     def _every_slot_once(cls, slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
-        seen: set[Slot] = set()
-        repeated: list[str] = []
-        for slot in slots:
-            if slot in seen:
-                repeated.append(slot.value)
-            seen.add(slot)
-        missing = [slot.value for slot in Slot if slot not in seen]
-        problems = []
-        if repeated:
-            problems.append("listed more than once: " + ", ".join(repeated))
-        if missing:
-            problems.append("missing: " + ", ".join(missing))
-        if problems:
-            raise OrderingError(
-                "an ordering must list every slot exactly once; " + "; ".join(problems)
-            )
-        return slots
-
-    def rank(self, slot: Slot) -> int:
-        """Position of ``slot`` in this order (0 is the strongest)."""
-        return self._ranks()[slot]
-
-    def _ranks(self) -> Mapping[Slot, int]:
-        return _rank_table(self.slots)
+        return _every_slot_once(slots)
 
     @classmethod
     def preset(cls, name: str) -> Ordering:
@@ -140,6 +115,39 @@ class Ordering(BaseModel):
         raw.setdefault("name", path.stem)
         return _build(raw, where=str(path))
 
+    def rank(self, slot: Slot) -> int:
+        """Position of ``slot`` in this order (0 is the strongest)."""
+        return self._ranks()[slot]
+
+    def _ranks(self) -> Mapping[Slot, int]:
+        return _rank_table(self.slots)
+
+
+def _slot_names(value: Any) -> Any:
+    """Slot names (any spelling :meth:`Slot.parse` takes) as slots."""
+    if isinstance(value, (list, tuple)):
+        return tuple(item if isinstance(item, Slot) else Slot.parse(item) for item in value)
+    return value
+
+
+def _every_slot_once(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
+    """``slots`` when it lists every slot exactly once, else an :class:`OrderingError`."""
+    seen: set[Slot] = set()
+    repeated: list[str] = []
+    for slot in slots:
+        if slot in seen:
+            repeated.append(slot.value)
+        seen.add(slot)
+    missing = [slot.value for slot in Slot if slot not in seen]
+    problems = []
+    if repeated:
+        problems.append("listed more than once: " + ", ".join(repeated))
+    if missing:
+        problems.append("missing: " + ", ".join(missing))
+    if problems:
+        raise OrderingError("an ordering must list every slot exactly once; " + "; ".join(problems))
+    return slots
+
 
 def _build(raw: Mapping[str, Any], *, where: str) -> Ordering:
     try:
@@ -164,12 +172,23 @@ def ordering_presets() -> Mapping[str, Ordering]:
     raw = load_builtin_yaml("orders.yaml")
     if not isinstance(raw, dict):
         raise DataFileError("orders.yaml: expected a mapping of order names")
-    return MappingProxyType(
-        {
-            str(name): _build({"name": name, **body}, where=f"orders.yaml:{name}")
-            for name, body in raw.items()
-        }
-    )
+    return MappingProxyType({str(name): _built_in(str(name), body) for name, body in raw.items()})
+
+
+def _built_in(name: str, body: Any) -> Ordering:
+    """A shipped order, checked by the model's own rules without building its pydantic
+    schema (which would cost every CLI start tens of milliseconds)."""
+    where = f"orders.yaml:{name}"
+    if not isinstance(body, dict) or not set(body) <= {"slots", "description"}:
+        return _build({"name": name, **(body if isinstance(body, dict) else {})}, where=where)
+    description = body.get("description", "")
+    try:
+        slots = _every_slot_once(_slot_names(body.get("slots")))
+    except OrderingError as exc:
+        raise OrderingError(f"{where}: {exc}") from None
+    if not isinstance(slots, tuple) or not isinstance(description, str):
+        return _build({"name": name, **body}, where=where)
+    return Ordering.model_construct(name=name, description=description, slots=slots)
 
 
 OrderLike = str | Ordering | Iterable[Slot]

@@ -181,7 +181,7 @@ class _Collector:
     @property
     def repairs(self) -> tuple[Repair, ...]:
         return tuple(
-            Repair(code=code, message=message, span=(start, end))
+            Repair.model_construct(code=code, message=message, span=(start, end))
             for code, message, start, end in sorted(self._pending, key=lambda r: r[2])
         )
 
@@ -656,8 +656,10 @@ def _checked_weight(
     return limit
 
 
-_BREAK_ITEM = Break()
-_AND_ITEM = And()
+_BREAK_ITEM = (
+    Break.model_construct()
+)  # shared; built without validation (no schema build at import)
+_AND_ITEM = And.model_construct()
 
 
 def _control_item(piece: _Piece, collector: _Collector) -> PromptItem:
