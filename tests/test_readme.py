@@ -82,12 +82,7 @@ EXAMPLES = [example for path in DOCUMENTS for example in collect(path)]
 
 # Examples that name a file of the reader's own: they cannot run on a fresh clone.
 # (command or first code line, why) -- each must still fail, so the list stays honest.
-PLACEHOLDERS = {
-    "AIDXL_PROMPT_PRESETS=examples/presets aidxl-prompt render my_prompt.yaml   "
-    "# os.pathsep-separated": "renders my_prompt.yaml, a file of the reader's own",
-    "from aidxl_prompt.expand import expand, replay": "replays onto my_hires.yaml, "
-    "a file of the reader's own",
-}
+PLACEHOLDERS: dict[str, str] = {}
 
 
 def _first_line(example: Example) -> str:
