@@ -125,6 +125,8 @@ def format_throughput() -> None:
         prompts_file.write_text(json.dumps(prompts), encoding="utf-8")
         before_src = _unpack_before(folder / "before")
         after_src = REPO_ROOT / "src"
+        for source in (before_src, after_src):  # bytecode for both, as pip install makes
+            _compile(source / "aidxl_prompt")
         runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
         peer: list[float] = []
         for _ in range(3):  # alternating fresh processes: the same machine load for each
@@ -155,15 +157,17 @@ def format_throughput() -> None:
         )
 
 
-def cold_start() -> None:
-    # pip compiles an installed package's bytecode; an editable checkout (and a shell
-    # with PYTHONDONTWRITEBYTECODE set, as here) would recompile every module at every
-    # start, which no installed user meets: compile it once first.
+def _compile(package: Path) -> None:
+    """Write the package's bytecode. pip does so on install; an editable checkout (and a
+    shell with PYTHONDONTWRITEBYTECODE set) would recompile every module at every start,
+    which no installed user meets."""
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(REPO_ROOT / "src" / "aidxl_prompt")],
-        capture_output=True,
-        check=True,
+        [sys.executable, "-m", "compileall", "-q", str(package)], capture_output=True, check=True
     )
+
+
+def cold_start() -> None:
+    _compile(REPO_ROOT / "src" / "aidxl_prompt")
     script = Path(sys.executable).with_name("aidxl-prompt")
     ours: list[float] = []
     base: list[float] = []
