@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, SupportsIndex, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, SupportsIndex, TypeVar, cast, overload
 
 from pydantic import (
     BaseModel,
@@ -139,7 +139,28 @@ def _plain_message(error: ValidationError) -> str:
     return f"{location}: {message}"
 
 
-class Tag(_Value):
+class _TextAndWeight(_Value):
+    """Text at a weight, with the positional short form ``Tag("smile", 1.1)``."""
+
+    _noun: ClassVar[str] = "value"
+
+    text: str
+    weight: float = 1.0
+
+    def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
+        """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
+        if "text" not in data:
+            data["text"] = text
+        data.setdefault("weight", weight)
+        super().__init__(**data)
+
+    @field_validator("weight")
+    @classmethod
+    def _weight(cls, value: float) -> float:
+        return check_weight(value, f"a {cls._noun}'s weight")
+
+
+class Tag(_TextAndWeight):
     """One tag: canonical text and a weight (1.0 = unweighted).
 
     ``text`` is normalised on construction (:func:`~aidxl_prompt.normalize_tag`); it
@@ -155,15 +176,10 @@ class Tag(_Value):
     aidxl_prompt.errors.PromptValueError: Tag: text: a tag's text must be a string (got None)
     """
 
-    text: str
-    weight: float = 1.0
+    _noun = "tag"
 
     def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-        """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
-        if "text" not in data:
-            data["text"] = text
-        data.setdefault("weight", weight)
-        super().__init__(**data)
+        super().__init__(text, weight, **data)
 
     @field_validator("text", mode="before")
     @classmethod
@@ -177,11 +193,6 @@ class Tag(_Value):
         if "," in text:
             raise ValueError(f"a tag's text may not contain a comma (got {value!r})")
         return text
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a tag's weight")
 
     @functools.cached_property
     def a1111(self) -> str:
@@ -221,22 +232,17 @@ class Tag(_Value):
         return self.text
 
 
-class Run(_Value):
+class Run(_TextAndWeight):
     """Text at one weight inside a :class:`Phrase`; its edge spaces are kept (one at most).
 
     >>> Run(" White_Dress", 1.2).text
     ' white dress'
     """
 
-    text: str
-    weight: float = 1.0
+    _noun = "run"
 
     def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-        """``Run(" dress", 1.2)`` is short for ``Run(text=" dress", weight=1.2)``."""
-        if "text" not in data:
-            data["text"] = text
-        data.setdefault("weight", weight)
-        super().__init__(**data)
+        super().__init__(text, weight, **data)
 
     @field_validator("text", mode="before")
     @classmethod
@@ -245,11 +251,6 @@ class Run(_Value):
         if not isinstance(value, str):
             raise ValueError(f"a run's text must be a string (got {value!r})")
         return _spell_run(value)
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a run's weight")
 
     def __str__(self) -> str:
         return self.text
