@@ -43,6 +43,16 @@ THIRTY_TAGS = (
     "white dress, frills, grass, sunshine, birds, cloud, butterfly, looking at viewer, "
     "parted lips, pointy ears, blush, day, outdoors, tree, flower"
 )
+# Thirty tags the precomputed pattern file (data/vocab/pattern_matches.tsv) does not
+# cover: classifying them compiles the slot patterns they try, as a rare prompt would.
+RARE_TAGS = (
+    "holding a paper lantern, sitting on a wooden bench, in the old library, wearing a "
+    "knitted scarf, dark blue kimono, reading a letter, gazing at the moon, moths, fireflies, "
+    "crescent moon, lantern light, cherry petals, wet stone path, autumn leaves, foggy hill, "
+    "red umbrella, bamboo fence, stone lanterns, paper cranes, night market, tea cups, "
+    "wind chimes, koi pond, wooden bridge, lotus flowers, torii gates, snowy roof, "
+    "mountain shrine, river stones, evening mist"
+)
 ROUNDS = 11
 
 # Runs in a child process: time format over the prompts twice (first seen, then again).
@@ -169,34 +179,37 @@ def _compile(package: Path) -> None:
 def cold_start() -> None:
     _compile(REPO_ROOT / "src" / "aidxl_prompt")
     script = Path(sys.executable).with_name("aidxl-prompt")
-    ours: list[float] = []
-    base: list[float] = []
     env = {key: value for key, value in os.environ.items() if key != "AIDXL_PROMPT_TAGS"}
+    runs: dict[str, list[float]] = {"card": [], "rare": [], "pydantic": []}
+    commands = {
+        "card": [str(script), "format", THIRTY_TAGS],
+        "rare": [str(script), "format", RARE_TAGS],
+        "pydantic": [sys.executable, "-c", "import pydantic"],
+    }
     for _ in range(ROUNDS):
-        start = time.perf_counter()
-        subprocess.run(
-            [str(script), "format", THIRTY_TAGS], env=env, capture_output=True, check=True
-        )
-        ours.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import pydantic"], env=env, check=True)
-        base.append(time.perf_counter() - start)
-    ratio = min(ours) / min(base)
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, env=env, capture_output=True, check=True)
+            runs[name].append(time.perf_counter() - start)
+    base_best, base_median = min(runs["pydantic"]), statistics.median(runs["pydantic"])
     print(f"cold start, {ROUNDS} alternating fresh processes (embedded vocabulary in use)")
     print(
-        f"  aidxl-prompt format <30 tags>: best {min(ours):.3f} s, median "
-        f"{statistics.median(ours):.3f} s"
+        f"  python -c 'import pydantic':          best {base_best:.3f} s, "
+        f"median {base_median:.3f} s"
     )
-    print(
-        f"  python -c 'import pydantic':   best {min(base):.3f} s, median "
-        f"{statistics.median(base):.3f} s"
-    )
-    verdict = "met" if ratio <= 3 else "NOT met"
-    print(
-        f"  ratio (best) {ratio:.2f}x, (median) "
-        f"{statistics.median(ours) / statistics.median(base):.2f}x"
-        f"   target <= 3x: {verdict}"
-    )
+    labels = {
+        "card": "format <the card's 30 tags>",
+        "rare": "format <30 uncommon tags>",
+    }
+    for name, label in labels.items():
+        best, median = min(runs[name]), statistics.median(runs[name])
+        ratio = best / base_best
+        verdict = "met" if ratio <= 3 else "NOT met"
+        print(
+            f"  aidxl-prompt {label:<27} best {best:.3f} s, median {median:.3f} s   "
+            f"ratio (best) {ratio:.2f}x, (median) {median / base_median:.2f}x   "
+            f"target <= 3x: {verdict}"
+        )
 
 
 def main() -> None:

@@ -350,11 +350,11 @@ def test_prompt_from_tags_writes_embedded_artists_with_by() -> None:
 
 
 def test_a_bad_pattern_is_named() -> None:
-    from aidxl_prompt._slot_rules import PatternRule, _combine
+    from aidxl_prompt._slot_rules import PatternRule, SlotRules
 
     rules = (PatternRule("fine", Slot.theme, "x"), PatternRule("bad", Slot.theme, "(y"))
     with pytest.raises(DataFileError) as caught:
-        _combine(rules)
+        SlotRules(curated={}, patterns=rules).match_rules("z")
     assert str(caught.value) == (
         "patterns.yaml: rules[1]: invalid pattern "
         "(missing ), unterminated subpattern at position 0)"

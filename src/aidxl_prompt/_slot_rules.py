@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ._data import data_dir, load_yaml_file
+from ._data import data_dir, load_yaml_file, read_vocab_file
 from .errors import DataFileError, OrderingError
 from .normalize import normalize_tag
 from .ordering import Slot
@@ -67,16 +67,48 @@ class SlotRules:
     patterns: tuple[PatternRule, ...]
 
     @functools.cached_property
-    def combined(self) -> re.Pattern[str]:
-        """All the patterns as one expression; group ``r<i>`` is rule ``i``."""
-        return _combine(self.patterns)
+    def _by_name(self) -> Mapping[str, PatternRule]:
+        return {rule.name: rule for rule in self.patterns}
+
+    @functools.cached_property
+    def _compiled(self) -> list[re.Pattern[str] | None]:
+        return [None] * len(self.patterns)
+
+    def match_rules(self, text: str) -> PatternRule | None:
+        """The first rule whose pattern matches the whole of ``text``, or None, found by
+        trying the rules in order. Each rule is compiled the first time it is tried:
+        most tags stop at an early rule, so a short run compiles few of them."""
+        compiled = self._compiled
+        for index, rule in enumerate(self.patterns):
+            pattern = compiled[index]
+            if pattern is None:
+                pattern = compiled[index] = compile_rule(index, rule)
+            if pattern.fullmatch(text):
+                return rule
+        return None
 
     def match_pattern(self, text: str) -> PatternRule | None:
-        """The first pattern that matches the whole of ``text``, or None."""
-        found = self.combined.fullmatch(text)
-        if found is None or found.lastgroup is None:
-            return None
-        return self.patterns[int(found.lastgroup[1:])]
+        """The first pattern that matches the whole of ``text``, or None.
+
+        Common Danbooru tags are answered from ``data/vocab/pattern_matches.tsv``
+        (``scripts/build_pattern_matches.py``, held equal to :meth:`match_rules` by a
+        test), so a prompt of such tags compiles no pattern at all.
+        """
+        known = _known_matches().get(text)
+        if known is not None:
+            return self._by_name.get(known) if known else None
+        return self.match_rules(text)
+
+
+PATTERN_MATCHES_FILE = "pattern_matches.tsv"
+"""The precomputed pattern of each common general tag (in ``data/vocab``)."""
+
+
+@functools.cache
+def _known_matches() -> Mapping[str, str]:
+    """Tag -> the name of the pattern it matches ("" for none), for common tags."""
+    text = read_vocab_file(PATTERN_MATCHES_FILE).decode("utf-8")
+    return dict(line.split("\t", 1) for line in text.splitlines())
 
 
 def _read_groups(name: str, raw: Any, slot: Slot | None, curated: dict[str, CuratedEntry]) -> None:
@@ -143,23 +175,12 @@ def _read_patterns(raw: Any) -> tuple[PatternRule, ...]:
     return tuple(rules)
 
 
-def _combine(patterns: tuple[PatternRule, ...]) -> re.Pattern[str]:
-    """One regular expression for all rules; group ``r<i>`` is rule ``i``.
-
-    Compiling is most of the cost of reading the rules, so each rule is compiled on
-    its own only to name the one that spoils the whole.
-    """
-    combined = "|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(patterns))
+def compile_rule(index: int, rule: PatternRule) -> re.Pattern[str]:
+    """One rule's pattern, compiled; a bad one is named by its place in the file."""
     try:
-        return re.compile(combined)
-    except re.error:
-        pass
-    for index, rule in enumerate(patterns):
-        try:
-            re.compile(rule.match)
-        except re.error as exc:
-            raise DataFileError(f"patterns.yaml: rules[{index}]: invalid pattern ({exc})") from None
-    raise DataFileError("patterns.yaml: the rules do not combine into one pattern")
+        return re.compile(rule.match)
+    except re.error as exc:
+        raise DataFileError(f"patterns.yaml: rules[{index}]: invalid pattern ({exc})") from None
 
 
 def _load_yaml(name: str) -> Any:
