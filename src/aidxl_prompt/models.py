@@ -106,6 +106,14 @@ def _plain_str(value: Any) -> Any:
     return value
 
 
+def _text_of(value: Any, noun: str) -> str:
+    """The text a tag or run is given, as a plain str (a str enum gives its value)."""
+    value = _plain_str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"a {noun}'s text must be a string (got {value!r})")
+    return value
+
+
 class _Value(BaseModel):
     """A frozen value whose construction errors are the project's own, on one line."""
 
@@ -184,9 +192,7 @@ class Tag(_TextAndWeight):
     @field_validator("text", mode="before")
     @classmethod
     def _canonical_text(cls, value: Any) -> Any:
-        value = _plain_str(value)
-        if not isinstance(value, str):
-            raise ValueError(f"a tag's text must be a string (got {value!r})")
+        value = _text_of(value, cls._noun)
         text = normalize_tag(value)
         if not text:
             raise ValueError(f"a tag's text may not be empty (got {value!r})")
@@ -247,10 +253,7 @@ class Run(_TextAndWeight):
     @field_validator("text", mode="before")
     @classmethod
     def _spelling(cls, value: Any) -> Any:
-        value = _plain_str(value)
-        if not isinstance(value, str):
-            raise ValueError(f"a run's text must be a string (got {value!r})")
-        return _spell_run(value)
+        return _spell_run(_text_of(value, cls._noun))
 
     def __str__(self) -> str:
         return self.text
