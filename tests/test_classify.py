@@ -354,7 +354,7 @@ def test_a_bad_pattern_is_named() -> None:
 
     rules = (PatternRule("fine", Slot.theme, "x"), PatternRule("bad", Slot.theme, "(y"))
     with pytest.raises(DataFileError) as caught:
-        SlotRules(curated={}, patterns=rules).match_rules("z")
+        SlotRules(curated={}, read_patterns=lambda: rules).match_rules("z")
     assert str(caught.value) == (
         "patterns.yaml: rules[1]: invalid pattern "
         "(missing ), unterminated subpattern at position 0)"

@@ -15,16 +15,20 @@ listing is.
 'other_characteristics'
 >>> rules.match_pattern("pink pleated skirt").name
 'garment'
+
+The curated lists and the patterns of common tags are also packed into ``data/vocab``
+(``scripts/build_slot_tables.py``; a test holds them equal to the YAML), so that a
+start-up reads one small table instead of 24 YAML files and compiles no pattern.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._data import data_dir, load_yaml_file, read_vocab_file
 from .errors import DataFileError, OrderingError
@@ -54,21 +58,30 @@ class PatternRule:
     match: str
 
 
+class PatternHit(NamedTuple):
+    """Which pattern a tag matched: the rule's name and its slot."""
+
+    name: str
+    slot: Slot
+
+
 @dataclass(frozen=True)
 class SlotRules:
     """Curated tags by canonical name, and the patterns in priority order.
 
-    The patterns are compiled (one combined expression, most of the cost of reading
-    the rules) on the first :meth:`match_pattern`, so a prompt whose tags are all in
-    the curated lists never pays for it.
+    ``patterns.yaml`` is read, and each rule compiled, only when a tag needs it: the
+    patterns of common tags are precomputed (see :meth:`match_pattern`).
     """
 
     curated: Mapping[str, CuratedEntry]
-    patterns: tuple[PatternRule, ...]
+    read_patterns: Callable[[], tuple[PatternRule, ...]] = field(
+        default=lambda: _read_patterns(_load_yaml("patterns.yaml")), repr=False
+    )
 
     @functools.cached_property
-    def _by_name(self) -> Mapping[str, PatternRule]:
-        return {rule.name: rule for rule in self.patterns}
+    def patterns(self) -> tuple[PatternRule, ...]:
+        """The rules of ``patterns.yaml``, in priority order."""
+        return self.read_patterns()
 
     @functools.cached_property
     def _compiled(self) -> list[re.Pattern[str] | None]:
@@ -87,28 +100,46 @@ class SlotRules:
                 return rule
         return None
 
-    def match_pattern(self, text: str) -> PatternRule | None:
+    def match_pattern(self, text: str) -> PatternHit | None:
         """The first pattern that matches the whole of ``text``, or None.
 
         Common Danbooru tags are answered from ``data/vocab/pattern_matches.tsv``
-        (``scripts/build_pattern_matches.py``, held equal to :meth:`match_rules` by a
-        test), so a prompt of such tags compiles no pattern at all.
+        (``scripts/build_slot_tables.py``, held equal to :meth:`match_rules` by a
+        test), so a prompt of such tags neither reads nor compiles any pattern.
         """
-        known = _known_matches().get(text)
-        if known is not None:
-            return self._by_name.get(known) if known else None
-        return self.match_rules(text)
+        held, hit = _known_match(text)
+        if held:
+            return hit
+        found = self.match_rules(text)
+        return None if found is None else PatternHit(found.name, found.slot)
 
 
 PATTERN_MATCHES_FILE = "pattern_matches.tsv"
 """The precomputed pattern of each common general tag (in ``data/vocab``)."""
 
 
+CURATED_FILE = "curated_tags.tsv"
+"""The curated lists as one table (in ``data/vocab``): ``name<TAB>slot<TAB>group``."""
+
+
 @functools.cache
 def _known_matches() -> Mapping[str, str]:
-    """Tag -> the name of the pattern it matches ("" for none), for common tags."""
+    """Tag -> ``rule<TAB>slot`` (``<TAB>`` alone for no rule), for common tags; each line
+    is split only when its tag is looked up."""
     text = read_vocab_file(PATTERN_MATCHES_FILE).decode("utf-8")
     return dict(line.split("\t", 1) for line in text.splitlines())
+
+
+def _known_match(text: str) -> tuple[bool, PatternHit | None]:
+    """Whether the table holds ``text``, and its pattern there (None: no rule matches)."""
+    known = _known_matches().get(text)
+    if known is None:
+        return False, None
+    rule, slot = known.split("\t")
+    return True, (PatternHit(rule, _SLOT_OF[slot]) if rule else None)
+
+
+_SLOT_OF: Mapping[str, Slot] = {slot.value: slot for slot in Slot}
 
 
 def _read_groups(name: str, raw: Any, slot: Slot | None, curated: dict[str, CuratedEntry]) -> None:
@@ -188,13 +219,10 @@ def _load_yaml(name: str) -> Any:
     return load_yaml_file(data_dir() / name, name=name)
 
 
-@functools.cache
-def curated_tags() -> Mapping[str, CuratedEntry]:
-    """The curated lists by canonical name (read once per process; no patterns).
-
-    >>> curated_tags()["twintails"].group
-    'hairstyle'
-    """
+def read_curated_lists() -> Mapping[str, CuratedEntry]:
+    """The curated lists by canonical name, read from their YAML files (the source:
+    ``scripts/build_slot_tables.py`` packs them into ``data/vocab/curated_tags.tsv``,
+    and a tag listed twice is refused here, naming both places)."""
     curated: dict[str, CuratedEntry] = {}
     folder = data_dir() / "slots"
     files = {path.stem: path for path in sorted(folder.glob("*.yaml"))}
@@ -205,11 +233,25 @@ def curated_tags() -> Mapping[str, CuratedEntry]:
             raise DataFileError(f"slots/{path.name}: the file name is not a slot") from None
         _read_groups(f"slots/{path.name}", _load_yaml(f"slots/{path.name}"), slot, curated)
     _read_groups("meta.yaml", _load_yaml("meta.yaml"), None, curated)
+    return curated
+
+
+@functools.cache
+def curated_tags() -> Mapping[str, CuratedEntry]:
+    """The curated lists by canonical name (read once per process, from the packed
+    table a test holds equal to the YAML lists).
+
+    >>> curated_tags()["twintails"].group
+    'hairstyle'
+    """
+    curated: dict[str, CuratedEntry] = {}
+    for line in read_vocab_file(CURATED_FILE).decode("utf-8").splitlines():
+        name, slot, group = line.split("\t")
+        curated[name] = CuratedEntry(_SLOT_OF[slot] if slot else None, group)
     return MappingProxyType(curated)
 
 
 @functools.cache
 def slot_rules() -> SlotRules:
     """The built-in curated lists and compiled patterns (parsed once per process)."""
-    patterns = _read_patterns(_load_yaml("patterns.yaml"))
-    return SlotRules(curated=curated_tags(), patterns=patterns)
+    return SlotRules(curated=curated_tags())

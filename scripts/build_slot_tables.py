@@ -1,0 +1,81 @@
+"""Pack the slot vocabulary into ``data/vocab`` for a fast start-up.
+
+Usage::
+
+    python scripts/build_slot_tables.py [output folder]
+
+The YAML files of ``data/tags`` stay the source. From them this writes two tables that
+``aidxl_prompt._slot_rules`` reads instead, sorted by name, one UTF-8 line each:
+
+* ``curated_tags.tsv``: ``name<TAB>slot<TAB>group`` for every tag of ``slots/*.yaml`` and
+  ``meta.yaml`` (the slot empty for meta tags): one small file instead of 24 YAML files;
+* ``pattern_matches.tsv``: ``name<TAB>rule<TAB>slot`` for the general tags of the
+  embedded Danbooru table used on at least :data:`MIN_POSTS` posts and the words of the
+  card's example prompt that no curated list holds, with the first rule of
+  ``patterns.yaml`` that matches (rule and slot empty when none does). Compiling the
+  patterns is most of what a one-prompt ``aidxl-prompt format`` would otherwise spend
+  on classification.
+
+``tests/test_slot_tables.py`` rebuilds both from the YAML and compares them with the
+committed files, so editing a list or ``patterns.yaml`` means running this script again.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from aidxl_prompt._data import read_vocab_file
+from aidxl_prompt._slot_rules import (
+    CURATED_FILE,
+    PATTERN_MATCHES_FILE,
+    SlotRules,
+    read_curated_lists,
+)
+from aidxl_prompt.card import card_examples
+from aidxl_prompt.normalize import normalize_tag
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUTPUT = REPO_ROOT / "data" / "vocab"
+
+MIN_POSTS = 300
+"""General tags used on fewer posts are left to the patterns themselves."""
+
+
+def curated_table() -> str:
+    """``curated_tags.tsv``: the YAML lists, one tag a line."""
+    curated = read_curated_lists()
+    lines = [
+        f"{name}\t{'' if entry.slot is None else entry.slot.value}\t{entry.group}\n"
+        for name, entry in curated.items()
+    ]
+    return "".join(sorted(lines))
+
+
+def pattern_matches() -> str:
+    """``pattern_matches.tsv``: the first matching rule of each common tag."""
+    curated = read_curated_lists()
+    rules = SlotRules(curated=curated)
+    names = {normalize_tag(word) for words in card_examples().values() for word in words}
+    for row in read_vocab_file("danbooru_tags.tsv").decode("utf-8").splitlines():
+        name, category, count = row.split("\t")
+        if category == "0" and int(count) >= MIN_POSTS:
+            names.add(name)
+    lines = []
+    for name in names - set(curated):
+        found = rules.match_rules(name)
+        rule, slot = ("", "") if found is None else (found.name, found.slot.value)
+        lines.append(f"{name}\t{rule}\t{slot}\n")
+    return "".join(sorted(lines))
+
+
+def main(argv: list[str]) -> int:
+    output = Path(argv[0]) if argv else DEFAULT_OUTPUT
+    for name, text in ((CURATED_FILE, curated_table()), (PATTERN_MATCHES_FILE, pattern_matches())):
+        (output / name).write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {output / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
