@@ -13,6 +13,7 @@ from aidxl_prompt._data import read_vocab_file
 from aidxl_prompt._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
+    SlotRules,
     curated_tags,
     read_curated_lists,
     slot_rules,
@@ -60,3 +61,17 @@ def test_match_pattern(tag: str, rule: str) -> None:
     by_rules = slot_rules().match_rules(tag)  # the rules themselves agree
     assert by_rules is not None
     assert (by_rules.name, by_rules.slot) == (found.name, found.slot)
+
+
+def test_the_rules_one_by_one_and_combined_agree() -> None:
+    # A batch switches to one combined expression once every rule is compiled; the
+    # answers must be those of trying the rules in order.
+    tags = ["holding a magic wand", "pink pleated skirt", "qwzx", "in the forest", "smile"]
+    one_by_one = SlotRules(curated={})
+    found = [one_by_one.match_rules(tag) for tag in tags[:2]]  # early rules only
+    combined = SlotRules(curated={})
+    assert combined.match_rules("qwzx") is None  # matches no rule: all compiled now
+    assert [combined.match_rules(tag) for tag in tags[:2]] == found
+    assert [combined.match_rules(tag) for tag in tags] == [
+        one_by_one.match_rules(tag) for tag in tags
+    ]

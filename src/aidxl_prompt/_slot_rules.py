@@ -87,11 +87,25 @@ class SlotRules:
     def _compiled(self) -> list[re.Pattern[str] | None]:
         return [None] * len(self.patterns)
 
+    @functools.cached_property
+    def _combined(self) -> re.Pattern[str]:
+        """Every rule in one expression (group ``r<i>`` is rule ``i``): one search per
+        tag, for batches, once all the rules have had to be compiled anyway."""
+        return re.compile(
+            "|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(self.patterns))
+        )
+
     def match_rules(self, text: str) -> PatternRule | None:
-        """The first rule whose pattern matches the whole of ``text``, or None, found by
-        trying the rules in order. Each rule is compiled the first time it is tried:
-        most tags stop at an early rule, so a short run compiles few of them."""
+        """The first rule whose pattern matches the whole of ``text``, or None.
+
+        The rules are tried in order, each compiled the first time it is tried: a
+        short run (one prompt) compiles few of them. Once every rule is compiled, a
+        batch goes on with all of them combined in one expression (the same answer).
+        """
         compiled = self._compiled
+        if compiled[-1] is not None:
+            found = self._combined.fullmatch(text)
+            return None if found is None else self.patterns[int(str(found.lastgroup)[1:])]
         for index, rule in enumerate(self.patterns):
             pattern = compiled[index]
             if pattern is None:
