@@ -139,13 +139,13 @@ def format_throughput() -> None:
             _compile(source / "aidxl_prompt")
         runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
         peer: list[float] = []
-        for _ in range(3):  # alternating fresh processes: the same machine load for each
+        for _ in range(5):  # alternating fresh processes: the same machine load for each
             runs["before"].append(_child(before_src, prompts_file))
             runs["after"].append(_child(after_src, prompts_file))
             found = _peer(prompts_file)
             if found is not None:
                 peer.append(found)
-    print(f"format throughput ({len(prompts)} prompts, {tags:,} tags; best of 3 fresh processes)")
+    print(f"format throughput ({len(prompts)} prompts, {tags:,} tags; best of 5 fresh processes)")
     best = {
         name: {key: min(r[key] for r in results) for key in results[0]}
         for name, results in runs.items()
