@@ -837,44 +837,24 @@ class Section(_Slots):
         return self
 
 
-class _SectionList(list[Any]):
-    """A prompt's sections: only :class:`Section` values (or their mappings) go in."""
+class _SectionList(SlotList):
+    """A prompt's sections: only :class:`Section` values (or their mappings) go in; the
+    ways of adding are :class:`SlotList`'s."""
+
+    _where = "sections"
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
-        super().__init__(self._one(item) for item in items)
+        list.__init__(self, [self._one(item, index) for index, item in enumerate(items)])
 
-    @staticmethod
-    def _one(value: Any) -> Section:
+    def _one(self, value: Any, index: int) -> Any:
         if isinstance(value, Section):
             return value
         if isinstance(value, Mapping):
             return Section(**value)
         raise TypeError(
-            f"a prompt's sections are Section values, not {type(value).__name__} {value!r}"
+            f"{self._where}[{index}]: a prompt's sections are Section values, not "
+            f"{type(value).__name__} {value!r}"
         )
-
-    def append(self, value: Any) -> None:
-        super().append(self._one(value))
-
-    def extend(self, values: Iterable[Any]) -> None:
-        super().extend([self._one(value) for value in values])
-
-    def insert(self, index: SupportsIndex, value: Any) -> None:
-        super().insert(index, self._one(value))
-
-    def __iadd__(self, values: Iterable[Any]) -> _SectionList:  # type: ignore[misc]
-        self.extend(values)
-        return self
-
-    @overload
-    def __setitem__(self, index: SupportsIndex, value: Any) -> None: ...
-    @overload
-    def __setitem__(self, index: slice, value: Iterable[Any]) -> None: ...
-    def __setitem__(self, index: SupportsIndex | slice, value: Any) -> None:
-        if isinstance(index, slice):
-            super().__setitem__(index, [self._one(item) for item in value])
-        else:
-            super().__setitem__(index, self._one(value))
 
 
 class Prompt(_Slots):
