@@ -4,11 +4,13 @@ Usage::
 
     python scripts/build_slot_tables.py [output folder]
 
-The YAML files of ``data/tags`` stay the source. From them this writes two tables that
-``aidxl_prompt._slot_rules`` reads instead, sorted by name, one UTF-8 line each:
+The YAML files of ``data/tags`` stay the source. From them this writes three files that
+the package reads instead, sorted by name, one UTF-8 line each:
 
 * ``curated_tags.tsv``: ``name<TAB>slot<TAB>group`` for every tag of ``slots/*.yaml`` and
   ``meta.yaml`` (the slot empty for meta tags): one small file instead of 24 YAML files;
+* ``packed_yaml.json``: the parsed content of the few YAML files every start-up reads
+  (``aidxl_prompt._data.PACKED_YAML``), so that reading a prompt imports no YAML parser;
 * ``pattern_matches.tsv``: ``name<TAB>rule<TAB>slot`` for the general tags of the
   embedded Danbooru table used on at least :data:`MIN_POSTS` posts and the words of the
   card's example prompt that no curated list holds, with the first rule of
@@ -16,16 +18,23 @@ The YAML files of ``data/tags`` stay the source. From them this writes two table
   patterns is most of what a one-prompt ``aidxl-prompt format`` would otherwise spend
   on classification.
 
-``tests/test_slot_tables.py`` rebuilds both from the YAML and compares them with the
+``tests/test_slot_tables.py`` rebuilds all three from the YAML and compares them with the
 committed files, so editing a list or ``patterns.yaml`` means running this script again.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
-from aidxl_prompt._data import read_vocab_file
+from aidxl_prompt._data import (
+    PACKED_YAML,
+    PACKED_YAML_FILE,
+    data_dir,
+    load_yaml_file,
+    read_vocab_file,
+)
 from aidxl_prompt._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
@@ -69,8 +78,18 @@ def pattern_matches() -> str:
     return "".join(sorted(lines))
 
 
+def packed_yaml() -> str:
+    """``packed_yaml.json``: ``{file name: parsed content}``, one line, each mapping in
+    its file's own key order (the card's lists are ordered)."""
+    packed = {name: load_yaml_file(data_dir() / name, name=name) for name in PACKED_YAML}
+    return json.dumps(packed, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def main(argv: list[str]) -> int:
     output = Path(argv[0]) if argv else DEFAULT_OUTPUT
+    # The packed YAML first: the pattern table is computed from what the package reads.
+    (output / PACKED_YAML_FILE).write_text(packed_yaml(), encoding="utf-8", newline="\n")
+    print(f"wrote {output / PACKED_YAML_FILE}")
     for name, text in ((CURATED_FILE, curated_table()), (PATTERN_MATCHES_FILE, pattern_matches())):
         (output / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {output / name}")

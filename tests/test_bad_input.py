@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aidxl_prompt import cli
-from aidxl_prompt._input import MAX_YAML_DEPTH, check_size, decode_utf8, load_yaml
+from aidxl_prompt._input import check_size, decode_utf8
+from aidxl_prompt._yaml_input import MAX_YAML_DEPTH, load_yaml
 from aidxl_prompt.cli import main
 from aidxl_prompt.errors import (
     AidxlPromptError,

@@ -21,7 +21,7 @@ PACKAGE_DIR = REPO_ROOT / "src" / "aidxl_prompt"
 # Lowest first. A module may import from a lower layer, or from its own layer as long as
 # that does not make a cycle.
 LAYERS: list[set[str]] = [
-    {"errors", "_data", "_input", "_modes"},
+    {"errors", "_data", "_input", "_yaml_input", "_modes"},
     {"normalize", "_compel"},
     {"ordering"},
     {"models"},

@@ -4,19 +4,37 @@ The YAML files under ``data/tags`` travel inside the wheel as ``aidxl_prompt/dat
 and the packed Danbooru table under ``data/vocab`` as ``aidxl_prompt/data/vocab``; in a
 source checkout (editable install, or tests run from the repository) they are read from
 the repository's ``data`` folder. Nothing is ever fetched from the network.
+
+The YAML files stay the source. The few that every start-up needs (:data:`PACKED_YAML`)
+are also packed into one JSON file, ``data/vocab/packed_yaml.json``
+(``scripts/build_slot_tables.py``; a test holds it equal to the YAML), so that reading a
+prompt imports no YAML parser.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import DataFileError
 
-__all__ = ["data_dir", "load_builtin_yaml", "load_yaml_file", "read_vocab_file", "vocab_dir"]
+__all__ = [
+    "PACKED_YAML",
+    "PACKED_YAML_FILE",
+    "data_dir",
+    "load_builtin_yaml",
+    "load_yaml_file",
+    "read_vocab_file",
+    "vocab_dir",
+]
+
+PACKED_YAML = ("aliases.yaml", "card.yaml", "orders.yaml", "patterns.yaml", "verbatim_names.yaml")
+"""The files of ``data/tags`` that are also packed, parsed, into :data:`PACKED_YAML_FILE`."""
+
+PACKED_YAML_FILE = "packed_yaml.json"
+"""``{file name: parsed content}`` of the :data:`PACKED_YAML` files (in ``data/vocab``)."""
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -62,16 +80,16 @@ def read_vocab_file(name: str) -> bytes:
         raise DataFileError(f"{path}: cannot read file ({exc.strerror or exc})") from None
 
 
-# libyaml's safe loader when PyYAML was built with it (about ten times faster), else
-# the pure-Python one: the same safe subset of YAML either way.
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_yaml_file(path: Path, *, name: str | None = None) -> Any:
     """Read one YAML file with the safe loader; errors name the file and line.
 
     ``name`` is how the file is called in messages (default: its path).
     """
+    import yaml  # noqa: PLC0415 (a start-up that reads only packed data never needs it)
+
+    # libyaml's safe loader when PyYAML was built with it (about ten times faster), else
+    # the pure-Python one: the same safe subset of YAML either way.
+    safe_loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     shown = name or str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -80,7 +98,7 @@ def load_yaml_file(path: Path, *, name: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise DataFileError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=safe_loader)
     except yaml.YAMLError:
         pass
     try:  # the pure-Python loader words its errors better: read a bad file again with it
@@ -93,10 +111,24 @@ def load_yaml_file(path: Path, *, name: str | None = None) -> Any:
 
 
 @functools.cache
+def _packed_yaml() -> dict[str, Any]:
+    packed = json.loads(read_vocab_file(PACKED_YAML_FILE))
+    if not isinstance(packed, dict):
+        raise DataFileError(f"{PACKED_YAML_FILE}: expected an object of file names")
+    return packed
+
+
+@functools.cache
 def load_builtin_yaml(name: str) -> Any:
-    """Parse a built-in data file once per process.
+    """Parse a built-in data file once per process (a :data:`PACKED_YAML` file from its
+    packed form).
 
     Callers must treat the result as read-only (they hand out tuples and frozen models
     built from it, never the parsed object itself).
+
+    >>> load_builtin_yaml("orders.yaml") == load_yaml_file(data_dir() / "orders.yaml")
+    True
     """
+    if name in PACKED_YAML:
+        return _packed_yaml()[name]
     return load_yaml_file(data_dir() / name)

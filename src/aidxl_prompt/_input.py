@@ -1,56 +1,28 @@
-"""Reading untrusted input: a size limit, strict UTF-8, and a YAML reader with limits.
+"""Reading untrusted input: a size limit and strict UTF-8.
 
 Prompts and prompt files come from users, pipes and downloads. Everything read here is
 refused early, with one line that names the source and the place, when it is:
 
 * larger than :data:`MAX_INPUT_BYTES` (4 MiB; ``max_bytes=`` / ``--max-bytes``),
   checked before anything is parsed;
-* not UTF-8 (the first bad byte's offset is named);
-* YAML nested deeper than :data:`MAX_YAML_DEPTH` levels, YAML with a key written twice
-  in one mapping (PyYAML would silently keep the last), or YAML whose aliases would
-  expand it past the size limit (the "billion laughs").
+* not UTF-8 (the first bad byte's offset is named).
 
-The YAML reader is the safe loader (libyaml's when PyYAML has it) with a composer of its
-own that enforces the limits while the events stream in, so every check is linear in the
-input. It reads plain scalars such as ``1e-9`` and ``2.5E3`` as numbers, as YAML 1.2
-does (PyYAML's YAML 1.1 rules would read them as strings).
-
->>> load_yaml("{smile: 1e-9}", source="<string>").value
-{'smile': 1e-09}
->>> load_yaml("a: 1\\nb: 2\\na: 3\\n", source="x.yaml").value
-Traceback (most recent call last):
-...
-aidxl_prompt.errors.PromptFileError: x.yaml:3: duplicate key 'a' (first at line 1)
+YAML input has limits of its own, in :mod:`aidxl_prompt._yaml_input` (kept apart so
+that reading a prompt never imports a YAML parser).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO
 
-import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentEndEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-from .errors import InputEncodingError, InputTooLargeError, PromptFileError
+from .errors import InputEncodingError, InputTooLargeError
 
 __all__ = [
     "MAX_INPUT_BYTES",
-    "MAX_YAML_DEPTH",
-    "YamlDocument",
     "check_size",
     "check_text",
     "decode_utf8",
-    "load_yaml",
     "read_stream",
     "read_text_file",
 ]
@@ -59,26 +31,7 @@ MAX_INPUT_BYTES = 4 * 1024 * 1024
 """The default size limit of a prompt or a prompt file, in bytes (4 MiB): a thousand
 times the longest real prompt, small enough that parsing it takes well under a second."""
 
-MAX_YAML_DEPTH = 64
-"""How deeply YAML collections may nest. A prompt file needs six levels at most."""
-
 _BOM = "\ufeff"
-# YAML 1.2 floats that YAML 1.1 (PyYAML's resolver) leaves as strings: an exponent with
-# no '.' or with no sign ("1e-9", "2.5E3", ".5e1").
-_FLOAT_WITH_EXPONENT = re.compile(
-    r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"
-)
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-# libyaml refuses flow collections nested 1000 deep while looking ahead for a key,
-# before the composer sees the events; 1000 is past any limit worth setting.
-_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
-
-
-class YamlDocument(NamedTuple):
-    """A parsed YAML document: its value and its root node (for line numbers)."""
-
-    value: Any
-    root: Node | None
 
 
 # --- size and encoding -------------------------------------------------------------------
@@ -153,237 +106,3 @@ def read_text_file(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
     """
     with path.open("rb") as handle:
         return read_stream(handle, source=str(path), max_bytes=max_bytes)
-
-
-# --- YAML --------------------------------------------------------------------------------
-
-
-class _LimitedComposer:
-    """Builds the node tree from parser events, enforcing the limits as it goes.
-
-    PyYAML's own composers (Python and libyaml's) recurse once per level and accept
-    duplicate keys; this one keeps an explicit stack, so a deep document is refused
-    at level :data:`MAX_YAML_DEPTH` + 1, not by a ``RecursionError``.
-    """
-
-    # Provided by the parser and resolver the loader classes below mix in.
-    check_event: Any
-    get_event: Any
-    resolve: Any
-
-    source: str
-    max_bytes: int
-    max_depth: int
-
-    def get_single_node(self) -> Node | None:
-        self.get_event()  # StreamStartEvent
-        root = None
-        if not self.check_event(StreamEndEvent):
-            root = self._compose_document()
-        if not self.check_event(StreamEndEvent):
-            event = self.get_event()
-            raise yaml.composer.ComposerError(
-                None, None, "expected one document, but found another", event.start_mark
-            )
-        self.get_event()  # StreamEndEvent
-        return root
-
-    def _compose_document(self) -> Node | None:
-        self.get_event()  # DocumentStartEvent
-        anchors: dict[str, tuple[Node, int]] = {}
-        # Each open collection: its node, its children, its size so far, its anchor.
-        stack: list[tuple[Node, list[Node], list[int], str | None]] = []
-        root: Node | None = None
-        # Every node counts 1, a scalar also its length; an alias counts the size of
-        # what it repeats, so a document's size is what a reader of it will walk.
-        total = 0
-        while True:
-            event = self.get_event()
-            # libyaml's marks and PyYAML's are different classes with the same fields.
-            start: Any = event.start_mark
-            end: Any = event.end_mark
-            anchor: str | None = None
-            if isinstance(event, DocumentEndEvent):
-                return root
-            if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
-                if len(stack) >= self.max_depth:
-                    raise self._error(
-                        f"nested deeper than {self.max_depth} levels (the limit)",
-                        start.line + 1,
-                    )
-                kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = self.resolve(kind, None, event.implicit)
-                node: Node = kind(tag, [], start, end, flow_style=event.flow_style)
-                stack.append((node, [], [1], event.anchor))
-                continue
-            if isinstance(event, AliasEvent):
-                if event.anchor not in anchors:
-                    raise yaml.composer.ComposerError(
-                        None, None, f"found undefined alias {event.anchor!r}", start
-                    )
-                node, size = anchors[event.anchor]
-                total += size
-                if total > self.max_bytes:
-                    raise self._error(
-                        f"aliases expand the document past {self.max_bytes} bytes (the size limit)",
-                        start.line + 1,
-                    )
-            elif isinstance(event, ScalarEvent):
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = self.resolve(ScalarNode, event.value, event.implicit)
-                node = ScalarNode(tag, event.value, start, end, style=event.style)
-                size = 1 + len(event.value)
-                anchor = event.anchor
-            else:  # SequenceEndEvent or MappingEndEvent
-                node, children, sizes, anchor = stack.pop()
-                node.end_mark = end
-                if isinstance(event, MappingEndEvent):
-                    node.value = list(zip(children[::2], children[1::2], strict=True))
-                    self._check_keys(node)
-                else:
-                    node.value = children
-                size = sizes[0]
-            if anchor is not None:
-                if anchor in anchors:
-                    first = anchors[anchor][0].start_mark.line + 1
-                    raise yaml.composer.ComposerError(
-                        None,
-                        None,
-                        f"anchor {anchor!r} is defined twice (first at line {first})",
-                        node.start_mark,
-                    )
-                anchors[anchor] = (node, size)
-            if stack:
-                stack[-1][1].append(node)
-                stack[-1][2][0] += size
-            else:
-                root = node
-
-    def _check_keys(self, node: Node) -> None:
-        """Refuse a key written twice in one mapping (PyYAML would keep the last)."""
-        first_line: dict[tuple[str, str], int] = {}
-        for key_node, _ in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE_TAG:
-                continue  # "<<: *base" is merged; the keys written next to it override it
-            line = key_node.start_mark.line + 1
-            key = (key_node.tag, key_node.value)
-            if key in first_line:
-                raise self._error(
-                    f"duplicate key {key_node.value!r} (first at line {first_line[key]})", line
-                )
-            first_line[key] = line
-
-    def _error(self, problem: str, line: int) -> PromptFileError:
-        return PromptFileError(problem, source=self.source, line=line)
-
-
-class _CheckedConstructor(yaml.constructor.SafeConstructor):
-    """The safe constructor, with a value it cannot convert reported as a YAML error."""
-
-    source: str
-
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, OverflowError) as exc:
-            if isinstance(exc, PromptFileError):
-                raise
-            # e.g. "!!int abc", "!!timestamp 2020-13-45", an integer of 5000 digits
-            kind = str(node.tag).rsplit(":", 1)[-1]
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read this value as !!{kind}: {exc}", node.start_mark
-            ) from None
-
-
-class _Resolver(yaml.resolver.Resolver):
-    """YAML 1.1's implicit types, plus YAML 1.2's floats with a bare exponent."""
-
-
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float", _FLOAT_WITH_EXPONENT, list("-+0123456789.")
-)
-
-
-# libyaml's parser when PyYAML was built with it.
-# (yaml.cyaml is there only then; read through vars() as its stubs do not export CParser.)
-_CYAML: Any = vars(yaml).get("cyaml")
-_CParser: Any = None if _CYAML is None else vars(_CYAML).get("CParser")
-
-
-class _PyLoader(
-    _LimitedComposer,
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    _CheckedConstructor,
-    _Resolver,
-):
-    """The pure-Python reader: used when libyaml is missing, and to word errors."""
-
-    def __init__(self, text: str, *, source: str, max_bytes: int, max_depth: int) -> None:
-        yaml.reader.Reader.__init__(self, text)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        _CheckedConstructor.__init__(self)
-        _Resolver.__init__(self)
-        self.source = source
-        self.max_bytes = max_bytes
-        self.max_depth = max_depth
-
-
-_LOADERS: list[Any] = [_PyLoader]
-if _CParser is not None:
-
-    class _CLoader(_LimitedComposer, _CParser, _CheckedConstructor, _Resolver):  # type: ignore[misc]
-        """libyaml's parser (about ten times faster) under the same composer."""
-
-        def __init__(self, text: str, *, source: str, max_bytes: int, max_depth: int) -> None:
-            _CParser.__init__(self, text)
-            _CheckedConstructor.__init__(self)
-            _Resolver.__init__(self)
-            self.source = source
-            self.max_bytes = max_bytes
-            self.max_depth = max_depth
-
-    _LOADERS.insert(0, _CLoader)
-
-
-def load_yaml(
-    text: str,
-    *,
-    source: str,
-    max_bytes: int = MAX_INPUT_BYTES,
-    max_depth: int = MAX_YAML_DEPTH,
-) -> YamlDocument:
-    """Parse one YAML document safely, within the limits; errors are
-    :class:`~aidxl_prompt.errors.PromptFileError` naming ``source`` and the line.
-
-    >>> load_yaml("[[[1]]]", source="deep.yaml", max_depth=2).value
-    Traceback (most recent call last):
-    ...
-    aidxl_prompt.errors.PromptFileError: deep.yaml:1: nested deeper than 2 levels (the limit)
-    """
-    check_size(text, source=source, max_bytes=max_bytes)
-    for index, loader_class in enumerate(_LOADERS):
-        loader = loader_class(text, source=source, max_bytes=max_bytes, max_depth=max_depth)
-        try:
-            root = loader.get_single_node()
-            value = None if root is None else loader.construct_document(root)
-            return YamlDocument(value, root)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc)
-            line = mark.line + 1 if mark is not None else None
-            if problem == _LIBYAML_TOO_DEEP:  # libyaml looks ahead past our limit
-                raise PromptFileError(
-                    f"nested deeper than {max_depth} levels (the limit)", source=source, line=line
-                ) from None
-            if index + 1 < len(_LOADERS):
-                continue  # the pure-Python reader words its errors better: read again
-            raise PromptFileError(f"invalid YAML: {problem}", source=source, line=line) from None
-        finally:
-            loader.dispose()
-    raise AssertionError("unreachable: the last loader returns or raises")

@@ -23,6 +23,7 @@ start-up reads one small table instead of 24 YAML files and compiles no pattern.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from ._data import data_dir, load_yaml_file, read_vocab_file
+from ._data import data_dir, load_builtin_yaml, load_yaml_file, read_vocab_file
 from .errors import DataFileError, OrderingError
 from .normalize import normalize_tag
 from .ordering import Slot
@@ -75,7 +76,7 @@ class SlotRules:
 
     curated: Mapping[str, CuratedEntry]
     read_patterns: Callable[[], tuple[PatternRule, ...]] = field(
-        default=lambda: _read_patterns(_load_yaml("patterns.yaml")), repr=False
+        default=lambda: _read_patterns(load_builtin_yaml("patterns.yaml")), repr=False
     )
 
     @functools.cached_property
@@ -88,9 +89,15 @@ class SlotRules:
         return [None] * len(self.patterns)
 
     @functools.cached_property
+    def _tried(self) -> list[int]:
+        """How many texts went through the rules (one counter, in a list: the rules
+        object is frozen)."""
+        return [0]
+
+    @functools.cached_property
     def _combined(self) -> re.Pattern[str]:
         """Every rule in one expression (group ``r<i>`` is rule ``i``): one search per
-        tag, for batches, once all the rules have had to be compiled anyway."""
+        tag, for batches (compiling it costs about as much as all the rules do)."""
         return re.compile(
             "|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(self.patterns))
         )
@@ -99,11 +106,14 @@ class SlotRules:
         """The first rule whose pattern matches the whole of ``text``, or None.
 
         The rules are tried in order, each compiled the first time it is tried: a
-        short run (one prompt) compiles few of them. Once every rule is compiled, a
-        batch goes on with all of them combined in one expression (the same answer).
+        short run (one prompt) compiles few of them. A batch, once
+        :data:`BATCH_SIZE` texts have needed the rules and every rule is compiled,
+        goes on with all of them combined in one expression (the same answer).
         """
         compiled = self._compiled
-        if compiled[-1] is not None:
+        tried = self._tried
+        tried[0] += 1
+        if compiled[-1] is not None and tried[0] > BATCH_SIZE:
             found = self._combined.fullmatch(text)
             return None if found is None else self.patterns[int(str(found.lastgroup)[1:])]
         for index, rule in enumerate(self.patterns):
@@ -128,6 +138,9 @@ class SlotRules:
         return None if found is None else PatternHit(found.name, found.slot)
 
 
+BATCH_SIZE = 200
+"""After this many texts have gone through the rules, they are tried combined."""
+
 PATTERN_MATCHES_FILE = "pattern_matches.tsv"
 """The precomputed pattern of each common general tag (in ``data/vocab``)."""
 
@@ -137,19 +150,21 @@ CURATED_FILE = "curated_tags.tsv"
 
 
 @functools.cache
-def _known_matches() -> Mapping[str, str]:
-    """Tag -> ``rule<TAB>slot`` (``<TAB>`` alone for no rule), for common tags; each line
-    is split only when its tag is looked up."""
-    text = read_vocab_file(PATTERN_MATCHES_FILE).decode("utf-8")
-    return dict(line.split("\t", 1) for line in text.splitlines())
+def _known_matches() -> list[str]:
+    """The lines of :data:`PATTERN_MATCHES_FILE` (``tag<TAB>rule<TAB>slot``, sorted; the
+    tab sorts before every character of a tag, so a line sorts where its tag does)."""
+    return read_vocab_file(PATTERN_MATCHES_FILE).decode("utf-8").splitlines()
 
 
 def _known_match(text: str) -> tuple[bool, PatternHit | None]:
-    """Whether the table holds ``text``, and its pattern there (None: no rule matches)."""
-    known = _known_matches().get(text)
-    if known is None:
+    """Whether the table holds ``text``, and its pattern there (None: no rule matches).
+    A binary search: the table is never turned into a mapping."""
+    lines = _known_matches()
+    key = text + "\t"
+    index = bisect.bisect_left(lines, key)
+    if index == len(lines) or not lines[index].startswith(key):
         return False, None
-    rule, slot = known.split("\t")
+    _, rule, slot = lines[index].split("\t")
     return True, (PatternHit(rule, _SLOT_OF[slot]) if rule else None)
 
 

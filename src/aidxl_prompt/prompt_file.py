@@ -59,7 +59,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._data import data_dir
-from ._input import MAX_INPUT_BYTES, MAX_YAML_DEPTH, load_yaml, read_text_file
+from ._input import MAX_INPUT_BYTES, read_text_file
+from ._yaml_input import MAX_YAML_DEPTH, load_yaml
 from .card import (
     ArtStyle,
     CardValueError,
