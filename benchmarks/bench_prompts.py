@@ -24,10 +24,11 @@ from pathlib import Path
 
 import yaml
 
-from aidxl_prompt.card import ArtStyle, Character, Quality, assemble
-from aidxl_prompt.expand import count_combinations, expand
-from aidxl_prompt.models import Prompt
-from aidxl_prompt.prompt_file import load_prompt_file, read_prompt_file
+from aidxl_prompt.card.forms import ArtStyle, Character, assemble
+from aidxl_prompt.card.words import Quality
+from aidxl_prompt.files.expand import count_combinations, expand
+from aidxl_prompt.files.prompt_file import load_prompt_file, read_prompt_file
+from aidxl_prompt.model.prompt import Prompt
 
 REPO = Path(__file__).resolve().parents[1]
 

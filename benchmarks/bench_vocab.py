@@ -32,11 +32,11 @@ import yaml
 from rapidfuzz import process
 
 from _common import shared_data_dir
-from aidxl_prompt.classify import classify
-from aidxl_prompt.normalize import escape
-from aidxl_prompt.ordering import Slot
-from aidxl_prompt.suggest import suggest
-from aidxl_prompt.vocab import Vocabulary
+from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.syntax.normalize import escape
+from aidxl_prompt.vocab.classify import classify
+from aidxl_prompt.vocab.suggest import suggest
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
 VOCAB_DATA = REPO / "data" / "vocab"
@@ -52,7 +52,7 @@ COLD_RUNS = 7  # fresh processes for the cold load; the machine is noisy, so the
 # A child process that measures one cold load (and the in-process cached reload).
 _LOAD_SCRIPT = """
 import json, sys, time
-from aidxl_prompt.vocab import Vocabulary
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 start = time.perf_counter()
 vocab = Vocabulary.load(sys.argv[1], sys.argv[2], include_embedded=False)
 cold = time.perf_counter() - start
@@ -78,8 +78,8 @@ print(json.dumps({"cold": time.perf_counter() - start}))
 # suggestion index and 2,000 suggestions made; it reports its peak memory.
 _SESSION_SCRIPT = """
 import json, resource, sys, time
-from aidxl_prompt.vocab import Vocabulary
-from aidxl_prompt.suggest import suggest
+from aidxl_prompt.vocab.vocabulary import Vocabulary
+from aidxl_prompt.vocab.suggest import suggest
 vocab = Vocabulary.load(sys.argv[1], sys.argv[2], include_embedded=False)
 start = time.perf_counter()
 suggest("long_hiar", vocabulary=vocab)
@@ -160,9 +160,9 @@ def timed(
 _EMBEDDED_SCRIPT = """
 import json, sys, time
 start = time.perf_counter()
-from aidxl_prompt.classify import classify
-from aidxl_prompt.suggest import suggest
-from aidxl_prompt.vocab import Vocabulary
+from aidxl_prompt.vocab.classify import classify
+from aidxl_prompt.vocab.suggest import suggest
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 imported = time.perf_counter()
 vocab = Vocabulary.default()
 assert vocab.category("wlop").value == "artist"

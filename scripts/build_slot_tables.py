@@ -35,14 +35,14 @@ from aidxl_prompt._data import (
     load_yaml_file,
     read_vocab_file,
 )
-from aidxl_prompt._slot_rules import (
+from aidxl_prompt.card.words import card_examples
+from aidxl_prompt.syntax.normalize import normalize_tag
+from aidxl_prompt.vocab._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
     SlotRules,
     read_curated_lists,
 )
-from aidxl_prompt.card import card_examples
-from aidxl_prompt.normalize import normalize_tag
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "vocab"

@@ -50,8 +50,8 @@ import pyparsing
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from aidxl_prompt._compel import compel_escape  # noqa: E402
-from aidxl_prompt.normalize import normalize_tag  # noqa: E402
+from aidxl_prompt.syntax._compel import compel_escape  # noqa: E402
+from aidxl_prompt.syntax.normalize import normalize_tag  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "tests" / "cases" / "compel"
 DEFAULT_TABLE = REPO_ROOT.parent / "shared" / "data" / "danbooru_tags.csv"

@@ -17,24 +17,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aidxl_prompt import cli
 from aidxl_prompt._input import check_size, decode_utf8
-from aidxl_prompt._yaml_input import MAX_YAML_DEPTH, load_yaml
-from aidxl_prompt.cli import main
+from aidxl_prompt.cli import app as cli
+from aidxl_prompt.cli.app import main
 from aidxl_prompt.errors import (
     AidxlPromptError,
     InputEncodingError,
     InputTooLargeError,
     PromptFileError,
 )
-from aidxl_prompt.models import Tag
-from aidxl_prompt.prompt_file import (
+from aidxl_prompt.files._yaml_input import MAX_YAML_DEPTH, load_yaml
+from aidxl_prompt.files.prompt_file import (
     MAX_INPUT_BYTES,
     PresetLibrary,
     load_prompt_file,
     load_prompt_text,
     parse_prompt_text,
 )
+from aidxl_prompt.model.items import Tag
 
 LIMIT_HINT = "(the limit; raise it with max_bytes / --max-bytes)"
 

@@ -10,26 +10,28 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from aidxl_prompt.card import (
-    Aesthetic,
+from aidxl_prompt.card.forms import (
     ArtStyle,
-    CardValueError,
     Character,
     CharacterForm,
     Environment,
-    PaintingStyle,
-    Quality,
     Theme,
-    aesthetic_examples,
     assemble,
-    card_data,
-    card_examples,
     merge_styles,
 )
-from aidxl_prompt.models import Tag
-from aidxl_prompt.ordering import Slot
-from aidxl_prompt.prompt_file import load_prompt_text
-from aidxl_prompt.vocab import Vocabulary
+from aidxl_prompt.card.words import (
+    Aesthetic,
+    PaintingStyle,
+    Quality,
+    aesthetic_examples,
+    card_data,
+    card_examples,
+)
+from aidxl_prompt.errors import CardValueError
+from aidxl_prompt.files.prompt_file import load_prompt_text
+from aidxl_prompt.model.items import Tag
+from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 
 # (written, weight, expected tag)
 STYLE_CASES = [

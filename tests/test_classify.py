@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from aidxl_prompt._slot_rules import _read_groups, slot_rules
-from aidxl_prompt.classify import (
+from aidxl_prompt.errors import AidxlPromptError, DataFileError
+from aidxl_prompt.model.items import Break, ExtraNetwork, Tag
+from aidxl_prompt.model.ordering import Ordering, Slot
+from aidxl_prompt.vocab._slot_rules import _read_groups, slot_rules
+from aidxl_prompt.vocab.classify import (
     DEFAULT_SLOT,
     RULES,
     Classification,
@@ -19,10 +22,7 @@ from aidxl_prompt.classify import (
     prompt_from_tags,
     rule_description,
 )
-from aidxl_prompt.errors import AidxlPromptError, DataFileError
-from aidxl_prompt.models import Break, ExtraNetwork, Tag
-from aidxl_prompt.ordering import Ordering, Slot
-from aidxl_prompt.vocab import Vocabulary
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 from conftest import require_shared_file
 
 LABELED = Path(__file__).parent / "cases" / "labeled_tags.yaml"
@@ -350,7 +350,7 @@ def test_prompt_from_tags_writes_embedded_artists_with_by() -> None:
 
 
 def test_a_bad_pattern_is_named() -> None:
-    from aidxl_prompt._slot_rules import PatternRule, SlotRules
+    from aidxl_prompt.vocab._slot_rules import PatternRule, SlotRules
 
     rules = (PatternRule("fine", Slot.theme, "x"), PatternRule("bad", Slot.theme, "(y"))
     with pytest.raises(DataFileError) as caught:

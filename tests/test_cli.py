@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aidxl_prompt.cli import main
+from aidxl_prompt.cli.app import main
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CARD_YAML = REPO_ROOT / "examples" / "card_ordering.yaml"
@@ -78,7 +78,7 @@ def test_format_reads_stdin(
 
 
 def test_order_from_a_yaml_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from aidxl_prompt.ordering import Slot
+    from aidxl_prompt.model.ordering import Slot
 
     path = tmp_path / "reverse.yaml"
     path.write_text("".join(f"- {slot.value}\n" for slot in list(Slot)[::-1]), encoding="utf-8")
@@ -201,7 +201,7 @@ AGREEMENT_PROMPTS = [
 def _api(text: str, dialect: str) -> tuple[int, str]:
     from aidxl_prompt.compose import parse
     from aidxl_prompt.errors import AidxlPromptError
-    from aidxl_prompt.render import render
+    from aidxl_prompt.model.prompt import render
 
     try:
         return 0, render(parse(text, "a1111"), dialect) + "\n"  # type: ignore[arg-type]

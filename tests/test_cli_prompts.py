@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from aidxl_prompt._cli_prompts import register
-from aidxl_prompt.expand import ExpandError
-from aidxl_prompt.prompt_file import PromptFileError, prompt_file_schema
+from aidxl_prompt.cli._prompts import register
+from aidxl_prompt.files.expand import ExpandError
+from aidxl_prompt.files.prompt_file import PromptFileError, prompt_file_schema
 
 REPO = Path(__file__).resolve().parents[1]
 

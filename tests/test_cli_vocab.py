@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from aidxl_prompt._cli_vocab import register
+from aidxl_prompt.cli._vocab import register
 from aidxl_prompt.errors import AidxlPromptError
-from aidxl_prompt.vocab import TAGS_ENV_VAR
+from aidxl_prompt.vocab.vocabulary import TAGS_ENV_VAR
 
 
 def run(argv: list[str]) -> int:

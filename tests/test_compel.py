@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aidxl_prompt._compel import compel_escape, compel_problem, compel_unescape
-from aidxl_prompt.normalize import normalize_tag
+from aidxl_prompt.syntax._compel import compel_escape, compel_problem, compel_unescape
+from aidxl_prompt.syntax.normalize import normalize_tag
 
 CASES = Path(__file__).resolve().parent / "cases" / "compel"
 WEIGHT = 1.3

@@ -6,9 +6,9 @@ import pytest
 
 from aidxl_prompt.compose import format_prompt, parse
 from aidxl_prompt.errors import PromptSyntaxError
-from aidxl_prompt.models import ExtraNetwork, Schedule, Tag
-from aidxl_prompt.normalize import Dialect
-from aidxl_prompt.ordering import Slot
+from aidxl_prompt.model.items import ExtraNetwork, Schedule, Tag
+from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.syntax.normalize import Dialect
 
 PAINTING_STYLES = [
     "flat color",

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidxl_prompt.expand import (
+from aidxl_prompt.files.expand import (
     ChoiceRecord,
     ExpandError,
     count_combinations,
@@ -18,8 +18,8 @@ from aidxl_prompt.expand import (
     replay,
     unit_draw,
 )
-from aidxl_prompt.models import Tag
-from aidxl_prompt.prompt_file import parse_prompt_text
+from aidxl_prompt.files.prompt_file import parse_prompt_text
+from aidxl_prompt.model.items import Tag
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,22 +9,22 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from aidxl_prompt.card import ArtStyle, Quality
+from aidxl_prompt.card.forms import ArtStyle
+from aidxl_prompt.card.words import Quality
 from aidxl_prompt.errors import PromptValueError
-from aidxl_prompt.models import (
+from aidxl_prompt.model.items import (
     And,
     Break,
     ExtraNetwork,
     Phrase,
-    Prompt,
     PromptWeight,
     Run,
     Schedule,
-    Section,
     Tag,
     coerce_item,
 )
-from aidxl_prompt.ordering import Ordering, Slot
+from aidxl_prompt.model.ordering import Ordering, Slot
+from aidxl_prompt.model.prompt import Prompt, Section
 
 # (keyword arguments, field, pydantic message)
 TAG_ERRORS: list[tuple[dict[str, Any], str, str]] = [

@@ -11,8 +11,9 @@ from types import ModuleType
 import pytest
 import yaml
 
-from aidxl_prompt.models import Tag
-from aidxl_prompt.normalize import (
+from aidxl_prompt.model.items import Tag
+from aidxl_prompt.model.parser import parse_tags
+from aidxl_prompt.syntax.normalize import (
     DIALECTS,
     Dialect,
     escape,
@@ -23,7 +24,6 @@ from aidxl_prompt.normalize import (
     unescape,
     verbatim_names,
 )
-from aidxl_prompt.parser import parse_tags
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VERBATIM_YAML = REPO_ROOT / "data" / "tags" / "verbatim_names.yaml"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from aidxl_prompt.errors import DataFileError, OrderingError
-from aidxl_prompt.models import Prompt
-from aidxl_prompt.ordering import Ordering, Slot, ordering_presets, resolve_ordering
+from aidxl_prompt.model.ordering import Ordering, Slot, ordering_presets, resolve_ordering
+from aidxl_prompt.model.prompt import Prompt
 
 CARD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "aidxl-model-card.txt"
 

@@ -18,61 +18,112 @@ import aidxl_prompt
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = REPO_ROOT / "src" / "aidxl_prompt"
 
-# Lowest first. A module may import from a lower layer, or from its own layer as long as
-# that does not make a cycle.
+# The layers, lowest first: the package's root modules of the base layer, then its
+# subpackages. A module may import from a lower layer, or from its own layer as long as
+# that makes no cycle. Every import counts, those inside functions too: an import that
+# climbs is a dependency that climbs, wherever it is written.
 LAYERS: list[set[str]] = [
-    {"errors", "_data", "_input", "_yaml_input", "_modes"},
-    {"normalize", "_compel"},
-    {"ordering"},
-    {"models"},
-    {"card"},
-    {"parser", "render", "vocab", "_slot_rules", "_tables"},
-    {"classify", "suggest", "presets", "prompt_file"},
-    {"compose", "expand"},
-    {"cli", "_cli_vocab", "_cli_prompts", "__main__", "__init__"},
+    {"errors", "_data", "_input"},  # the base: the exception tree, data paths, input limits
+    {"syntax"},  # text: spelling, escapes, weights
+    {"model"},  # items, slots, Prompt, the reader and the renderers
+    {"card"},  # the card's words and forms
+    {"vocab"},  # tag tables, vocabulary, classification, suggestions
+    {"compose"},  # the pipeline: parse -> slots -> order -> render
+    {"files"},  # prompt files, presets, expansion
+    {"cli", "__main__", "__init__"},  # the command, and the lazy public API
 ]
-LAYER_OF = {module: index for index, layer in enumerate(LAYERS) for module in layer}
+LAYER_OF = {unit: index for index, layer in enumerate(LAYERS) for unit in layer}
 
 
 def _modules() -> list[str]:
-    return sorted(path.stem for path in PACKAGE_DIR.glob("*.py"))
+    """Every module, dotted from the package (``model.items``, ``errors``, ``__init__``)."""
+    found = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
+        found.append(".".join(parts))
+    return found
 
 
-def _top_level_imports(module: str) -> set[str]:
-    """Package modules imported at module level (function-level imports are deliberate
-    upward calls, e.g. Prompt.render, and are not layering)."""
-    tree = ast.parse((PACKAGE_DIR / f"{module}.py").read_text(encoding="utf-8"))
+def _unit(module: str) -> str:
+    """The layer unit of a module: its subpackage, or the root module itself."""
+    head = module.split(".", maxsplit=1)[0]
+    return head if "." in module or head in LAYER_OF else module
+
+
+def _package_of(module: str) -> list[str]:
+    """The package a module is in, as parts (``model.items`` and ``model.__init__`` are
+    both in ``model``)."""
+    return module.split(".")[:-1]
+
+
+def _imports(module: str) -> set[str]:
+    """The package modules ``module`` imports, anywhere in it (inside functions too, and
+    under TYPE_CHECKING), dotted from the package; a subpackage itself is its
+    ``__init__``."""
+    path = PACKAGE_DIR / (module.replace(".", "/") + ".py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    known = set(_modules())
     found: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
+
+    def add(dotted: str) -> None:
+        if dotted in known:
+            found.add(dotted)
+        elif f"{dotted}.__init__" in known:
+            found.add(f"{dotted}.__init__")
+        elif dotted == "":
+            found.add("__init__")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                package = _package_of(module)
+                base = package[: len(package) - (node.level - 1)]
+            elif (node.module or "").split(".")[0] == "aidxl_prompt":
+                base = []
+            else:
+                continue
+            target = ".".join([*base, *((node.module or "").split("."))]).strip(".")
+            if not node.level:
+                target = target.removeprefix("aidxl_prompt").strip(".")
             if node.module:
-                found.add(node.module.split(".")[0])
-            else:  # from . import a, b
-                found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("aidxl_prompt"):
-            parts = (node.module or "").split(".")
-            found.add(parts[1] if len(parts) > 1 else "__init__")
+                add(target)
+            for alias in node.names:  # from . import _prompts
+                add(f"{target}.{alias.name}".strip("."))
+            if not node.module and not found & {
+                f"{target}.{a.name}".strip(".") for a in node.names
+            }:
+                add(target)  # from .. import __version__: a name of the package itself
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                parts = alias.name.split(".")
-                if parts[0] == "aidxl_prompt":
-                    found.add(parts[1] if len(parts) > 1 else "__init__")
+                if alias.name.split(".")[0] == "aidxl_prompt":
+                    add(alias.name.removeprefix("aidxl_prompt").strip("."))
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module":
+            found.add("<dynamic>")  # importlib by name: only the lazy public API may
+    found.discard(module)
     return found
 
 
 def test_every_module_has_a_layer() -> None:
-    assert sorted(LAYER_OF) == _modules()
+    assert {_unit(module) for module in _modules()} == set(LAYER_OF)
 
 
 @pytest.mark.parametrize("module", _modules())
 def test_imports_flow_downwards(module: str) -> None:
-    layer = LAYER_OF[module]
-    upward = {name for name in _top_level_imports(module) if LAYER_OF[name] > layer}
+    layer = LAYER_OF[_unit(module)]
+    imports = _imports(module)
+    if module != "__init__":
+        assert "<dynamic>" not in imports
+    imports.discard("<dynamic>")
+    upward = {name for name in imports if LAYER_OF[_unit(name)] > layer}
     assert upward == set()
 
 
-def test_no_import_cycles_within_a_layer() -> None:
-    graph = {module: _top_level_imports(module) - {module} for module in _modules()}
+def test_no_import_cycles() -> None:
+    graph = {module: _imports(module) - {"<dynamic>"} for module in _modules()}
+    # A subpackage's __init__ is imported with each of its modules; it must import none.
+    for module, targets in graph.items():
+        if module.endswith("__init__") and module != "__init__":
+            assert targets <= {module.replace("__init__", "app")}, module
     state: dict[str, int] = {}
 
     def visit(module: str, path: list[str]) -> None:
@@ -89,9 +140,12 @@ def test_no_import_cycles_within_a_layer() -> None:
 
 
 def test_the_layer_walker_sees_imports() -> None:
-    # Guards against a walker that finds nothing (a test that could not fail).
-    assert _top_level_imports("render") >= {"errors", "models", "normalize", "ordering"}
-    assert _top_level_imports("cli") >= {"_cli_prompts", "_cli_vocab", "compose"}
+    # Guards against a walker that finds nothing (a test that could not fail): top-level,
+    # relative from a subpackage, and inside a function.
+    assert _imports("model.render") >= {"errors", "model.items", "syntax.normalize"}
+    assert _imports("cli.app") >= {"cli._prompts", "cli._vocab", "compose"}
+    assert "files.prompt_file" in _imports("cli.app")  # imported inside a function
+    assert _imports("__init__") >= {"model.prompt", "vocab.classify", "<dynamic>"}
 
 
 # --- __all__ ---------------------------------------------------------------------------
@@ -132,17 +186,25 @@ def test_all_is_sorted_unique_and_resolves() -> None:
 # package, except these, which are deliberately left at module level.
 NOT_REEXPORTED = {
     "errors": set(),
-    "models": {"SlotItem", "coerce_item"},
-    "normalize": {
+    "model.items": {
+        "NegativeItem",
+        "NegativeList",
+        "NetworkList",
+        "SlotItem",
+        "coerce_item",
+        "plain_message",
+    },
+    "model.prompt": set(),
+    "syntax.normalize": {
         "DIALECTS",
         "WEIGHT_TOLERANCE",
         "CanonicalTag",
         "kaomoji_names",
         "verbatim_names",
     },
-    "ordering": {"OrderLike", "ordering_presets", "resolve_ordering"},
-    "parser": {"RepairCode"},
-    "render": set(),
+    "model.ordering": {"OrderLike", "ordering_presets", "resolve_ordering"},
+    "model.parser": {"RepairCode"},
+    "model.render": set(),
     "compose": set(),
 }
 
@@ -170,11 +232,15 @@ def test_module_all_lists_its_public_definitions(module: str) -> None:
 
 
 def test_exported_objects_are_the_module_objects() -> None:
-    # ("render" the module is shadowed by render the function on the package.)
-    assert aidxl_prompt.Tag is importlib.import_module("aidxl_prompt.models").Tag
-    assert aidxl_prompt.escape is importlib.import_module("aidxl_prompt.normalize").escape
-    assert aidxl_prompt.parse_tags is importlib.import_module("aidxl_prompt.parser").parse_tags
-    assert aidxl_prompt.render is importlib.import_module("aidxl_prompt.render").render
+    assert aidxl_prompt.Tag is importlib.import_module("aidxl_prompt.model.items").Tag
+    assert aidxl_prompt.escape is importlib.import_module("aidxl_prompt.syntax.normalize").escape
+    assert (
+        aidxl_prompt.parse_tags is importlib.import_module("aidxl_prompt.model.parser").parse_tags
+    )
+    assert aidxl_prompt.render is importlib.import_module("aidxl_prompt.model.prompt").render
+    # a submodule named like a public function does not hide the function
+    importlib.import_module("aidxl_prompt.vocab.classify")
+    assert callable(aidxl_prompt.classify)
 
 
 def test_py_typed_ships() -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from aidxl_prompt.errors import PromptSyntaxError
-from aidxl_prompt.models import (
+from aidxl_prompt.model.items import (
     And,
     Break,
     ExtraNetwork,
@@ -18,8 +18,8 @@ from aidxl_prompt.models import (
     Schedule,
     Tag,
 )
-from aidxl_prompt.normalize import Dialect, normalize_tag, unescape
-from aidxl_prompt.parser import parse_items, parse_tags
+from aidxl_prompt.model.parser import parse_items, parse_tags
+from aidxl_prompt.syntax.normalize import Dialect, normalize_tag, unescape
 
 BR = Break()
 AND = And()

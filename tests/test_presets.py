@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from aidxl_prompt.card import PaintingStyle, Quality
-from aidxl_prompt.models import Prompt, Tag
-from aidxl_prompt.presets import PresetLibrary, detect_presets, list_presets, load_preset
-from aidxl_prompt.prompt_file import load_prompt_file
+from aidxl_prompt.card.words import PaintingStyle, Quality
+from aidxl_prompt.files.presets import PresetLibrary, detect_presets, list_presets, load_preset
+from aidxl_prompt.files.prompt_file import load_prompt_file
+from aidxl_prompt.model.items import Tag
+from aidxl_prompt.model.prompt import Prompt
 
 REPO = Path(__file__).resolve().parents[1]
 BUILTIN_ONLY = PresetLibrary(folders=())

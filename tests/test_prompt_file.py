@@ -10,11 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from aidxl_prompt.card import PaintingStyle, Quality
+from aidxl_prompt.card.words import PaintingStyle, Quality
 from aidxl_prompt.errors import DataFileError
-from aidxl_prompt.models import Break, ExtraNetwork, Phrase, Prompt, Schedule, Section, Tag
-from aidxl_prompt.ordering import Slot
-from aidxl_prompt.prompt_file import (
+from aidxl_prompt.files.prompt_file import (
     PresetLibrary,
     PromptFileError,
     dump_prompt_file,
@@ -24,6 +22,9 @@ from aidxl_prompt.prompt_file import (
     prompt_file_schema,
     prompt_to_yaml,
 )
+from aidxl_prompt.model.items import Break, ExtraNetwork, Phrase, Schedule, Tag
+from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.model.prompt import Prompt, Section
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -258,7 +259,7 @@ ERROR_CASES = [
     (
         "expression:\n  - {choose: [smile]}\n",
         "<string>: the file holds alternatives (choose) at expression[0]; expand it with "
-        "`aidxl-prompt expand` or aidxl_prompt.expand.expand()",
+        "`aidxl-prompt expand` or aidxl_prompt.files.expand.expand()",
     ),  # choose in a file that is rendered, not expanded
     (
         "race:\n  - elf\n bad: [\n",

@@ -20,9 +20,9 @@ from aidxl_prompt import (
     parse_tags,
     render,
 )
-from aidxl_prompt.cli import main
-from aidxl_prompt.ordering import ordering_presets
-from aidxl_prompt.prompt_file import load_prompt_text
+from aidxl_prompt.cli.app import main
+from aidxl_prompt.files.prompt_file import load_prompt_text, prompt_to_yaml
+from aidxl_prompt.model.ordering import ordering_presets
 
 
 def test_many_network_openers_without_close_parse_in_linear_time() -> None:
@@ -73,7 +73,7 @@ def test_classify_of_run_on_text_is_quick_and_default() -> None:
 def test_prompt_with_and_round_trips_through_yaml() -> None:
     prompt = parse("a AND b BREAK c")
     assert [(s.joiner, s.weight) for s in prompt.sections] == [("AND", 1.0), ("BREAK", 1.0)]
-    assert load_prompt_text(prompt.to_yaml()) == prompt
+    assert load_prompt_text(prompt_to_yaml(prompt)) == prompt
 
 
 def test_ordering_presets_are_read_only() -> None:

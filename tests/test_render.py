@@ -9,11 +9,12 @@ import pytest
 
 from aidxl_prompt.compose import parse
 from aidxl_prompt.errors import RenderError
-from aidxl_prompt.models import And, Break, ExtraNetwork, Prompt, PromptItem, Schedule, Tag
-from aidxl_prompt.normalize import Dialect
-from aidxl_prompt.parser import parse_tags
-from aidxl_prompt.render import render, render_items
-from aidxl_prompt.vocab import load_vocabulary
+from aidxl_prompt.model.items import And, Break, ExtraNetwork, PromptItem, Schedule, Tag
+from aidxl_prompt.model.parser import parse_tags
+from aidxl_prompt.model.prompt import Prompt, render
+from aidxl_prompt.model.render import render_items
+from aidxl_prompt.syntax.normalize import Dialect
+from aidxl_prompt.vocab.vocabulary import load_vocabulary
 
 T = Tag
 BR = Break()

@@ -18,7 +18,7 @@ from aidxl_prompt._data import (
     load_yaml_file,
     read_vocab_file,
 )
-from aidxl_prompt._slot_rules import (
+from aidxl_prompt.vocab._slot_rules import (
     BATCH_SIZE,
     CURATED_FILE,
     PATTERN_MATCHES_FILE,

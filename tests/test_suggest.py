@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aidxl_prompt.suggest import Suggestion, suggest
-from aidxl_prompt.vocab import TagCategory, Vocabulary
+from aidxl_prompt.vocab.suggest import Suggestion, suggest
+from aidxl_prompt.vocab.vocabulary import TagCategory, Vocabulary
 from conftest import require_shared_file
 
 ALIASES_HEADER = "id,antecedent_name,consequent_name,status,created_at\n"

@@ -13,10 +13,10 @@ from types import ModuleType
 import pytest
 
 from aidxl_prompt._data import vocab_dir
-from aidxl_prompt._tables import PackedTable, TagTable, pack_table
 from aidxl_prompt.errors import DataFileError
-from aidxl_prompt.normalize import normalize_tag
-from aidxl_prompt.vocab import (
+from aidxl_prompt.syntax.normalize import normalize_tag
+from aidxl_prompt.vocab._tables import PackedTable, TagTable, pack_table
+from aidxl_prompt.vocab.vocabulary import (
     EMBEDDED_SOURCE,
     TAGS_ENV_VAR,
     TagCategory,

@@ -15,25 +15,19 @@ A1111, ComfyUI, compel or as plain captions.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names, for type checkers and readers; loaded lazily below
-    from .card import (
-        Aesthetic,
+    from .card.forms import (
         ArtStyle,
-        CardValueError,
         Character,
         CharacterForm,
         Environment,
-        PaintingStyle,
-        Quality,
         Theme,
         assemble,
         merge_styles,
     )
-    from .classify import Classification, classify, prompt_from_tags
+    from .card.words import Aesthetic, PaintingStyle, Quality
     from .compose import (
         ParsedPrompt,
         format_prompt,
@@ -44,6 +38,7 @@ if TYPE_CHECKING:  # the names, for type checkers and readers; loaded lazily bel
     )
     from .errors import (
         AidxlPromptError,
+        CardValueError,
         DataFileError,
         InputEncodingError,
         InputTooLargeError,
@@ -52,24 +47,33 @@ if TYPE_CHECKING:  # the names, for type checkers and readers; loaded lazily bel
         PromptValueError,
         RenderError,
     )
-    from .expand import ChoiceRecord, ExpandError, Variation, expand, replay
-    from .models import (
+    from .files.expand import ChoiceRecord, ExpandError, Variation, expand, replay
+    from .files.presets import detect_presets, list_presets, load_preset
+    from .files.prompt_file import (
+        PromptFileError,
+        load_prompt_file,
+        prompt_file_schema,
+        prompt_to_yaml,
+    )
+    from .model.items import (
         And,
         Break,
         ExtraNetwork,
         Phrase,
         PhrasePart,
-        Prompt,
         PromptItem,
         PromptWeight,
         Run,
         Schedule,
-        Section,
         SlotList,
         Tag,
         check_weight,
     )
-    from .normalize import (
+    from .model.ordering import Ordering, Slot
+    from .model.parser import ParseResult, Repair, parse_items, parse_tags
+    from .model.prompt import Prompt, Section, render
+    from .model.render import render_items
+    from .syntax.normalize import (
         MAX_WEIGHT,
         MIN_WEIGHT,
         Dialect,
@@ -80,96 +84,92 @@ if TYPE_CHECKING:  # the names, for type checkers and readers; loaded lazily bel
         same_weight,
         unescape,
     )
-    from .ordering import Ordering, Slot
-    from .parser import ParseResult, Repair, parse_items, parse_tags
-    from .presets import detect_presets, list_presets, load_preset
-    from .prompt_file import PromptFileError, load_prompt_file, prompt_file_schema, prompt_to_yaml
-    from .render import render, render_items
-    from .suggest import Suggestion, suggest
-    from .vocab import TagCategory, TagInfo, Vocabulary, canonical, load_vocabulary
+    from .vocab.classify import Classification, classify, prompt_from_tags
+    from .vocab.suggest import Suggestion, suggest
+    from .vocab.vocabulary import TagCategory, TagInfo, Vocabulary, canonical, load_vocabulary
 
 # Where each public name lives. Importing the package loads none of these modules: each
 # is imported on first use (PEP 562), so ``aidxl-prompt --help`` or a script that only
 # formats prompts does not pay for prompt files, presets or suggestions.
 _EXPORTS: dict[str, str] = {
-    "Aesthetic": "card",
+    "Aesthetic": "card.words",
     "AidxlPromptError": "errors",
-    "And": "models",
-    "ArtStyle": "card",
-    "Break": "models",
-    "CardValueError": "card",
-    "Character": "card",
-    "CharacterForm": "card",
-    "ChoiceRecord": "expand",
-    "Classification": "classify",
+    "And": "model.items",
+    "ArtStyle": "card.forms",
+    "Break": "model.items",
+    "CardValueError": "errors",
+    "Character": "card.forms",
+    "CharacterForm": "card.forms",
+    "ChoiceRecord": "files.expand",
+    "Classification": "vocab.classify",
     "DataFileError": "errors",
-    "Dialect": "normalize",
-    "Environment": "card",
-    "ExpandError": "expand",
-    "ExtraNetwork": "models",
+    "Dialect": "syntax.normalize",
+    "Environment": "card.forms",
+    "ExpandError": "files.expand",
+    "ExtraNetwork": "model.items",
     "InputEncodingError": "errors",
     "InputTooLargeError": "errors",
-    "MAX_WEIGHT": "normalize",
-    "MIN_WEIGHT": "normalize",
-    "Ordering": "ordering",
+    "MAX_WEIGHT": "syntax.normalize",
+    "MIN_WEIGHT": "syntax.normalize",
+    "Ordering": "model.ordering",
     "OrderingError": "errors",
-    "PaintingStyle": "card",
-    "ParseResult": "parser",
+    "PaintingStyle": "card.words",
+    "ParseResult": "model.parser",
     "ParsedPrompt": "compose",
-    "Phrase": "models",
-    "PhrasePart": "models",
-    "Prompt": "models",
-    "PromptFileError": "prompt_file",
-    "PromptItem": "models",
+    "Phrase": "model.items",
+    "PhrasePart": "model.items",
+    "Prompt": "model.prompt",
+    "PromptFileError": "files.prompt_file",
+    "PromptItem": "model.items",
     "PromptSyntaxError": "errors",
     "PromptValueError": "errors",
-    "PromptWeight": "models",
-    "Quality": "card",
+    "PromptWeight": "model.items",
+    "Quality": "card.words",
     "RenderError": "errors",
-    "Repair": "parser",
-    "Run": "models",
-    "Schedule": "models",
-    "Section": "models",
-    "Slot": "ordering",
-    "SlotList": "models",
-    "Suggestion": "suggest",
-    "Tag": "models",
-    "TagCategory": "vocab",
-    "TagInfo": "vocab",
-    "Theme": "card",
-    "Variation": "expand",
-    "Vocabulary": "vocab",
-    "assemble": "card",
-    "canonical": "vocab",
-    "check_weight": "models",
-    "classify": "classify",
-    "detect_presets": "presets",
-    "escape": "normalize",
-    "expand": "expand",
+    "Repair": "model.parser",
+    "Run": "model.items",
+    "Schedule": "model.items",
+    "Section": "model.prompt",
+    "Slot": "model.ordering",
+    "SlotList": "model.items",
+    "Suggestion": "vocab.suggest",
+    "Tag": "model.items",
+    "TagCategory": "vocab.vocabulary",
+    "TagInfo": "vocab.vocabulary",
+    "Theme": "card.forms",
+    "Variation": "files.expand",
+    "Vocabulary": "vocab.vocabulary",
+    "assemble": "card.forms",
+    "canonical": "vocab.vocabulary",
+    "check_weight": "model.items",
+    "classify": "vocab.classify",
+    "detect_presets": "files.presets",
+    "escape": "syntax.normalize",
+    "expand": "files.expand",
     "format_prompt": "compose",
-    "format_weight": "normalize",
-    "list_presets": "presets",
-    "load_preset": "presets",
-    "load_prompt_file": "prompt_file",
-    "load_vocabulary": "vocab",
-    "merge_styles": "card",
-    "normalize_spelling": "normalize",
-    "normalize_tag": "normalize",
+    "format_weight": "syntax.normalize",
+    "list_presets": "files.presets",
+    "load_preset": "files.presets",
+    "load_prompt_file": "files.prompt_file",
+    "load_vocabulary": "vocab.vocabulary",
+    "merge_styles": "card.forms",
+    "normalize_spelling": "syntax.normalize",
+    "normalize_tag": "syntax.normalize",
     "parse": "compose",
-    "parse_items": "parser",
+    "parse_items": "model.parser",
     "parse_prompt": "compose",
-    "parse_tags": "parser",
-    "prompt_file_schema": "prompt_file",
+    "parse_tags": "model.parser",
+    "prompt_file_schema": "files.prompt_file",
     "prompt_from_items": "compose",
-    "prompt_from_tags": "classify",
-    "prompt_to_yaml": "prompt_file",
+    "prompt_from_tags": "vocab.classify",
+    "prompt_to_yaml": "files.prompt_file",
     "reading_dialect": "compose",
-    "render": "render",
-    "render_items": "render",
-    "replay": "expand",
-    "same_weight": "normalize",
-    "suggest": "suggest",
-    "unescape": "normalize",
+    "render": "model.prompt",
+    "render_items": "model.render",
+    "replay": "files.expand",
+    "same_weight": "syntax.normalize",
+    "suggest": "vocab.suggest",
+    "unescape": "syntax.normalize",
 }
 
 
@@ -194,20 +194,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
-
-
-class _Package(types.ModuleType):
-    """This package's module type: importing a submodule that shares its name with a
-    public function (``render``, ``classify``, ``expand``, ``suggest``) does not hide
-    the function behind the module, as it would on a plain module."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and name in _EXPORTS:
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

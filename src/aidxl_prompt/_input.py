@@ -7,7 +7,7 @@ refused early, with one line that names the source and the place, when it is:
   checked before anything is parsed;
 * not UTF-8 (the first bad byte's offset is named).
 
-YAML input has limits of its own, in :mod:`aidxl_prompt._yaml_input` (kept apart so
+YAML input has limits of its own, in :mod:`aidxl_prompt.files._yaml_input` (kept apart so
 that reading a prompt never imports a YAML parser).
 """
 

@@ -27,26 +27,24 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ._input import MAX_INPUT_BYTES
-from .classify import classify
 from .errors import PromptSyntaxError
-from .models import (
+from .model.items import (
     And,
     Break,
     ExtraNetwork,
     Phrase,
-    Prompt,
     PromptItem,
     PromptWeight,
     Schedule,
-    Section,
     SlotItem,
     Tag,
 )
-from .normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_tag
-from .ordering import OrderLike, Slot
-from .parser import ParseResult, Repair, parse_items
-from .render import render
-from .vocab import TagCategory, Vocabulary
+from .model.ordering import OrderLike, Slot
+from .model.parser import ParseResult, Repair, parse_items
+from .model.prompt import Prompt, Section, render
+from .syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_tag
+from .vocab.classify import classify
+from .vocab.vocabulary import TagCategory, Vocabulary
 
 __all__ = [
     "ParsedPrompt",
@@ -81,9 +79,9 @@ def parse(
     """Parse a prompt and put each unit in its slot (see :func:`~aidxl_prompt.classify`).
 
     Nothing written is dropped. Each comma-separated unit is one item (a
-    :class:`~aidxl_prompt.models.Tag`, or a :class:`~aidxl_prompt.models.Phrase` when
+    :class:`~aidxl_prompt.model.items.Tag`, or a :class:`~aidxl_prompt.model.items.Phrase` when
     A1111 reads it as several runs), classified by its whole text. ``BREAK`` and ``AND``
-    start new :class:`~aidxl_prompt.models.Section` objects (``Prompt.sections``),
+    start new :class:`~aidxl_prompt.model.prompt.Section` objects (``Prompt.sections``),
     with the sub-prompt weights A1111 reads from a trailing ``:w``. Extra networks go
     to ``networks``. An artist known to ``vocabulary`` gets the card's ``by`` prefix.
 

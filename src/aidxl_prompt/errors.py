@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "AidxlPromptError",
+    "CardValueError",
     "DataFileError",
     "InputEncodingError",
     "InputTooLargeError",
@@ -96,6 +97,10 @@ class DataFileError(AidxlPromptError):
 
     The message names the file (and the line or field where known).
     """
+
+
+class CardValueError(AidxlPromptError):
+    """A value that is not one of the card's words, or a card form built wrongly."""
 
 
 class RenderError(AidxlPromptError):

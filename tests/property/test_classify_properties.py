@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidxl_prompt.classify import RULES, classify
-from aidxl_prompt.ordering import Slot
-from aidxl_prompt.suggest import suggest
-from aidxl_prompt.vocab import Vocabulary
+from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.vocab.classify import RULES, classify
+from aidxl_prompt.vocab.suggest import suggest
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 
 BUILTIN = Vocabulary.builtin()
 # Text with the characters prompts are made of, plus anything else Unicode has.

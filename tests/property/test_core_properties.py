@@ -12,11 +12,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from aidxl_prompt import parser
 from aidxl_prompt.compose import format_prompt, parse
 from aidxl_prompt.errors import PromptSyntaxError, PromptValueError
-from aidxl_prompt.models import Prompt, PromptItem, Tag
-from aidxl_prompt.normalize import (
+from aidxl_prompt.model import parser
+from aidxl_prompt.model.items import PromptItem, Tag
+from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.model.parser import parse_items, parse_tags
+from aidxl_prompt.model.prompt import Prompt, render
+from aidxl_prompt.syntax.normalize import (
     DIALECTS,
     Dialect,
     escape,
@@ -25,9 +28,6 @@ from aidxl_prompt.normalize import (
     same_weight,
     unescape,
 )
-from aidxl_prompt.ordering import Slot
-from aidxl_prompt.parser import parse_items, parse_tags
-from aidxl_prompt.render import render
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from oracles import (

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import aidxl_prompt.parser as parser_module
+import aidxl_prompt.model.parser as parser_module
 from aidxl_prompt import escape
-from aidxl_prompt.normalize import _normalize_fully, normalize_tag
-from aidxl_prompt.parser import ParseResult, parse_items
+from aidxl_prompt.model.parser import ParseResult, parse_items
+from aidxl_prompt.syntax.normalize import _normalize_fully, normalize_tag
 
 _WORDS = st.sampled_from(
     [

@@ -7,15 +7,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aidxl_prompt.models import Break, ExtraNetwork, Phrase, Prompt, Schedule, Section, Tag
-from aidxl_prompt.normalize import format_weight, normalize_tag
-from aidxl_prompt.prompt_file import (
+from aidxl_prompt.files.prompt_file import (
     CONTENT_FIELDS,
     SLOT_FIELDS,
     TAG_FIELDS,
     load_prompt_text,
     prompt_to_yaml,
 )
+from aidxl_prompt.model.items import Break, ExtraNetwork, Phrase, Schedule, Tag
+from aidxl_prompt.model.prompt import Prompt, Section
+from aidxl_prompt.syntax.normalize import format_weight, normalize_tag
 
 # Characters that stress YAML quoting and our own forms: brackets, colons, quotes,
 # YAML indicators, "by " and " quality" words, digits, backslashes, non-ASCII.

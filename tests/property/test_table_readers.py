@@ -21,9 +21,9 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-import aidxl_prompt._tables as tables
-from aidxl_prompt._tables import TagTable, parse_table
+import aidxl_prompt.vocab._tables as tables
 from aidxl_prompt.errors import DataFileError
+from aidxl_prompt.vocab._tables import TagTable, parse_table
 from conftest import require_shared_file
 
 _PLAIN_BASES = ("long_hair", "1girl", "bishop_(chess)", "c++", "16:9", "re:zero", "a_b")

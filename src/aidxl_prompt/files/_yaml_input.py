@@ -36,8 +36,8 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ._input import MAX_INPUT_BYTES, check_size
-from .errors import PromptFileError
+from .._input import MAX_INPUT_BYTES, check_size
+from ..errors import PromptFileError
 
 __all__ = ["MAX_YAML_DEPTH", "YamlDocument", "load_yaml"]
 

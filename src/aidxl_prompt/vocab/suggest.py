@@ -39,9 +39,9 @@ from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .card import STYLE_PREFIX
-from .normalize import normalize_tag
-from .vocab import TagCategory, TagTable, Vocabulary
+from ..card.words import STYLE_PREFIX
+from ..syntax.normalize import normalize_tag
+from .vocabulary import TagCategory, TagTable, Vocabulary
 
 __all__ = ["MatchKind", "Suggestion", "max_edits", "suggest"]
 
@@ -242,7 +242,7 @@ def _is_artist(vocabulary: Vocabulary) -> Accept:
 def suggest(text: str, limit: int = 5, vocabulary: Vocabulary | None = None) -> list[Suggestion]:
     """Tags the user may have meant by ``text``, best first (at most ``limit``).
 
-    ``vocabulary`` defaults to :meth:`~aidxl_prompt.vocab.Vocabulary.default` (the
+    ``vocabulary`` defaults to :meth:`~aidxl_prompt.vocab.vocabulary.Vocabulary.default` (the
     embedded Danbooru table and the built-in data). A ``by <artist>`` that is not itself
     a tag is looked up among the artists without its ``by``, which each hit gets back.
 

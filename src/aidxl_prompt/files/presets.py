@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from .models import Prompt
+from ..model.prompt import Prompt
 from .prompt_file import CONTENT_FIELDS, PRESETS_ENV_VAR, PresetLibrary
 
 __all__ = [

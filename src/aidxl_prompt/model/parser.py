@@ -1,9 +1,9 @@
 """Read A1111 and ComfyUI prompts into a flat list of items, exactly as those tools do.
 
-The result is a :class:`ParseResult`: the items (:class:`~aidxl_prompt.models.Tag`
-with its effective weight, :class:`~aidxl_prompt.models.Break`,
-:class:`~aidxl_prompt.models.And`, :class:`~aidxl_prompt.models.ExtraNetwork`,
-:class:`~aidxl_prompt.models.Schedule`), the source span of each item, and a
+The result is a :class:`ParseResult`: the items (:class:`~aidxl_prompt.model.items.Tag`
+with its effective weight, :class:`~aidxl_prompt.model.items.Break`,
+:class:`~aidxl_prompt.model.items.And`, :class:`~aidxl_prompt.model.items.ExtraNetwork`,
+:class:`~aidxl_prompt.model.items.Schedule`), the source span of each item, and a
 :class:`Repair` for every place where the tool would read the text in a way the writer
 probably did not mean (an unclosed bracket, a stray ``)``, a weight A1111 crashes on).
 ``strict=True`` raises :class:`~aidxl_prompt.errors.PromptSyntaxError` at the first one.
@@ -40,9 +40,10 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from ._input import MAX_INPUT_BYTES, check_size
-from .errors import PromptSyntaxError
-from .models import (
+from .._input import MAX_INPUT_BYTES, check_size
+from ..errors import PromptSyntaxError
+from ..syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_spelling, unescape
+from .items import (
     EXTRA_NETWORK_PATTERN,
     SCHEDULE_STEP,
     And,
@@ -55,7 +56,6 @@ from .models import (
     Schedule,
     Tag,
 )
-from .normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_spelling, unescape
 
 __all__ = ["ParseResult", "Repair", "RepairCode", "parse_items", "parse_tags"]
 

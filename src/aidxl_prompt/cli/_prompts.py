@@ -13,12 +13,12 @@ import json
 import sys
 from typing import TYPE_CHECKING, get_args
 
-from ._input import MAX_INPUT_BYTES
-from ._modes import MODES, Mode
-from .normalize import DIALECTS, Dialect
+from .._input import MAX_INPUT_BYTES
+from ..files._modes import MODES, Mode
+from ..syntax.normalize import DIALECTS, Dialect
 
 if TYPE_CHECKING:
-    from .presets import PresetLibrary
+    from ..files.presets import PresetLibrary
 
 # The modules behind each command are imported when it runs, so that every command
 # starts without loading the others' (prompt files, presets, expansion).
@@ -104,7 +104,7 @@ def _add_presets_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def _library(args: argparse.Namespace) -> PresetLibrary:
-    from .presets import PresetLibrary  # noqa: PLC0415 (loaded when a command needs it)
+    from ..files.presets import PresetLibrary  # noqa: PLC0415 (loaded when a command needs it)
 
     return PresetLibrary.from_env(args.presets_dir, max_bytes=args.max_bytes)
 
@@ -125,14 +125,14 @@ def _mode(value: str) -> Mode:
 
 def _schema(args: argparse.Namespace) -> int:
     del args
-    from .prompt_file import prompt_file_schema  # noqa: PLC0415 (loaded when needed)
+    from ..files.prompt_file import prompt_file_schema  # noqa: PLC0415 (loaded when needed)
 
     sys.stdout.write(json.dumps(prompt_file_schema(), indent=2) + "\n")
     return 0
 
 
 def _presets(args: argparse.Namespace) -> int:
-    from .presets import list_presets, load_preset  # noqa: PLC0415 (loaded when needed)
+    from ..files.presets import list_presets, load_preset  # noqa: PLC0415 (loaded when needed)
 
     library = _library(args)
     if args.show:
@@ -151,7 +151,7 @@ def _presets(args: argparse.Namespace) -> int:
 
 
 def _expand(args: argparse.Namespace) -> int:
-    from .expand import expand  # noqa: PLC0415 (loaded when needed)
+    from ..files.expand import expand  # noqa: PLC0415 (loaded when needed)
 
     dialect = _dialect(args.dialect)
     variations = expand(

@@ -44,7 +44,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from ._data import load_builtin_yaml, read_vocab_file
+from .._data import load_builtin_yaml, read_vocab_file
+from ..card.words import PaintingStyle, Quality, aesthetic_examples
+from ..errors import DataFileError
+from ..syntax.normalize import CanonicalTag, kaomoji_names, normalize_tag
 from ._slot_rules import curated_tags
 from ._tables import (
     CATEGORY_INDEX,
@@ -55,9 +58,6 @@ from ._tables import (
     TagTable,
     read_table,
 )
-from .card import PaintingStyle, Quality, aesthetic_examples
-from .errors import DataFileError
-from .normalize import CanonicalTag, kaomoji_names, normalize_tag
 
 __all__ = [
     "EMBEDDED_SOURCE",

@@ -1,22 +1,17 @@
-"""The typed values: prompt items (tags, phrases, control items) and the slotted Prompt.
+"""Prompt items: tags, runs, phrases, schedules and the control items, as frozen values.
 
 Items are frozen value objects; a :class:`Tag` compares on its canonical text and its
 weight. A :class:`Phrase` is one comma-separated unit that A1111 reads as several runs
 (``a (white:1.2) dress``, ``[red:blue:0.5] hair``): it is moved and classified as one
 unit and rendered with no comma inside. Control items (:class:`Break`, :class:`And`,
 :class:`PromptWeight`, :class:`ExtraNetwork`, :class:`Schedule`) are kept verbatim.
-
-A :class:`Prompt` holds its units in named slots; ``BREAK`` and ``AND`` divide it into
-:class:`Section` objects, and ordering never moves a unit from one section to another.
+:class:`SlotList` is the checked list a slot holds: every way of changing it converts
+values as the constructors do, or raises.
 
 >>> Tag("Bishop_(Chess)", 1.2)
 Tag(text='bishop (chess)', weight=1.2)
->>> p = Prompt(art_style=["by yoneyama mai"], quality=[("best quality", 1.5)])
->>> [t.text for t in p.tags()]
-['by yoneyama mai', 'best quality']
->>> p.quality.append("amazing quality")      # converted exactly as the constructor does
->>> p.quality[-1]
-Tag(text='amazing quality', weight=1.0)
+>>> Phrase(parts=[Run("a "), Run("white", 1.2), Run(" dress")]).text
+'a white dress'
 """
 
 from __future__ import annotations
@@ -27,20 +22,17 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, SupportsIndex, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, SupportsIndex, overload
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Field,
     ValidationError,
-    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
-from .errors import PromptValueError
-from .normalize import (
+from ..errors import PromptValueError
+from ..syntax.normalize import (
     MAX_WEIGHT,
     MIN_WEIGHT,
     escape,
@@ -48,25 +40,26 @@ from .normalize import (
     normalize_spelling,
     normalize_tag,
 )
-from .ordering import OrderLike, Slot, resolve_ordering
 
 __all__ = [
     "And",
     "Break",
     "ExtraNetwork",
+    "NegativeItem",
+    "NegativeList",
+    "NetworkList",
     "Phrase",
     "PhrasePart",
-    "Prompt",
     "PromptItem",
     "PromptWeight",
     "Run",
     "Schedule",
-    "Section",
     "SlotItem",
     "SlotList",
     "Tag",
     "check_weight",
     "coerce_item",
+    "plain_message",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -76,9 +69,10 @@ EXTRA_NETWORK_PATTERN = re.compile(r"<(\w+):([^>]+)>")
 
 
 def check_weight(value: Any, what: str = "a weight") -> float:
-    """The one weight rule: a finite number within :data:`~aidxl_prompt.normalize.MAX_WEIGHT`.
+    """The one weight rule: a finite number within
+    :data:`~aidxl_prompt.syntax.normalize.MAX_WEIGHT`.
 
-    Weights nearer to 0 than :data:`~aidxl_prompt.normalize.MIN_WEIGHT` become 0.
+    Weights nearer to 0 than :data:`~aidxl_prompt.syntax.normalize.MIN_WEIGHT` become 0.
 
     >>> check_weight(1.5), check_weight(1e-9)
     (1.5, 0.0)
@@ -129,13 +123,13 @@ class _Value(BaseModel):
 
 
 def _value_error(owner: str, error: ValidationError) -> PromptValueError:
-    detail = _plain_message(error)
+    detail = plain_message(error)
     exc = PromptValueError(f"{owner}: {detail}")
     exc.detail = detail
     return exc
 
 
-def _plain_message(error: ValidationError) -> str:
+def plain_message(error: ValidationError) -> str:
     """The first message of a pydantic error, without its boilerplate and URL."""
     first = error.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")
@@ -624,7 +618,7 @@ def _coerce_element(element: Any, allowed: tuple[type[BaseModel], ...], where: s
     except (TypeError, PromptValueError) as exc:
         raise type(exc)(f"{where}: {getattr(exc, 'detail', exc)}") from None
     except ValidationError as exc:
-        raise PromptValueError(f"{where}: {_plain_message(exc)}") from None
+        raise PromptValueError(f"{where}: {plain_message(exc)}") from None
     if not isinstance(item, allowed):
         names = " or ".join(cls.__name__ for cls in allowed)
         raise TypeError(f"{where} is a {type(item).__name__}; expected {names}")
@@ -690,311 +684,15 @@ a Tag, a Phrase or one of the card's values, not int 5
             super().__setitem__(index, self._one(value, int(index)))
 
 
-class _NegativeList(SlotList):
+class NegativeList(SlotList):
     """The negative prompt's items (tags, phrases, schedules and ``BREAK``)."""
 
     _allowed = (Tag, Phrase, Schedule, Break)
     _where = "negative"
 
 
-class _NetworkList(SlotList):
+class NetworkList(SlotList):
     """The extra-network tokens of a prompt."""
 
     _allowed = (ExtraNetwork,)
     _where = "networks"
-
-
-_SLOT_NAMES = tuple(slot.value for slot in Slot)
-
-
-class _Slots(BaseModel):
-    """The 19 slots of the card's order, shared by :class:`Prompt` and :class:`Section`."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
-
-    art_style: list[SlotItem] = Field(default_factory=SlotList)
-    character: list[SlotItem] = Field(default_factory=SlotList)
-    race: list[SlotItem] = Field(default_factory=SlotList)
-    composition: list[SlotItem] = Field(default_factory=SlotList)
-    painting_style: list[SlotItem] = Field(default_factory=SlotList)
-    theme: list[SlotItem] = Field(default_factory=SlotList)
-    main_environment: list[SlotItem] = Field(default_factory=SlotList)
-    background: list[SlotItem] = Field(default_factory=SlotList)
-    action: list[SlotItem] = Field(default_factory=SlotList)
-    expression: list[SlotItem] = Field(default_factory=SlotList)
-    main_characteristics: list[SlotItem] = Field(default_factory=SlotList)
-    other_characteristics: list[SlotItem] = Field(default_factory=SlotList)
-    clothing: list[SlotItem] = Field(default_factory=SlotList)
-    clothing_accessories: list[SlotItem] = Field(default_factory=SlotList)
-    other_items: list[SlotItem] = Field(default_factory=SlotList)
-    secondary_environment: list[SlotItem] = Field(default_factory=SlotList)
-    aesthetics: list[SlotItem] = Field(default_factory=SlotList)
-    quality: list[SlotItem] = Field(default_factory=SlotList)
-    secondary_description: list[SlotItem] = Field(default_factory=SlotList)
-
-    if not TYPE_CHECKING:
-
-        def __init__(self, /, **data: Any) -> None:
-            try:
-                super().__init__(**data)
-            except ValidationError as error:
-                raise PromptValueError(f"{type(self).__name__}: {_plain_message(error)}") from None
-
-        def __setattr__(self, name: str, value: Any) -> None:
-            try:
-                super().__setattr__(name, value)
-            except ValidationError as error:
-                raise PromptValueError(f"{type(self).__name__}: {_plain_message(error)}") from None
-
-    @field_validator(*_SLOT_NAMES, mode="before")
-    @classmethod
-    def _coerce_slot(cls, value: Any, info: ValidationInfo) -> Any:
-        return SlotList(_as_list(value), info.field_name)
-
-    @field_validator(*_SLOT_NAMES, mode="after")
-    @classmethod
-    def _keep_checking(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
-        return value if type(value) is SlotList else SlotList(value, info.field_name)
-
-    @classmethod
-    def from_valid(cls: type[_S], values: Mapping[str, Iterable[Any]], **extra: Any) -> _S:
-        """Build from items that are already valid (a parser's or a file's), without
-        pydantic's validation pass; the slots are checked lists all the same.
-
-        >>> Prompt.from_valid({"quality": [Tag("best quality")]}).quality.append("x")
-        """
-        lists: dict[str, Any] = {}
-        for name in cls.model_fields:
-            if name in _SLOT_NAMES:
-                lists[name] = SlotList(values.get(name, ()), name)
-            elif name == "negative":
-                lists[name] = _NegativeList(values.get(name, ()), name)
-            elif name == "networks":
-                lists[name] = _NetworkList(values.get(name, ()), name)
-        if "sections" in extra:
-            extra = {**extra, "sections": _SectionList(extra["sections"])}
-        return cast("_S", cls.model_construct(**lists, **extra))
-
-    def slot(self, slot: Slot | str) -> list[SlotItem]:
-        """The items of one slot (by :class:`Slot` or its name)."""
-        key = slot if isinstance(slot, Slot) else Slot.parse(slot)
-        items: list[SlotItem] = getattr(self, key.value)
-        return items
-
-    def units(self, order: OrderLike = "documented") -> list[SlotItem]:
-        """This section's units, slots in ``order``, the written order kept inside a slot."""
-        ordering = resolve_ordering(order)
-        result: list[SlotItem] = []
-        for slot in ordering.slots:
-            result.extend(getattr(self, slot.value))
-        return result
-
-    def has_units(self) -> bool:
-        """True when any slot holds something."""
-        return any(getattr(self, name) for name in _SLOT_NAMES)
-
-
-_S = TypeVar("_S", bound=_Slots)
-
-
-def _as_list(value: Any) -> Any:
-    """A slot's value as a list: None is empty, a single item is a list of one."""
-    if value is None:
-        return []
-    if isinstance(value, (str, Mapping, BaseModel, enum.Enum)):
-        return [value]
-    if not isinstance(value, Iterable):
-        raise TypeError(f"a slot takes a list of items, not {type(value).__name__} {value!r}")
-    return value
-
-
-class Section(_Slots):
-    """The units after one ``BREAK`` or ``AND`` of a :class:`Prompt`, in their own slots.
-
-    ``joiner`` says which keyword starts it. After ``AND`` a new sub-prompt begins, and
-    ``weight`` is that sub-prompt's weight (A1111 reads it from a trailing ``:w``);
-    after ``BREAK`` the sub-prompt goes on (in a new 75-token chunk) and ``weight``
-    stays 1.
-
-    >>> Section(joiner="BREAK", character=["1girl"]).character
-    [Tag(text='1girl', weight=1.0)]
-    """
-
-    joiner: Literal["BREAK", "AND"]
-    weight: float = 1.0
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a sub-prompt's weight")
-
-    @model_validator(mode="after")
-    def _break_has_no_weight(self) -> Section:
-        if self.joiner == "BREAK" and self.weight != 1.0:
-            raise ValueError(
-                "a BREAK section continues its sub-prompt: only an AND section has a weight"
-            )
-        return self
-
-
-class _SectionList(SlotList):
-    """A prompt's sections: only :class:`Section` values (or their mappings) go in; the
-    ways of adding are :class:`SlotList`'s."""
-
-    _where = "sections"
-
-    def __init__(self, items: Iterable[Any] = ()) -> None:
-        list.__init__(self, [self._one(item, index) for index, item in enumerate(items)])
-
-    def _one(self, value: Any, index: int) -> Any:
-        if isinstance(value, Section):
-            return value
-        if isinstance(value, Mapping):
-            return Section(**value)
-        raise TypeError(
-            f"{self._where}[{index}]: a prompt's sections are Section values, not "
-            f"{type(value).__name__} {value!r}"
-        )
-
-
-class Prompt(_Slots):
-    """Units held in named slots, one per position of the card's documented order.
-
-    Every slot accepts ``Tag`` and ``Phrase`` objects, plain strings, ``(text,
-    weight)`` pairs, ``{text: weight}`` and the card's values. ``negative`` holds the
-    negative prompt; ``networks`` the extra-network tokens (LoRA...) rendered after the
-    units; ``sections`` the parts after each ``BREAK``/``AND`` (ordering sorts inside
-    each, never across); ``weight`` the first sub-prompt's A1111 weight.
-
-    >>> p = Prompt(quality=["best quality"], character=["1 frieren (sousou no frieren)"])
-    >>> p.render()
-    '1 frieren \\\\(sousou no frieren\\\\), best quality'
-    >>> p.sections.append(Section(joiner="BREAK", quality=["amazing quality"]))
-    >>> p.render()
-    '1 frieren \\\\(sousou no frieren\\\\), best quality BREAK amazing quality'
-    """
-
-    negative: list[NegativeItem] = Field(default_factory=_NegativeList)
-    networks: list[ExtraNetwork] = Field(default_factory=_NetworkList)
-    sections: list[Section] = Field(default_factory=_SectionList)
-    weight: float = 1.0
-
-    @field_validator("sections", mode="after")
-    @classmethod
-    def _checked_sections(cls, value: list[Section]) -> list[Section]:
-        return value if type(value) is _SectionList else _SectionList(value)
-
-    @field_validator("negative", mode="before")
-    @classmethod
-    def _coerce_negative(cls, value: Any) -> Any:
-        return _NegativeList(_as_list(value), "negative")
-
-    @field_validator("networks", mode="before")
-    @classmethod
-    def _coerce_networks(cls, value: Any) -> Any:
-        return _NetworkList(_as_list(value))
-
-    @field_validator("negative", "networks", mode="after")
-    @classmethod
-    def _keep_lists(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
-        kind = _NegativeList if info.field_name == "negative" else _NetworkList
-        return value if type(value) is kind else kind(value)
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a sub-prompt's weight")
-
-    def all_sections(self) -> list[_Slots]:
-        """This prompt's first section (itself) and every later one, in order."""
-        return [self, *self.sections]
-
-    def items(self, order: OrderLike = "documented") -> list[PromptItem]:
-        """Every positive item in render order, as a flat list.
-
-        Each section's units in ``order`` (the written order kept inside a slot), a
-        ``Break``/``And`` between sections, a :class:`PromptWeight` at the end of each
-        sub-prompt whose weight is not 1, and the ``networks`` after the last unit.
-        """
-        ordering = resolve_ordering(order)
-        result: list[PromptItem] = []
-        weight = self.weight
-        for section in self.all_sections():
-            if isinstance(section, Section):
-                if section.joiner == "AND":
-                    if weight != 1.0:
-                        result.append(PromptWeight(weight=weight))
-                    result.append(And())
-                    weight = section.weight
-                else:
-                    result.append(Break())
-            result.extend(_Slots.units(section, ordering))
-        # Networks go before a last sub-prompt weight: A1111 cuts them out first, and
-        # the weight must still end the text then.
-        result.extend(self.networks)
-        if weight != 1.0:
-            result.append(PromptWeight(weight=weight))
-        return result
-
-    def tags(self, order: OrderLike = "documented") -> list[Tag]:
-        """The positive tags in render order (phrases and control items left out)."""
-        return [item for item in self.items(order) if isinstance(item, Tag)]
-
-    def all_units(self, order: OrderLike = "documented") -> list[SlotItem]:
-        """Every positive unit (tag, phrase, schedule) of every section, in render order."""
-        ordering = resolve_ordering(order)
-        return [unit for section in self.all_sections() for unit in _Slots.units(section, ordering)]
-
-    def add(self, value: Any) -> None:
-        """Add one of the card's values (its tags go to their slots) or a unit by class.
-
-        >>> from aidxl_prompt.card import Character
-        >>> p = Prompt()
-        >>> p.add(Character("frieren", series="sousou no frieren", outfit=["white dress"]))
-        >>> [(slot, [t.text for t in p.slot(slot)]) for slot in ("character", "clothing")]
-        [('character', ['frieren (sousou no frieren)']), ('clothing', ['white dress'])]
-        """
-        slot_items = getattr(value, "slot_items", None)
-        if not callable(slot_items):
-            raise TypeError(
-                f"Prompt.add() takes one of the card's values, not {type(value).__name__}; "
-                "append a tag to a slot instead (p.quality.append(...))"
-            )
-        for slot, tags in slot_items().items():
-            self.slot(slot).extend(tags)
-
-    def render(self, dialect: Any = "a1111", *, order: OrderLike = "documented") -> str:
-        """Shortcut for :func:`aidxl_prompt.render` of this prompt."""
-        from .render import render  # noqa: PLC0415 (the renderer sits a layer above)
-
-        return render(self, dialect, order=order)
-
-    def render_negative(self, dialect: Any = "a1111") -> str:
-        """The negative prompt rendered in ``dialect``."""
-        from .render import render_items  # noqa: PLC0415 (a layer above)
-
-        return render_items(self.negative, dialect)
-
-    def to_yaml(self) -> str:
-        """This prompt as a prompt file; :func:`~aidxl_prompt.load_prompt_file` reads it
-        back equal."""
-        from .prompt_file import prompt_to_yaml  # noqa: PLC0415 (a layer above)
-
-        return prompt_to_yaml(self)
-
-    @classmethod
-    def from_tags(
-        cls, tags: Iterable[Any], *, vocabulary: Any = None, keep_meta: bool = False
-    ) -> Prompt:
-        """Sort a flat list of tags into slots (see :func:`~aidxl_prompt.prompt_from_tags`).
-
-        >>> [t.text for t in Prompt.from_tags(["gun", "1boy", "by ask"]).tags()]
-        ['by ask', '1boy', 'gun']
-        """
-        from .classify import prompt_from_tags  # noqa: PLC0415 (a layer above)
-
-        return prompt_from_tags(tags, vocabulary, keep_meta=keep_meta)
-
-    def is_empty(self) -> bool:
-        """True when no slot, section, the negative prompt nor ``networks`` holds anything."""
-        return not (self.has_units() or self.sections or self.negative or self.networks)

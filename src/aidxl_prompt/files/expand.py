@@ -12,7 +12,7 @@ of their BLAKE2b hash, as a 53-bit fraction (:func:`unit_draw`). Hashes and floa
 arithmetic are the same on every machine and Python version, and a choice keeps its
 picks when other choices are added to the file.
 
->>> from aidxl_prompt.prompt_file import parse_prompt_text
+>>> from aidxl_prompt.files.prompt_file import parse_prompt_text
 >>> document = parse_prompt_text('''
 ... expression: [{choose: [smile, frown, grin], id: face}]
 ... background: [{choose: [white background, gradient background], id: bg}]
@@ -36,16 +36,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from ..errors import AidxlPromptError
+from ..model.prompt import Prompt
 from ._modes import MODES, Mode
-from .errors import AidxlPromptError
-from .models import Prompt
-from .prompt_file import (
-    MAX_INPUT_BYTES,
-    ChoicePoint,
-    PresetLibrary,
-    PromptFile,
-    read_prompt_file,
-)
+from .prompt_file import MAX_INPUT_BYTES, ChoicePoint, PresetLibrary, PromptFile, read_prompt_file
 
 __all__ = [
     "MODES",
@@ -143,7 +137,7 @@ def _document(
 def count_combinations(source: PromptFile | str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> int:
     """How many different variations the file's choices make (1 without choices).
 
-    >>> from aidxl_prompt.prompt_file import parse_prompt_text
+    >>> from aidxl_prompt.files.prompt_file import parse_prompt_text
     >>> count_combinations(parse_prompt_text("race: [{choose: [elf, human]}, {choose: [a, b, c]}]"))
     6
     """
@@ -261,7 +255,7 @@ def replay(
     Every choice of the file must have a pick in the record (picks for choices the file
     does not have are ignored); a pick must fit the file's number of options.
 
-    >>> from aidxl_prompt.prompt_file import parse_prompt_text
+    >>> from aidxl_prompt.files.prompt_file import parse_prompt_text
     >>> hires = parse_prompt_text("expression: [{choose: [smiling, frowning], id: face}]")
     >>> replay(hires, {"face": 1, "bg": 0}).tags()[0].text
     'frowning'

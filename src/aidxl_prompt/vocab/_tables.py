@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from .errors import DataFileError
-from .normalize import normalize_tag, verbatim_names
+from ..errors import DataFileError
+from ..syntax.normalize import normalize_tag, verbatim_names
 
 __all__ = [
     "AnyTable",

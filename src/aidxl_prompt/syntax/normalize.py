@@ -27,9 +27,9 @@ import unicodedata
 from collections.abc import Callable
 from typing import Literal, NewType, cast
 
+from .._data import load_builtin_yaml
+from ..errors import DataFileError
 from ._compel import compel_escape, compel_unescape
-from ._data import load_builtin_yaml
-from .errors import DataFileError
 
 __all__ = [
     "DIALECTS",

@@ -44,14 +44,15 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict
 
-from ._data import read_vocab_file
+from .._data import read_vocab_file
+from ..card.words import PaintingStyle, Quality, aesthetic_examples
+from ..errors import AidxlPromptError
+from ..model.items import And, Break, ExtraNetwork, Schedule, Tag
+from ..model.ordering import Slot
+from ..model.prompt import Prompt
+from ..syntax.normalize import kaomoji_names, normalize_tag
 from ._slot_rules import slot_rules
-from .card import PaintingStyle, Quality, aesthetic_examples
-from .errors import AidxlPromptError
-from .models import And, Break, ExtraNetwork, Prompt, Schedule, Tag
-from .normalize import kaomoji_names, normalize_tag
-from .ordering import Slot
-from .vocab import TagCategory, Vocabulary
+from .vocabulary import TagCategory, Vocabulary
 
 __all__ = [
     "DEFAULT_SLOT",
@@ -212,7 +213,7 @@ def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classifica
     """Return the slot of ``tag`` with the rule that decided it. Never raises on a str.
 
     ``vocabulary`` supplies categories (artists, characters, meta tags); it defaults
-    to :meth:`~aidxl_prompt.vocab.Vocabulary.default` (the embedded Danbooru table and
+    to :meth:`~aidxl_prompt.vocab.vocabulary.Vocabulary.default` (the embedded Danbooru table and
     the built-in data).
 
     >>> classify("1 frieren (sousou no frieren)").rule

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from ._data import data_dir, load_builtin_yaml, load_yaml_file, read_vocab_file
-from .errors import DataFileError, OrderingError
-from .normalize import normalize_tag
-from .ordering import Slot
+from .._data import data_dir, load_builtin_yaml, load_yaml_file, read_vocab_file
+from ..errors import DataFileError, OrderingError
+from ..model.ordering import Slot
+from ..syntax.normalize import normalize_tag
 
 __all__ = ["CuratedEntry", "PatternRule", "SlotRules", "curated_tags", "slot_rules"]
 

@@ -25,15 +25,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
-from . import _cli_prompts, _cli_vocab
-from ._cli_prompts import add_max_bytes_option
-from ._input import check_size, check_text, read_stream
-from .compose import parse_prompt
-from .errors import AidxlPromptError
-from .normalize import DIALECTS, Dialect
-from .ordering import Ordering, ordering_presets
-from .render import render, render_items
-from .vocab import load_vocabulary
+from .._input import check_size, check_text, read_stream
+from ..compose import parse_prompt
+from ..errors import AidxlPromptError
+from ..model.ordering import Ordering, ordering_presets
+from ..model.prompt import render
+from ..model.render import render_items
+from ..syntax.normalize import DIALECTS, Dialect
+from ..vocab.vocabulary import load_vocabulary
+from . import _prompts as _cli_prompts
+from . import _vocab as _cli_vocab
+from ._prompts import add_max_bytes_option
 
 __all__ = ["main"]
 
@@ -116,7 +118,7 @@ def _format(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     # Prompt files are loaded only by the commands that read them.
-    from .prompt_file import PresetLibrary, load_prompt_file  # noqa: PLC0415
+    from ..files.prompt_file import PresetLibrary, load_prompt_file  # noqa: PLC0415
 
     library = PresetLibrary.from_env(args.presets_dir, max_bytes=args.max_bytes)
     prompt = load_prompt_file(args.file, library=library, max_bytes=args.max_bytes)
@@ -206,7 +208,7 @@ class _VersionAction(argparse.Action):
 
 
 def _version() -> str:
-    from . import __version__  # noqa: PLC0415 (read from the metadata only when asked)
+    from .. import __version__  # noqa: PLC0415 (read from the metadata only when asked)
 
     return str(__version__)
 

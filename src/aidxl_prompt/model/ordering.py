@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from ._data import load_builtin_yaml, load_yaml_file
-from .errors import DataFileError, OrderingError
+from .._data import load_builtin_yaml, load_yaml_file
+from ..errors import DataFileError, OrderingError
 
 __all__ = ["OrderLike", "Ordering", "Slot", "ordering_presets", "resolve_ordering"]
 

@@ -1,4 +1,4 @@
-"""The ``suggest`` and ``classify`` subcommands (wired into :mod:`aidxl_prompt.cli`).
+"""The ``suggest`` and ``classify`` subcommands (wired into :mod:`aidxl_prompt.cli.app`).
 
 ``aidxl-prompt suggest long_hiar [--limit N] [--tags FILE] [--format text|json]``
 prints the tags the input may stand for; exit code 0 when something was found, 1 when
@@ -15,9 +15,9 @@ import argparse
 import json
 import sys
 
-from .errors import AidxlPromptError
-from .normalize import normalize_tag
-from .vocab import TAGS_ENV_VAR, Vocabulary, load_vocabulary
+from ..errors import AidxlPromptError
+from ..syntax.normalize import normalize_tag
+from ..vocab.vocabulary import TAGS_ENV_VAR, Vocabulary, load_vocabulary
 
 __all__ = ["register"]
 
@@ -43,7 +43,7 @@ def _vocabulary(args: argparse.Namespace) -> Vocabulary:
 def _suggest(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise AidxlPromptError(f"--limit must be at least 1, got {args.limit}")
-    from .suggest import suggest  # noqa: PLC0415 (rapidfuzz loads only when it is used)
+    from ..vocab.suggest import suggest  # noqa: PLC0415 (rapidfuzz loads only when it is used)
 
     found = suggest(args.text, limit=args.limit, vocabulary=_vocabulary(args))
     if args.format == "json":
@@ -69,7 +69,7 @@ def _classify(args: argparse.Namespace) -> int:
                 "argument, without commas"
             )
     vocabulary = _vocabulary(args)
-    from .classify import classify  # noqa: PLC0415 (loaded when the command runs)
+    from ..vocab.classify import classify  # noqa: PLC0415 (loaded when the command runs)
 
     results = [(tag, classify(tag, vocabulary)) for tag in args.tag]
     if args.format == "json":

@@ -13,12 +13,12 @@ A prompt file is a YAML mapping. Each slot of the card's order (``art_style``,
   (``art_style``), ``{quality: level, weight:}`` (``quality``), ``{theme: name}``
   (``theme``).
 * ``{kind: break}`` and ``{kind: schedule, text: "[a:b:10]"}``: A1111 control items.
-* ``{choose: [option, ...], id: name}``: alternatives, for :mod:`aidxl_prompt.expand`.
+* ``{choose: [option, ...], id: name}``: alternatives, for :mod:`aidxl_prompt.files.expand`.
   An option is an entry, a list of entries, or ``{option: ..., weight: w}`` where ``w``
   is how often it is drawn.
 
 ``networks`` lists extra-network tokens (``<lora:name:0.8>``). ``extends`` names one or
-more presets (see :mod:`aidxl_prompt.presets`), merged in order before the file's own
+more presets (see :mod:`aidxl_prompt.files.presets`), merged in order before the file's own
 entries; ``merge`` says, per slot, whether the file's entries are appended (the
 default) or ``replace`` what the presets gave. ``description`` is free text.
 
@@ -58,26 +58,19 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._data import data_dir
-from ._input import MAX_INPUT_BYTES, read_text_file
+from .._data import data_dir
+from .._input import MAX_INPUT_BYTES, read_text_file
+from ..card.forms import ArtStyle, Character, CharacterForm, Theme
+from ..card.words import PaintingStyle, Quality, did_you_mean
+from ..errors import CardValueError, PromptFileError, PromptValueError
+from ..errors import _format_path as format_path
+from ..model.items import And, Break, ExtraNetwork, Phrase, Schedule, Tag
+from ..model.ordering import Slot
+from ..model.parser import parse_items
+from ..model.prompt import Prompt, Section
+from ..model.render import render_items
+from ..syntax.normalize import MAX_WEIGHT, normalize_tag
 from ._yaml_input import MAX_YAML_DEPTH, load_yaml
-from .card import (
-    ArtStyle,
-    CardValueError,
-    Character,
-    CharacterForm,
-    PaintingStyle,
-    Quality,
-    Theme,
-    did_you_mean,
-)
-from .errors import PromptFileError, PromptValueError
-from .errors import _format_path as format_path
-from .models import And, Break, ExtraNetwork, Phrase, Prompt, Schedule, Section, Tag
-from .normalize import MAX_WEIGHT, normalize_tag
-from .ordering import Slot
-from .parser import parse_items
-from .render import render_items
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -479,7 +472,7 @@ def load_prompt_file(
     """Read a prompt file and return its Prompt (presets merged in).
 
     A file with alternatives (``choose``) is expanded with
-    :func:`aidxl_prompt.expand.expand` instead; here it is an error. A file over
+    :func:`aidxl_prompt.files.expand.expand` instead; here it is an error. A file over
     ``max_bytes`` is refused unread.
     """
     return _resolve_plain(read_prompt_file(path, library=library, max_bytes=max_bytes))
@@ -510,7 +503,7 @@ def _resolve_plain(document: PromptFile) -> Prompt:
         where = ", ".join(point.where for point in points)
         raise PromptFileError(
             f"the file holds alternatives (choose) at {where}; expand it with "
-            "`aidxl-prompt expand` or aidxl_prompt.expand.expand()",
+            "`aidxl-prompt expand` or aidxl_prompt.files.expand.expand()",
             source=document.source,
         )
     return document.resolve()

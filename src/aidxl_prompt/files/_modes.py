@@ -1,5 +1,5 @@
 """The ways a prompt file with alternatives is expanded (a fact the CLI needs before it
-loads anything heavy; :mod:`aidxl_prompt.expand` does the expanding).
+loads anything heavy; :mod:`aidxl_prompt.files.expand` does the expanding).
 
 >>> MODES
 ('random', 'combinatorial', 'cyclical')

@@ -1,12 +1,12 @@
 """Write prompts for A1111, ComfyUI, compel, or as plain captions.
 
 Rendering is pure: it never re-sorts, de-duplicates or re-spells (a :class:`Prompt` is
-put in order by its :class:`~aidxl_prompt.ordering.Ordering` first). Each dialect's
+put in order by its :class:`~aidxl_prompt.model.ordering.Ordering` first). Each dialect's
 output is written so that its tool reads back exactly the items given, avoiding the
 traps listed in ``dialects.md`` section 5. Units are joined with ``", "``; nothing is
-ever added inside a :class:`~aidxl_prompt.models.Phrase`.
+ever added inside a :class:`~aidxl_prompt.model.items.Phrase`.
 
->>> from aidxl_prompt.models import Tag, Break, Phrase, Run
+>>> from aidxl_prompt.model.items import Tag, Break, Phrase, Run
 >>> items = [Tag("by yoneyama mai", 0.9), Tag("bishop (chess)"), Break(), Tag("smile", 1.1),
 ...          Phrase(parts=[Run("a "), Run("white", 1.2), Run(" dress")])]
 >>> print(render_items(items, "a1111"))
@@ -24,24 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ._compel import compel_escape, compel_problem
-from .errors import RenderError
-from .models import (
-    And,
-    Break,
-    ExtraNetwork,
-    Phrase,
-    Prompt,
-    PromptItem,
-    PromptWeight,
-    Run,
-    Schedule,
-    Tag,
-)
-from .normalize import DIALECTS, Dialect, escape, format_weight, same_weight
-from .ordering import OrderLike
+from ..errors import RenderError
+from ..syntax._compel import compel_escape, compel_problem
+from ..syntax.normalize import DIALECTS, Dialect, escape, format_weight, same_weight
+from .items import And, Break, ExtraNetwork, Phrase, PromptItem, PromptWeight, Run, Schedule, Tag
 
-__all__ = ["render", "render_items"]
+__all__ = ["render_items"]
 
 # A1111 reads a (sub)prompt's trailing ":number" as its weight (``aspect 16:9`` is
 # ``aspect 16`` at weight 9); a unit that would end a sub-prompt like that is wrapped
@@ -60,42 +48,6 @@ _NUMBER_END = frozenset("0123456789. \t\n")
 # ComfyUI's internal placeholders for escaped parentheses (sd1_clip.py).
 _COMFY_PLACEHOLDER = re.compile("\x00[\x01\x02]")
 _ITEM_TYPES = (Tag, Phrase, Break, And, PromptWeight, ExtraNetwork, Schedule)
-
-
-def render(
-    prompt: Prompt | Iterable[PromptItem],
-    dialect: Dialect = "a1111",
-    *,
-    order: OrderLike = "documented",
-) -> str:
-    """Render a :class:`Prompt` (in ``order``) or a sequence of items in ``dialect``.
-
-    ``order`` is a preset name (``"documented"``, ``"style_last"``), an
-    :class:`~aidxl_prompt.ordering.Ordering` or a sequence of slots; it only applies
-    to a Prompt, and only ever moves units inside their section. A Prompt's
-    ``networks`` follow its units.
-
-    >>> p = Prompt(art_style=[("by ask", 0.9)], quality=[("amazing quality", 1.5)])
-    >>> render(p)
-    '(by ask:0.9), (amazing quality:1.5)'
-    >>> render(p, order="style_last")
-    '(amazing quality:1.5), (by ask:0.9)'
-    >>> render("1girl, smile")
-    Traceback (most recent call last):
-    ...
-    TypeError: render() takes a Prompt or a list of items, not a str; parse it first: \
-render(parse(text))
-    """
-    if isinstance(prompt, Prompt):
-        return render_items(prompt.items(order), dialect)
-    if isinstance(prompt, str):
-        raise TypeError(
-            "render() takes a Prompt or a list of items, not a str; "
-            "parse it first: render(parse(text))"
-        )
-    if not isinstance(prompt, Iterable):
-        raise TypeError(f"render() takes a Prompt or a list of items, not {type(prompt).__name__}")
-    return render_items(prompt, dialect)
 
 
 def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str:
