@@ -13,7 +13,8 @@ unclosed '(' at column 8
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 
 __all__ = [
     "AidxlPromptError",
@@ -26,6 +27,7 @@ __all__ = [
     "PromptSyntaxError",
     "PromptValueError",
     "RenderError",
+    "did_you_mean",
 ]
 
 _PathPart = str | int
@@ -181,3 +183,16 @@ def _format_path(path: Sequence[_PathPart]) -> str:
         else:
             text += f".{part}" if text else part
     return text
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """The hint every "unknown ..." message ends with: ``; did you mean 'x'?`` for the
+    closest choice, or ``''`` when none is close (the one place that decides "close").
+
+    >>> did_you_mean("impasta", ["impasto", "realistic"])
+    "; did you mean 'impasto'?"
+    >>> did_you_mean("zzz", ["impasto"])
+    ''
+    """
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""

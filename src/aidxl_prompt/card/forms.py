@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from ..errors import CardValueError
+from ..errors import CardValueError, did_you_mean
 from ..model.items import Tag, coerce_item
 from ..model.ordering import Slot
 from ..model.prompt import Prompt
 from ..syntax.normalize import normalize_tag
-from .words import STYLE_PREFIX, THEME_SUFFIX, CardValue, CategoryLookup, did_you_mean
+from .words import STYLE_PREFIX, THEME_SUFFIX, CardValue, CategoryLookup
 
 __all__ = [
     "ArtStyle",

@@ -13,14 +13,13 @@ True
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Protocol
 
 from .._data import load_builtin_yaml
-from ..errors import CardValueError, DataFileError
+from ..errors import CardValueError, DataFileError, did_you_mean
 from ..model.items import Tag
 from ..model.ordering import Slot
 from ..syntax.normalize import normalize_tag
@@ -36,7 +35,6 @@ __all__ = [
     "aesthetic_examples",
     "card_data",
     "card_examples",
-    "did_you_mean",
 ]
 
 STYLE_PREFIX = "by "
@@ -53,18 +51,6 @@ def card_data() -> Mapping[str, object]:
     if not isinstance(raw, dict):
         raise DataFileError("card.yaml: expected a mapping")
     return raw
-
-
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """A ``; did you mean 'x'?`` hint for the closest choice, or ``''`` if none is close.
-
-    >>> did_you_mean("impasta", ["impasto", "realistic"])
-    "; did you mean 'impasto'?"
-    >>> did_you_mean("zzz", ["impasto"])
-    ''
-    """
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class CategoryLookup(Protocol):

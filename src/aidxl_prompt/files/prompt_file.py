@@ -61,8 +61,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .._data import data_dir
 from .._input import MAX_INPUT_BYTES, read_text_file
 from ..card.forms import ArtStyle, Character, CharacterForm, Theme
-from ..card.words import PaintingStyle, Quality, did_you_mean
-from ..errors import CardValueError, PromptFileError, PromptValueError
+from ..card.words import PaintingStyle, Quality
+from ..errors import CardValueError, PromptFileError, PromptValueError, did_you_mean
 from ..errors import _format_path as format_path
 from ..model.items import And, Break, ExtraNetwork, Phrase, Schedule, Tag
 from ..model.ordering import Slot

@@ -12,7 +12,6 @@ and users load their own with :meth:`Ordering.load`.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 from collections.abc import Iterable, Mapping
@@ -23,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .._data import load_builtin_yaml, load_yaml_file
-from ..errors import DataFileError, OrderingError
+from ..errors import DataFileError, OrderingError, did_you_mean
 
 __all__ = ["OrderLike", "Ordering", "Slot", "ordering_presets", "resolve_ordering"]
 
@@ -62,9 +61,7 @@ class Slot(str, enum.Enum):
         try:
             return cls(key)
         except ValueError:
-            names = [slot.value for slot in cls]
-            close = difflib.get_close_matches(key, names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, [slot.value for slot in cls])
             raise OrderingError(f"unknown slot {name!r}{hint}") from None
 
 
