@@ -30,6 +30,8 @@ LAYERS: list[set[str]] = [
     {"vocab"},  # tag tables, vocabulary, classification, suggestions
     {"compose"},  # the pipeline: parse -> slots -> order -> render
     {"files"},  # prompt files, presets, expansion
+    {"export"},  # capabilities: hand-off to A1111, ComfyUI, diffusers (infotext, ...)
+    {"lint"},  # capabilities: the linter (reads infotext through export)
     {"cli", "__main__", "__init__"},  # the command, and the lazy public API
 ]
 LAYER_OF = {unit: index for index, layer in enumerate(LAYERS) for unit in layer}
@@ -104,7 +106,9 @@ def _imports(module: str) -> set[str]:
 
 
 def test_every_module_has_a_layer() -> None:
-    assert {_unit(module) for module in _modules()} == set(LAYER_OF)
+    units = {_unit(module) for module in _modules()}
+    assert units <= set(LAYER_OF)
+    assert set(LAYER_OF) - units <= {"export", "lint"}  # capabilities not built yet
 
 
 @pytest.mark.parametrize("module", _modules())
