@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from aidxl_prompt.card.forms import ArtStyle
 from aidxl_prompt.card.words import Quality
@@ -21,7 +21,9 @@ from aidxl_prompt.model.items import (
     Run,
     Schedule,
     Tag,
+    Weight,
     coerce_item,
+    plain_message,
 )
 from aidxl_prompt.model.ordering import Ordering, Slot
 from aidxl_prompt.model.prompt import Prompt, Section
@@ -369,6 +371,56 @@ def test_sections_keep_their_units_and_and_weights() -> None:
         PromptWeight(weight=0.5),
     ]
     assert p.render() == "1girl, best quality:0.8 AND 1boy, masterpiece, <lora:x:1>:0.5"
+
+
+_RANGE = "must be a number from -1000 to 1000"
+
+# (how a model is given a bad weight, the whole message): one rule, named for its owner
+WEIGHT_ERRORS: list[tuple[Any, str]] = [
+    (lambda: Tag("a", math.inf), f"Tag: weight: a tag's weight {_RANGE} (got inf)"),
+    (lambda: Run("a", math.nan), f"Run: weight: a run's weight {_RANGE} (got nan)"),
+    (
+        lambda: Schedule(text="[a:5]", weight=1000.5),
+        f"Schedule: weight: a schedule's weight {_RANGE} (got 1000.5)",
+    ),
+    (
+        lambda: PromptWeight(weight=-math.inf),
+        f"PromptWeight: weight: a prompt weight {_RANGE} (got -inf)",
+    ),  # a name that is a weight already
+    (
+        lambda: Section(joiner="AND", weight=math.nan),
+        f"Section: weight: a section's weight {_RANGE} (got nan)",
+    ),
+    (lambda: Prompt(weight=-1001), f"Prompt: weight: a prompt's weight {_RANGE} (got -1001.0)"),
+    (
+        lambda: Tag("a", "heavy"),
+        "Tag: weight: Input should be a valid number, unable to parse string as a number "
+        "(got 'heavy')",
+    ),  # not a number at all: pydantic's own check comes first
+]
+
+
+@pytest.mark.parametrize(("build", "message"), WEIGHT_ERRORS)
+def test_weight_errors_name_their_owner(build: Any, message: str) -> None:
+    with pytest.raises(PromptValueError) as info:
+        build()
+    assert str(info.value) == message
+
+
+class OilPainting(BaseModel):
+    weight: Weight = 1.0
+
+
+def test_weight_type_outside_the_items() -> None:
+    # Any model may use the type; its name in words names the weight.
+    assert OilPainting(weight=1e-7).weight == 0.0  # nearer to 0 than MIN_WEIGHT
+    assert OilPainting(weight=-2).weight == -2.0
+    with pytest.raises(ValidationError) as info:
+        OilPainting(weight=math.inf)
+    assert plain_message(info.value) == (f"weight: an oil painting's weight {_RANGE} (got inf)")
+    with pytest.raises(ValidationError) as info:
+        TypeAdapter(Weight).validate_python(math.nan)  # no model: no owner
+    assert plain_message(info.value) == f"a weight {_RANGE} (got nan)"
 
 
 def test_a_break_section_has_no_weight() -> None:

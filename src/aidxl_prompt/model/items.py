@@ -22,12 +22,14 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, SupportsIndex, overload
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, SupportsIndex, overload
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -91,6 +93,38 @@ def check_weight(value: Any, what: str = "a weight") -> float:
     return float(value)
 
 
+# "PromptWeight" -> "prompt weight": the words of a model's name, for its error messages.
+_NAME_WORDS = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _owner_weight(value: float, info: ValidationInfo) -> float:
+    """:func:`check_weight` for a model's field; the message names the model
+    (``a tag's weight``, ``an art style's weight``, ``a prompt weight``)."""
+    title = (info.config or {}).get("title")
+    if not title:
+        return check_weight(value)
+    words = _NAME_WORDS.sub(" ", title).lower()
+    article = "an" if words[0] in "aeiou" else "a"
+    what = words if words.endswith("weight") else f"{words}'s weight"
+    return check_weight(value, f"{article} {what}")
+
+
+Weight = Annotated[float, AfterValidator(_owner_weight)]
+"""A model field's weight: a number, checked by :func:`check_weight` (finite, within
+:data:`~aidxl_prompt.syntax.normalize.MAX_WEIGHT`, tiny values become 0).
+
+>>> class Style(BaseModel):
+...     weight: Weight = 1.0
+>>> Style(weight=1e-9).weight
+0.0
+>>> try:
+...     Style(weight=float("inf"))
+... except ValidationError as error:
+...     print(plain_message(error))
+weight: a style's weight must be a number from -1000 to 1000 (got inf)
+"""
+
+
 def _plain_str(value: Any) -> Any:
     """The text of a str subclass or a str enum (``Quality.best`` -> ``best quality``)."""
     if isinstance(value, enum.Enum) and isinstance(value.value, str):
@@ -147,7 +181,7 @@ class _TextAndWeight(_Value):
     _noun: ClassVar[str] = "value"
 
     text: str
-    weight: float = 1.0
+    weight: Weight = 1.0
 
     def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
         """``Tag("smile", 1.1)`` is short for ``Tag(text="smile", weight=1.1)``."""
@@ -155,11 +189,6 @@ class _TextAndWeight(_Value):
             data["text"] = text
         data.setdefault("weight", weight)
         super().__init__(**data)
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, f"a {cls._noun}'s weight")
 
 
 class Tag(_TextAndWeight):
@@ -299,12 +328,7 @@ class PromptWeight(_Value):
     """
 
     kind: Literal["prompt_weight"] = "prompt_weight"
-    weight: float
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a sub-prompt's weight")
+    weight: Weight
 
     def __str__(self) -> str:
         return f":{format_weight(self.weight)}"
@@ -371,7 +395,7 @@ class Schedule(_Value):
 
     kind: Literal["schedule"] = "schedule"
     text: str
-    weight: float = 1.0
+    weight: Weight = 1.0
 
     @field_validator("text", mode="before")
     @classmethod
@@ -382,11 +406,6 @@ class Schedule(_Value):
                 f"with balanced brackets inside: {value!r}"
             )
         return value
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a schedule's weight")
 
     @property
     def plain_text(self) -> str:

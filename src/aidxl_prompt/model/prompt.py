@@ -44,7 +44,7 @@ from .items import (
     SlotItem,
     SlotList,
     Tag,
-    check_weight,
+    Weight,
     plain_message,
 )
 from .ordering import OrderLike, Slot, resolve_ordering
@@ -86,13 +86,17 @@ class _Slots(BaseModel):
             try:
                 super().__init__(**data)
             except ValidationError as error:
-                raise PromptValueError(f"{type(self).__name__}: {plain_message(error)}") from None
+                raise self._refused(error) from None
 
         def __setattr__(self, name: str, value: Any) -> None:
             try:
                 super().__setattr__(name, value)
             except ValidationError as error:
-                raise PromptValueError(f"{type(self).__name__}: {plain_message(error)}") from None
+                raise self._refused(error) from None
+
+    def _refused(self, error: ValidationError) -> PromptValueError:
+        """The project's one-line error for values this model refused."""
+        return PromptValueError(f"{type(self).__name__}: {plain_message(error)}")
 
     @field_validator(*_SLOT_NAMES, mode="before")
     @classmethod
@@ -169,12 +173,7 @@ class Section(_Slots):
     """
 
     joiner: Literal["BREAK", "AND"]
-    weight: float = 1.0
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a sub-prompt's weight")
+    weight: Weight = 1.0
 
     @model_validator(mode="after")
     def _break_has_no_weight(self) -> Section:
@@ -225,7 +224,7 @@ class Prompt(_Slots):
     negative: list[NegativeItem] = Field(default_factory=NegativeList)
     networks: list[ExtraNetwork] = Field(default_factory=NetworkList)
     sections: list[Section] = Field(default_factory=_SectionList)
-    weight: float = 1.0
+    weight: Weight = 1.0
 
     @field_validator("sections", mode="after")
     @classmethod
@@ -247,11 +246,6 @@ class Prompt(_Slots):
     def _keep_lists(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
         kind = NegativeList if info.field_name == "negative" else NetworkList
         return value if type(value) is kind else kind(value)
-
-    @field_validator("weight")
-    @classmethod
-    def _weight(cls, value: float) -> float:
-        return check_weight(value, "a sub-prompt's weight")
 
     def all_sections(self) -> list[_Slots]:
         """This prompt's first section (itself) and every later one, in order."""
