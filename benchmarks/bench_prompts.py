@@ -9,17 +9,25 @@ Each figure is printed beside a baseline measured in the same run, as a ratio:
   target: typed within 1.5x;
 * expansion of a 5-slot x 10-alternative combinatorial file (100,000 combinations)
   beside ``itertools.product`` + ``", ".join`` over the same strings;
-* loading and validating a prompt file beside a bare ``yaml.safe_load`` of it.
+* loading prompt files and presets, in fresh processes, the code of :data:`BEFORE`
+  (before ``prompt_file.py`` was split) beside this checkout, each beside a bare
+  ``yaml.safe_load`` of the same text: the import, the first file a process loads, a
+  file loaded again (presets cached), and all built-in presets listed and loaded, from
+  files the cache has not seen (a new folder each time) and again from the cache.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
+import json
+import os
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 import yaml
@@ -27,10 +35,13 @@ import yaml
 from aidxl_prompt.card.forms import ArtStyle, Character, assemble
 from aidxl_prompt.card.words import Quality
 from aidxl_prompt.files.expand import count_combinations, expand
-from aidxl_prompt.files.prompt_file import load_prompt_file, read_prompt_file
+from aidxl_prompt.files.prompt_file import read_prompt_file
 from aidxl_prompt.model.prompt import Prompt
 
 REPO = Path(__file__).resolve().parents[1]
+
+BEFORE = "fa34550"
+"""main before prompt_file.py was split into modules (issue 9)."""
 
 # A fixed, realistic workload (no shared data needed): 40 characters, 30 artists and
 # general tags for the other slots, combined deterministically.
@@ -182,30 +193,151 @@ def bench_expand(count: int = 10_000) -> None:
     _ratio("random / baseline", t_random / t_bare, None)
 
 
-def _load_many(path: Path, repeats: int, resolve: bool) -> None:
-    for _ in range(repeats):
-        if resolve:
-            load_prompt_file(path)
-        else:
-            read_prompt_file(path)
+# Runs in a fresh process, from the ``src`` given on PYTHONPATH (before or after): every
+# figure of prompt-file and preset loading, each beside a bare yaml.safe_load of the same
+# text measured in the same process. Only API that both versions have is used.
+_LOAD_CHILD = r"""
+import json, shutil, sys, tempfile, time
+from pathlib import Path
+
+start = time.perf_counter()
+from aidxl_prompt.files.presets import list_presets, load_preset
+from aidxl_prompt.files.prompt_file import PresetLibrary, load_prompt_file, read_prompt_file
+imported = time.perf_counter()
+import yaml
+
+examples, repeats = Path(sys.argv[1]), int(sys.argv[2])
+frieren, variations = examples / "frieren.yaml", examples / "variations.yaml"
+builtin = PresetLibrary(folders=())
+begin = time.perf_counter()
+load_prompt_file(frieren, library=builtin)
+first_file = time.perf_counter() - begin
 
 
-def _safe_load_many(text: str, repeats: int) -> None:
-    for _ in range(repeats):
-        yaml.safe_load(text)
+def best(function, rounds=5):
+    times = []
+    for _ in range(rounds):
+        begin = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - begin)
+    return min(times)
 
 
-def bench_load(repeats: int = 200) -> None:
-    print(f"\nYAML load + validate (each file {repeats} times)")
-    for name, resolve in (("frieren.yaml", True), ("variations.yaml", False)):
-        path = REPO / "examples" / name
-        text = path.read_text(encoding="utf-8")
-        t_ours = _best(functools.partial(_load_many, path, repeats, resolve))
-        t_bare = _best(functools.partial(_safe_load_many, text, repeats))
-        what = "load + resolve presets" if resolve else "parse (choices kept)"
-        _row(f"{name}: {what}", t_ours / repeats * 1e3, "ms/file")
-        _row(f"{name}: bare yaml.safe_load (baseline)", t_bare / repeats * 1e3, "ms/file")
-        _ratio(f"{name}: ours / safe_load", t_ours / t_bare, None)
+def many(function):
+    return lambda: [function() for _ in range(repeats)]
+
+
+texts = {path: path.read_text(encoding="utf-8") for path in (frieren, variations)}
+folder = builtin.builtin_folder()
+preset_texts = [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.yaml"))]
+
+
+def all_presets(library):
+    return [load_preset(info.name, library) for info in list_presets(library)]
+
+
+def first_seen_presets():
+    # A new folder each time: every preset file is one the cache has not seen.
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(folder, tmp, dirs_exist_ok=True)
+        library = PresetLibrary(folders=(Path(tmp),), include_builtin=False)
+        begin = time.perf_counter()
+        all_presets(library)
+        return time.perf_counter() - begin
+
+
+warm_library = PresetLibrary(folders=(folder,), include_builtin=False)
+all_presets(warm_library)
+result = {
+    "import": imported - start,
+    "first_file": first_file,
+    "frieren": best(many(lambda: load_prompt_file(frieren, library=builtin))) / repeats,
+    "frieren_yaml": best(many(lambda: yaml.safe_load(texts[frieren]))) / repeats,
+    "variations": best(many(lambda: read_prompt_file(variations, library=builtin))) / repeats,
+    "variations_yaml": best(many(lambda: yaml.safe_load(texts[variations]))) / repeats,
+    "presets_first": min(first_seen_presets() for _ in range(5)),
+    "presets_warm": best(lambda: all_presets(warm_library)),
+    "presets_yaml": best(lambda: [yaml.safe_load(text) for text in preset_texts]),
+}
+print(json.dumps(result))
+"""
+
+# (key, label, the safe_load baseline's key or None, what kind of figure)
+_LOAD_ROWS = [
+    ("import", "import files.prompt_file + files.presets", None, "cold process"),
+    ("first_file", "first load of frieren.yaml in a process", None, "cold process"),
+    ("frieren", "load + resolve frieren.yaml", "frieren_yaml", "warm, presets cached"),
+    ("variations", "parse variations.yaml (choices kept)", "variations_yaml", "warm"),
+    ("presets_first", "list + load the 15 built-in presets", "presets_yaml", "first-seen files"),
+    ("presets_warm", "list + load the 15 built-in presets", "presets_yaml", "warm, cached"),
+]
+
+
+def _unpack_before(folder: Path) -> Path:
+    """The ``src`` and ``data`` of :data:`BEFORE`, unpacked into ``folder``."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", BEFORE, "src", "data"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def _load_child(source: Path, repeats: int) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    env.pop("AIDXL_PROMPT_PRESETS", None)
+    out = subprocess.run(
+        [sys.executable, "-c", _LOAD_CHILD, str(REPO / "examples"), str(repeats)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out)
+    return result
+
+
+def bench_load(repeats: int = 100, processes: int = 6) -> None:
+    """Prompt files and presets, before (:data:`BEFORE`) and after, in fresh processes."""
+    with tempfile.TemporaryDirectory() as folder:
+        sources = {"before": _unpack_before(Path(folder)), "after": REPO / "src"}
+        for source in sources.values():
+            # Bytecode compiled, as pip install does: a cold process reads it, not the source.
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", str(source / "aidxl_prompt")],
+                capture_output=True,
+                check=True,
+            )
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in sources}
+        for round_number in range(processes):
+            # Alternating, and each first in every other round: the same machine load for both.
+            order = list(sources) if round_number % 2 == 0 else list(reversed(sources))
+            for name in order:
+                runs[name].append(_load_child(sources[name], repeats))
+    best = {
+        name: {key: min(r[key] for r in rows) for key in rows[0]} for name, rows in runs.items()
+    }
+    print(
+        f"\nPrompt files and presets: before ({BEFORE}) and after, best of {processes} "
+        "alternating fresh processes; ms, and the ratio to a bare yaml.safe_load of the "
+        "same text in the same process"
+    )
+    print(f"  {'':<44} {'before':>9} {'after':>9} {'after/before':>13}   {'vs safe_load':>14}")
+    for key, label, baseline, kind in _LOAD_ROWS:
+        before, after = best["before"][key], best["after"][key]
+        versus = ""
+        if baseline is not None:
+            versus = (
+                f"{before / best['before'][baseline]:6.1f}x -> "
+                f"{after / best['after'][baseline]:.1f}x"
+            )
+        print(
+            f"  {label:<44} {before * 1e3:9.2f} {after * 1e3:9.2f} {after / before:12.2f}x"
+            f"   {versus:<16} ({kind})"
+        )
 
 
 def _row(label: str, value: float, unit: str) -> None:
