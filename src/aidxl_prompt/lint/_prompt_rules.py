@@ -1,0 +1,316 @@
+"""The rules that look at a whole prompt: slot order, duplicates, implications,
+contradictions, the negative prompt and the other dialect.
+
+Each takes the prompt's units (:class:`Unit`, in source order) and returns findings with
+spans in the prompt's text.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import NamedTuple
+
+from .._data import load_builtin_yaml
+from ..errors import DataFileError
+from ..model.items import (
+    And,
+    Break,
+    ExtraNetwork,
+    Phrase,
+    PromptItem,
+    PromptWeight,
+    Run,
+    Schedule,
+    Tag,
+)
+from ..model.ordering import Slot
+from ..model.parser import parse_items
+from ..syntax.normalize import Dialect, format_weight, same_weight
+from ..vocab._implications import implied_tags
+from ..vocab._tables import TagTable
+from ..vocab.vocabulary import EMBEDDED_SOURCE, Vocabulary
+from ._units import Finding, UnitFacts, self_contained
+
+__all__ = [
+    "Unit",
+    "conflicts",
+    "dialect_differences",
+    "duplicates",
+    "implied",
+    "negative_overlap",
+    "sections",
+    "slot_order",
+    "subprompts",
+]
+
+_SEPARATOR_GAP = re.compile(r"[\s,]*")
+
+
+class Unit(NamedTuple):
+    """One parsed item of the prompt with its span, source text and unit facts."""
+
+    item: PromptItem
+    span: tuple[int, int]
+    raw: str
+    facts: UnitFacts
+
+    @property
+    def text(self) -> str | None:
+        """The canonical tag of a Tag unit."""
+        return self.facts.text
+
+
+def _split(units: Sequence[Unit], at: tuple[type, ...]) -> list[list[Unit]]:
+    groups: list[list[Unit]] = [[]]
+    for unit in units:
+        if isinstance(unit.item, at):
+            groups.append([])
+        else:
+            groups[-1].append(unit)
+    return groups
+
+
+def sections(units: Sequence[Unit]) -> list[list[Unit]]:
+    """The units between BREAKs and ANDs (what ordering may never cross)."""
+    return _split(units, (Break, And, PromptWeight))
+
+
+def subprompts(units: Sequence[Unit]) -> list[list[Unit]]:
+    """The units of each AND sub-prompt (a prompt of its own to the model)."""
+    return _split(units, (And,))
+
+
+# --- AP401 slot order -------------------------------------------------------------------
+
+
+def slot_order(
+    source: str, section: Sequence[Unit], ranks: Mapping[Slot, int], name: str, dialect: Dialect
+) -> Iterator[Finding]:
+    """The first unit that comes after a unit of a later slot (in the order ``name``,
+    given as ``ranks``), with the fix that sorts the section."""
+    strongest: Unit | None = None
+    top = -1
+    for unit in section:
+        slot = unit.facts.slot
+        if slot is None:
+            continue
+        rank = ranks[slot]
+        if rank < top and strongest is not None:
+            first = _slot_name(slot)
+            message = (
+                f"{unit.raw!r} ({first}) comes after {strongest.raw!r} "
+                f"({_slot_name(_slot(strongest))}); the {name} order puts {first} first"
+            )
+            fix = _sorted_section(source, section, ranks, dialect)
+            yield Finding("AP401", message, unit.span, None, fix, slot.value)
+            return
+        if rank > top:
+            strongest, top = unit, rank
+
+
+def _slot(unit: Unit) -> Slot:
+    assert unit.facts.slot is not None
+    return unit.facts.slot
+
+
+def _slot_of(unit: Unit) -> str | None:
+    slot = unit.facts.slot
+    return None if slot is None else slot.value
+
+
+def _slot_name(slot: Slot) -> str:
+    return slot.value.replace("_", " ")
+
+
+def _sorted_section(
+    source: str, section: Sequence[Unit], ranks: Mapping[Slot, int], dialect: Dialect
+) -> tuple[int, int, str] | None:
+    """The section's units in slot order, when every unit can be moved on its own and
+    only commas and spaces lie between them (else no fix)."""
+    if any(not isinstance(u.item, (Tag, Phrase)) or u.facts.slot is None for u in section):
+        return None
+    for before, after in itertools.pairwise(section):
+        if not _SEPARATOR_GAP.fullmatch(source, before.span[1], after.span[0]):
+            return None
+    if not all(self_contained(unit.raw, unit.item, dialect) for unit in section):
+        return None
+    ordered = sorted(section, key=lambda unit: ranks[_slot(unit)])
+    return section[0].span[0], section[-1].span[1], ", ".join(unit.raw for unit in ordered)
+
+
+# --- AP601 duplicates, AP602 implications, AP603 contradictions ---------------------------
+
+
+def duplicates(source: str, units: Sequence[Unit], dialect: Dialect) -> Iterator[Finding]:
+    """A tag written again in one sub-prompt; the fix removes it with its comma."""
+    seen: dict[str, Unit] = {}
+    previous: Unit | None = None
+    for unit in units:
+        text = unit.text
+        if text is not None and text in seen and seen[text].span != unit.span:
+            first = seen[text]
+            message = f"{text!r} is already in the prompt (at offset {first.span[0]})"
+            yield Finding(
+                "AP601", message, unit.span, None, _removal(source, previous, unit, first, dialect)
+            )
+        elif text is not None:
+            seen.setdefault(text, unit)
+        previous = unit
+    return
+
+
+def _removal(
+    source: str, previous: Unit | None, unit: Unit, first: Unit, dialect: Dialect
+) -> tuple[int, int, str] | None:
+    if previous is None or not isinstance(previous.item, (Tag, Phrase)):
+        return None
+    assert isinstance(unit.item, Tag)
+    assert isinstance(first.item, Tag)
+    if not same_weight(unit.item.weight, first.item.weight):
+        return None
+    if not _SEPARATOR_GAP.fullmatch(source, previous.span[1], unit.span[0]):
+        return None
+    if not self_contained(unit.raw, unit.item, dialect):
+        return None
+    return previous.span[1], unit.span[1], ""
+
+
+def _has_implications(vocabulary: Vocabulary) -> tuple[bool, bool]:
+    """(the embedded Danbooru implications apply, the vocabulary has tables of its own)."""
+    own = any(isinstance(table, TagTable) and table.implications for table in vocabulary.tables)
+    return EMBEDDED_SOURCE in vocabulary.sources, own
+
+
+def implied(units: Sequence[Unit], vocabulary: Vocabulary) -> Iterator[Finding]:
+    """A tag another tag of the sub-prompt implies (``long hair`` by ``very long hair``)."""
+    embedded, own = _has_implications(vocabulary)
+    present = {unit.text: unit for unit in units if unit.text is not None}
+    reported: set[str] = set()
+    for unit in units:
+        if unit.text is None:
+            continue
+        implications = implied_tags(unit.text) if embedded else ()
+        if own:
+            implications = (*implications, *vocabulary.implied(unit.text))
+        for target in implications:
+            if target in present and target not in reported and target != unit.text:
+                reported.add(target)
+                message = f"{target!r} is implied by {unit.text!r}"
+                where = present[target]
+                yield Finding(
+                    "AP602", message, where.span, f"remove {target!r}", None, _slot_of(where)
+                )
+
+
+@functools.cache
+def _conflict_table() -> Mapping[str, Mapping[str, str]]:
+    """tag -> {contradicting tag: why}, from ``data/tags/conflicts.yaml``."""
+    raw = load_builtin_yaml("conflicts.yaml")
+    if not isinstance(raw, dict):
+        raise DataFileError("conflicts.yaml: expected a mapping with exclusive and versus")
+    table: dict[str, dict[str, str]] = {}
+
+    def add(left: str, right: str, why: str) -> None:
+        if left != right:
+            table.setdefault(left, {})[right] = why
+            table.setdefault(right, {})[left] = why
+
+    for entry in raw.get("exclusive", []):
+        tags, why = _entry(entry, "tags")
+        for left in tags:
+            for right in tags:
+                add(left, right, why)
+    for entry in raw.get("versus", []):
+        lefts, why = _entry(entry, "left")
+        rights, _ = _entry(entry, "right")
+        for left in lefts:
+            for right in rights:
+                add(left, right, why)
+    return table
+
+
+def _entry(entry: object, key: str) -> tuple[list[str], str]:
+    if not isinstance(entry, dict) or not isinstance(entry.get("why"), str):
+        raise DataFileError(f"conflicts.yaml: {entry!r}: expected a mapping with 'why'")
+    tags = entry.get(key)
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise DataFileError(f"conflicts.yaml: {entry!r}: {key!r} must be a list of tags")
+    return [str(tag) for tag in tags], str(entry["why"])
+
+
+def conflicts(units: Sequence[Unit]) -> Iterator[Finding]:
+    """Two tags of the curated table that contradict each other, at the later one."""
+    table = _conflict_table()
+    seen: dict[str, Unit] = {}
+    for unit in units:
+        text = unit.text
+        if text is None:
+            continue
+        against = table.get(text)
+        if against:
+            for other, why in against.items():
+                if other in seen:
+                    message = f"{text!r} contradicts {other!r}: {why}"
+                    yield Finding("AP603", message, unit.span, None, None, _slot_of(unit))
+                    break
+        seen.setdefault(text, unit)
+
+
+# --- AP604 the negative prompt -------------------------------------------------------
+
+
+def negative_overlap(units: Sequence[Unit], negative: frozenset[str]) -> Iterator[Finding]:
+    """A positive tag the negative prompt holds too."""
+    reported: set[str] = set()
+    for unit in units:
+        if unit.text is not None and unit.text in negative and unit.text not in reported:
+            reported.add(unit.text)
+            message = f"{unit.text!r} is also in the negative prompt; the two cancel out"
+            suggestion = f"remove {unit.text!r} from one of them"
+            yield Finding("AP604", message, unit.span, suggestion, None, _slot_of(unit))
+
+
+# --- AP111 the other dialect -------------------------------------------------------------
+
+
+def _reading(item: PromptItem | Run) -> str:
+    """How a tool reads one item, in words."""
+    if isinstance(item, Tag):
+        weight = format_weight(item.weight)
+        return repr(item.text) if weight == "1" else f"{item.text!r} at {weight}"
+    if isinstance(item, Phrase):
+        return " + ".join(_reading(part) for part in item.parts)
+    if isinstance(item, Run):
+        return _reading(Tag.model_construct(text=item.text.strip() or "_", weight=item.weight))
+    return _READINGS.get(type(item), "{}").format(getattr(item, "text", item))
+
+
+_READINGS: Mapping[type, str] = {
+    Break: "a chunk break",
+    And: "AND (a separate prompt)",
+    ExtraNetwork: "the network {!r}",
+    Schedule: "the schedule {!r}",
+}
+
+
+def dialect_differences(source: str, other: Dialect, units: Sequence[Unit]) -> Iterator[Finding]:
+    """The stretches of ``source`` that ``other`` reads differently from A1111."""
+    theirs = parse_items(source, other)
+    names = {"a1111": "A1111", "comfyui": "ComfyUI"}
+    for item, (start, end) in zip(theirs.items, theirs.spans, strict=True):
+        ours = [unit for unit in units if unit.span[0] < end and unit.span[1] > start]
+        if not ours:
+            continue
+        mine = "; ".join(_reading(unit.item) for unit in ours)
+        their = _reading(item)
+        if mine != their:
+            begin = min(start, ours[0].span[0])
+            stop = max(end, ours[-1].span[1])
+            message = (
+                f"{source[begin:stop]!r} reads differently: A1111 reads {mine}, "
+                f"{names[other]} reads {their}"
+            )
+            yield Finding("AP111", message, (begin, stop))

@@ -1,0 +1,316 @@
+"""What one comma-separated unit says on its own: spelling, vocabulary and weight findings.
+
+A unit's analysis depends only on its source text, what the parser read from it, the
+dialect and the vocabulary, so it is memoised on those: a batch of prompts repeats its
+tags, and each is looked at once. Offsets in a :class:`Finding` are relative to the
+unit's start.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..card.words import PaintingStyle, Quality, card_examples
+from ..errors import did_you_mean
+from ..model.items import Phrase, PromptItem, Tag
+from ..model.ordering import Slot
+from ..model.parser import parse_items
+from ..syntax.normalize import Dialect, escape, format_weight, normalize_spelling, same_weight
+from ..syntax.normalize import unescape as unescape_text
+from ..vocab.classify import classify
+from ..vocab.suggest import suggest
+from ..vocab.vocabulary import TagCategory, Vocabulary
+
+__all__ = ["Finding", "UnitFacts", "self_contained", "unit_facts"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's finding, relative to some start offset (a unit's, or the prompt's)."""
+
+    code: str
+    message: str
+    span: tuple[int, int]
+    suggestion: str | None = None
+    fix: tuple[int, int, str] | None = None  # (start, end, replacement)
+    slot: str | None = None
+
+    def shifted(self, offset: int, slot: Slot | None = None) -> Finding:
+        """The finding ``offset`` further on (in the unit's ``slot``, if given)."""
+        start, end = self.span
+        fix = self.fix
+        moved = None if fix is None else (fix[0] + offset, fix[1] + offset, fix[2])
+        where = slot.value if slot is not None else self.slot
+        span = (start + offset, end + offset)
+        return Finding(self.code, self.message, span, self.suggestion, moved, where)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitFacts:
+    """A unit's slot and canonical text (for the prompt-wide rules) and its findings."""
+
+    slot: Slot | None
+    text: str | None  # the canonical tag, for a Tag unit
+    findings: tuple[Finding, ...]
+
+
+# Full-width punctuation and the ideographic space, as typed on a Chinese or Japanese
+# keyboard: NFKC turns them into ASCII syntax characters (or a space).
+_FULL_WIDTH = re.compile("[\u3000\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+# A weight at the end of a group's text: ``(text:1.2)``.
+_WEIGHT_TAIL = re.compile(r"\s*:\s*[+-]?[.\d]+\s*$")
+# An explicit weight of exactly 1: ``(text:1)``, ``(text:1.0)``.
+_ONE = re.compile(r"\s*:\s*\+?1(?:\.0*)?\s*$")
+# Text whose meaning depends on what is around it: never moved into another group.
+_CONTEXTUAL = re.compile(r"BREAK|AND|[<|]")
+# A1111 reads a trailing ":number" of a prompt as its weight (see AP110).
+TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
+_QUALITY_WORDS = frozenset({"masterpiece"})
+_STYLE_SUFFIXES = (" style", " painting", " art", " colors", " colour", " color")
+_CARD_FORMS = frozenset(
+    {
+        "by-prefix",
+        "character-trigger",
+        "named-character",
+        "character-tag",
+        "quality-level",
+        "painting-style",
+        "aesthetic-example",
+        "people-count",
+        "kaomoji",
+    }
+)
+# A slot rule's phrase ("in the forest") is the card's style; one that is this close to
+# a Danbooru tag is a typo of it.
+_TYPO_SCORE = 88.0
+
+
+def _escaped(raw: str, index: int) -> bool:
+    """Whether the character at ``index`` follows an odd run of backslashes."""
+    count = 0
+    while index - count - 1 >= 0 and raw[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def body_of(raw: str) -> tuple[int, int, int, bool]:
+    """Where a unit's text sits inside its brackets: ``(start, end, opening brackets,
+    weighted)``, with the weight of an outer ``(text:w)`` left out."""
+    start, end = 0, len(raw)
+    while start < end and raw[start] in "([":
+        start += 1
+    opened = start
+    while end > start and raw[end - 1] in ")]" and not _escaped(raw, end - 1):
+        end -= 1
+    weighted = False
+    if opened:
+        tail = _WEIGHT_TAIL.search(raw, start, end)
+        if tail is not None:
+            end = tail.start()
+            weighted = True
+    while start < end and raw[start].isspace():
+        start += 1
+    while end > start and raw[end - 1].isspace():
+        end -= 1
+    return start, end, opened, weighted
+
+
+def self_contained(raw: str, item: PromptItem, dialect: Dialect) -> bool:
+    """Whether the unit's text, read alone, is the same item (so it can be moved)."""
+    return _alone(raw, dialect) == (item,)
+
+
+@functools.lru_cache(maxsize=65536)
+def _alone(raw: str, dialect: Dialect) -> tuple[PromptItem, ...] | None:
+    """The items of a unit's text read alone; None when it leans on what is around it."""
+    if _CONTEXTUAL.search(raw) or TRAILING_NUMBER.search(raw):
+        return None
+    result = parse_items(raw, dialect)
+    return None if result.repairs else result.items
+
+
+def unit_facts(
+    raw: str, items: tuple[PromptItem, ...], dialect: Dialect, vocabulary: Vocabulary
+) -> UnitFacts:
+    """The findings of one unit: ``raw`` is its source text, ``items`` what the parser
+    read there (several tags when a full-width comma split it)."""
+    first = items[0]
+    if isinstance(first, Phrase):
+        return UnitFacts(classify(first.text, vocabulary).slot, None, ())
+    if not isinstance(first, Tag):
+        return UnitFacts(None, None, ())
+    found = classify(first, vocabulary)
+    findings = [
+        *_spelling(raw, items, dialect),
+        *_vocabulary(raw, first, dialect, vocabulary),
+        *_emphasis(raw, first, dialect),
+    ]
+    return UnitFacts(found.slot, first.text, tuple(findings))
+
+
+# --- spelling (AP201, AP204, AP205) ----------------------------------------------------
+
+
+def _spelling(raw: str, items: tuple[PromptItem, ...], dialect: Dialect) -> list[Finding]:
+    tags = [item for item in items if isinstance(item, Tag)]
+    start, end, _, weighted = body_of(raw)
+    body = raw[start:end]
+    written = unescape_text(body, dialect) if "\\" in body else body
+    spelled = ", ".join(tag.text for tag in tags)
+    if normalize_spelling(written) != normalize_spelling(spelled):
+        return []  # the unit is not simply its text in brackets: nothing to say here
+    canonical = tags[0].text
+    underscores = written.count("_") > spelled.count("_")
+    full_width = _FULL_WIDTH.search(written) is not None
+    rest = written.replace("_", " ") if underscores else written
+    rest = unicodedata.normalize("NFKC", rest) if full_width else rest
+    respaced = rest != spelled
+    if not (underscores or full_width or respaced):
+        return []
+    if len(tags) > 1 and weighted:
+        fix = None
+    else:
+        replacement = ", ".join(escape(tag.text, dialect, weighted=weighted) for tag in tags)
+        fix = (start, end, replacement)
+    span = (start, end)
+    findings = []
+    if underscores:
+        message = f"{body!r} is written with underscores; the card spells it {canonical!r}"
+        findings.append(Finding("AP201", message, span, canonical, fix))
+    if full_width:
+        character = _FULL_WIDTH.search(written)
+        assert character is not None
+        message = (
+            f"full-width {character.group(0)!r} in {body!r}; the tools do not read it as "
+            f"{unicodedata.normalize('NFKC', character.group(0)).strip() or 'a space'!r}"
+        )
+        findings.append(Finding("AP204", message, span, spelled, fix))
+    if respaced:
+        message = f"{body!r} is not in canonical case and spacing: {spelled!r}"
+        findings.append(Finding("AP205", message, span, spelled, fix))
+    return findings
+
+
+# --- vocabulary (AP206, AP207, AP301-AP305) -------------------------------------------
+
+
+def _vocabulary(raw: str, tag: Tag, dialect: Dialect, vocabulary: Vocabulary) -> list[Finding]:
+    text = tag.text
+    found = classify(tag, vocabulary)
+    span = (0, len(raw))
+    if found.meta:
+        message = f"{text!r} is a meta tag; the card's training captions leave meta tags out"
+        return [Finding("AP305", message, span, f"remove {text!r}")]
+    quality = _quality_word(text, found.slot, span)
+    if quality is not None:
+        return [quality]
+    if vocabulary.locate(text) is not None:
+        return _card_forms(text, found.rule, span, vocabulary)
+    target = vocabulary.canonical(text)
+    if target != text and text not in _card_example_words():  # the card's own words stay
+        message = f"{text!r} is a deprecated alias of {target!r}"
+        return [Finding("AP302", message, span, target, _respelled(raw, tag, target, dialect))]
+    style = _painting_style_miss(text)
+    if style is not None:
+        message = f"{text!r} is not one of the card's 11 painting styles; did you mean {style!r}?"
+        return [Finding("AP303", message, span, style)]
+    return _unknown(text, found.rule, span, vocabulary)
+
+
+def _card_forms(text: str, rule: str, span: tuple[int, int], vocab: Vocabulary) -> list[Finding]:
+    if rule == "artist-category":
+        message = f"{text!r} is an artist; the card writes artists 'by {text}'"
+        return [Finding("AP206", message, span, f"by {text}")]
+    if rule == "character-category" and vocab.category(text) is TagCategory.character:
+        message = f"{text!r} is a character; the card triggers characters as '1 {text}'"
+        return [Finding("AP207", message, span, f"1 {text}")]
+    return []
+
+
+def _quality_word(text: str, slot: Slot, span: tuple[int, int]) -> Finding | None:
+    levels = [level.value for level in Quality]
+    if text in levels or slot is not Slot.quality:
+        return None
+    if text not in _QUALITY_WORDS and not text.endswith(" quality"):
+        return None
+    close = did_you_mean(text, levels)
+    hint = close or f"; use one of: {', '.join(levels)}"
+    message = f"{text!r} is not one of the card's 6 quality levels{hint}"
+    suggestion = close[len("; did you mean '") : -2] if close else Quality.amazing.value
+    return Finding("AP304", message, span, suggestion)
+
+
+def _painting_style_miss(text: str) -> str | None:
+    styles = [style.value for style in PaintingStyle]
+    for suffix in _STYLE_SUFFIXES:
+        if text.endswith(suffix) and text[: -len(suffix)] in styles:
+            return text[: -len(suffix)]
+    close = did_you_mean(text, styles)
+    return close[len("; did you mean '") : -2] if close else None
+
+
+@functools.cache
+def _card_example_words() -> frozenset[str]:
+    return frozenset(word for words in card_examples().values() for word in words)
+
+
+def _unknown(text: str, rule: str, span: tuple[int, int], vocab: Vocabulary) -> list[Finding]:
+    if rule in _CARD_FORMS or rule.startswith("list:") or text in _card_example_words():
+        return []
+    if rule != "default" and not rule.startswith("pattern:"):
+        return []
+    best = next(iter(suggest(text, 1, vocab)), None)
+    if rule != "default" and (best is None or best.why != "fuzzy" or best.score < _TYPO_SCORE):
+        return []
+    if best is not None and best.tag != text:
+        message = f"unknown tag {text!r}; did you mean {best.tag!r}?"
+        return [Finding("AP301", message, span, best.tag)]
+    return [Finding("AP301", f"unknown tag {text!r}", span)]
+
+
+def _respelled(raw: str, tag: Tag, target: str, dialect: Dialect) -> tuple[int, int, str] | None:
+    """The edit that writes ``target`` in place of the tag's text, when the unit is
+    simply that text (in brackets, perhaps weighted)."""
+    start, end, _, weighted = body_of(raw)
+    body = raw[start:end]
+    written = unescape_text(body, dialect) if "\\" in body else body
+    if normalize_spelling(written) != tag.text:
+        return None
+    return start, end, escape(target, dialect, weighted=weighted)
+
+
+# --- emphasis (AP502, AP503) -----------------------------------------------------------
+
+
+def _emphasis(raw: str, tag: Tag, dialect: Dialect) -> list[Finding]:
+    start, end, opened, weighted = body_of(raw)
+    if not opened or raw[0] != raw[opened - 1] or len(raw) - end < opened:
+        return []
+    body = raw[start:end]
+    if any(char in body for char in "()[]") and "\\" not in body:
+        return []
+    if weighted and opened == 1 and raw[0] == "(" and _ONE.search(raw, end, len(raw) - 1):
+        replacement = body
+        code, message = "AP502", f"{raw!r} has the weight 1, which changes nothing"
+    elif opened >= 2:
+        replacement = f"({body}:{format_weight(tag.weight)})"
+        code = "AP503"
+        message = f"nested emphasis {raw!r} is the weight {format_weight(tag.weight)}"
+    else:
+        return []
+    fix = (0, len(raw), replacement) if _reads_as(replacement, tag, dialect) else None
+    return [Finding(code, message, (0, len(raw)), replacement, fix)]
+
+
+def _reads_as(text: str, tag: Tag, dialect: Dialect) -> bool:
+    """Whether ``text`` alone reads back as exactly ``tag`` (same float32 weight)."""
+    if _CONTEXTUAL.search(text) or TRAILING_NUMBER.search(text):
+        return False
+    result = parse_items(text, dialect)
+    if result.repairs or len(result.items) != 1:
+        return False
+    (item,) = result.items
+    return isinstance(item, Tag) and item.text == tag.text and same_weight(item.weight, tag.weight)

@@ -1,0 +1,412 @@
+"""Lint a prompt, and fix what is safe to fix.
+
+>>> [d.code for d in lint("best_quality, 1girl, (smile:1)")]
+['AP201', 'AP401', 'AP502']
+>>> fix("best_quality, 1girl, (smile:1)")
+'1girl, smile, best quality'
+>>> d = lint("1girl, (smile")[0]
+>>> d.code, d.name, d.span, d.message
+('AP101', 'unclosed-bracket', (7, 8), "unclosed '('; A1111 applies it up to the end of the prompt")
+
+A prompt file of one prompt per line (or A1111 infotext, whose ``Negative prompt:``
+line is the negative of the prompt before it) is linted with :func:`lint_lines`, which
+gives each diagnostic the line and column in the file.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from ..compose import parse_prompt
+from ..model.items import Phrase, Tag
+from ..model.ordering import Slot
+from ..model.parser import ParseResult, parse_items
+from ..model.prompt import Prompt, render
+from ..syntax.normalize import Dialect
+from ..vocab.vocabulary import Vocabulary
+from ._prompt_rules import (
+    Unit,
+    conflicts,
+    dialect_differences,
+    duplicates,
+    implied,
+    negative_overlap,
+    sections,
+    slot_order,
+    subprompts,
+)
+from ._units import Finding, UnitFacts, unit_facts
+from .config import LintConfig, LintDialect
+from .diagnostic import Diagnostic, Fix
+from .registry import RULES, rule_for_repair
+
+__all__ = ["fix", "lint", "lint_lines"]
+
+_DEFAULT_CONFIG = LintConfig()
+_NO_FACTS = UnitFacts(None, None, ())
+# Rules that say nothing useful of a negative prompt (it has no slot order, artists or
+# characters to trigger, and its quality words are the low ones).
+_NOT_FOR_NEGATIVE = ("AP206", "AP207", "AP304", "AP401", "AP504", "AP602", "AP603")
+# A fix pass applies every non-overlapping fix; passes repeat until none is left.
+_MAX_PASSES = 8
+_NEGATIVE_PREFIX = "Negative prompt:"
+_INFOTEXT_SETTINGS = "Steps:"
+
+
+def lint(
+    text: str | Prompt,
+    *,
+    dialect: LintDialect = "a1111",
+    vocabulary: Vocabulary | None = None,
+    config: LintConfig | None = None,
+    negative: str | None = None,
+    is_negative: bool = False,
+    path: str | None = None,
+) -> list[Diagnostic]:
+    """Every finding of the enabled rules in a prompt, in source order.
+
+    ``text`` is prompt text (or a :class:`~aidxl_prompt.Prompt`, linted as rendered for
+    ``dialect``). ``vocabulary`` defaults to the embedded Danbooru table; ``config`` to
+    the rules on by default. ``negative`` is the prompt's negative prompt (for
+    ``AP604``); ``is_negative`` lints ``text`` as a negative prompt; ``path`` is only
+    used for per-file ignores and is copied into each diagnostic.
+
+    >>> [(d.code, d.span) for d in lint("solo, 2girls, smile", negative="smile")]
+    [('AP603', (6, 12)), ('AP604', (14, 19))]
+    """
+    source = render(text, dialect) if isinstance(text, Prompt) else text
+    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
+    settings = config if config is not None else _DEFAULT_CONFIG
+    enabled = _enabled_codes(settings, path, is_negative)
+    result = parse_items(source, dialect)
+    units = _units(result, vocab)
+    findings = list(_repairs(result, units, vocab, enabled))
+    findings += _unit_findings(units, settings, enabled)
+    findings += _prompt_findings(source, units, settings, enabled, vocab, negative, dialect)
+    diagnostics = [_diagnostic(found, source, path) for found in findings if found.code in enabled]
+    diagnostics.sort(key=lambda d: (d.span, d.code))
+    return diagnostics
+
+
+def fix(
+    text: str,
+    *,
+    dialect: LintDialect = "a1111",
+    vocabulary: Vocabulary | None = None,
+    config: LintConfig | None = None,
+    negative: str | None = None,
+    is_negative: bool = False,
+) -> str:
+    """``text`` with every safe fix of the enabled rules applied; idempotent.
+
+    Fixes that overlap wait for the next pass; passes repeat until no safe fix is left,
+    so the result lints clean of every code whose fix was applied. LoRA tokens,
+    schedules and text the linter does not understand are never edited.
+
+    >>> fix("long_hair, ((smile)), smile, very long hair")
+    '(smile:1.21), smile, long hair, very long hair'
+    """
+    options = {"dialect": dialect, "vocabulary": vocabulary, "config": config}
+    for _ in range(_MAX_PASSES):
+        found = lint(text, negative=negative, is_negative=is_negative, **options)  # type: ignore[arg-type]
+        edits = _non_overlapping(d.fix for d in found if d.fix is not None)
+        if not edits:
+            return text
+        for edit in sorted(edits, key=lambda e: e.span, reverse=True):
+            text = edit.apply(text)
+    return text
+
+
+def lint_lines(
+    text: str,
+    *,
+    path: str | None = None,
+    dialect: LintDialect = "a1111",
+    vocabulary: Vocabulary | None = None,
+    config: LintConfig | None = None,
+) -> list[Diagnostic]:
+    """Lint a file of one prompt per line (blank lines and ``#`` comments skipped), or
+    A1111 infotext: a ``Negative prompt:`` line is the negative of the prompt before
+    it, and a ``Steps:`` settings line is skipped. Spans count from the start of
+    ``text``; lines and columns are the file's.
+
+    >>> text = "1girl, smile\\nNegative prompt: smile\\nSteps: 20, Sampler: Euler"
+    >>> [(d.code, d.line, d.column) for d in lint_lines(text, path="a.txt")]
+    [('AP604', 1, 8)]
+    """
+    found: list[Diagnostic] = []
+    entries = list(_prompt_lines(text))
+    for index, (offset, prompt, negative) in enumerate(entries):
+        if negative:
+            continue
+        following = entries[index + 1] if index + 1 < len(entries) else None
+        paired = following[1] if following is not None and following[2] else None
+        found += _lint_at(
+            text,
+            offset,
+            prompt,
+            path,
+            negative=paired,
+            is_negative=False,
+            dialect=dialect,
+            vocabulary=vocabulary,
+            config=config,
+        )
+    for offset, prompt, negative in entries:
+        if negative:
+            found += _lint_at(
+                text,
+                offset,
+                prompt,
+                path,
+                negative=None,
+                is_negative=True,
+                dialect=dialect,
+                vocabulary=vocabulary,
+                config=config,
+            )
+    found.sort(key=lambda d: (d.span, d.code))
+    return found
+
+
+def _lint_at(
+    text: str, offset: int, prompt: str, path: str | None, **options: object
+) -> list[Diagnostic]:
+    diagnostics = lint(prompt, path=path, **options)  # type: ignore[arg-type]
+    return [d.shifted(offset).located(text, path) for d in diagnostics]
+
+
+def _prompt_lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(offset, prompt text, is a negative prompt) of each prompt line."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped and not stripped.startswith("#") and not body.startswith(_INFOTEXT_SETTINGS):
+            if body.startswith(_NEGATIVE_PREFIX):
+                skip = len(_NEGATIVE_PREFIX)
+                skip += len(body[skip:]) - len(body[skip:].lstrip())
+                yield offset + skip, body[skip:], True
+            else:
+                yield offset, body, False
+        offset += len(line)
+
+
+# --- the steps of lint() ----------------------------------------------------------------
+
+
+def _enabled_codes(config: LintConfig, path: str | None, is_negative: bool) -> frozenset[str]:
+    codes = _config_codes(config) if path is None else config.codes(path)
+    return codes.difference(_NOT_FOR_NEGATIVE) if is_negative else codes
+
+
+@functools.lru_cache(maxsize=64)
+def _config_codes(config: LintConfig) -> frozenset[str]:
+    return config.codes()
+
+
+def _units(result: ParseResult, vocabulary: Vocabulary) -> list[Unit]:
+    """Each item with its span, source text and memoised facts (the tags a full-width
+    comma split from one unit are looked at together, by the first of them)."""
+    source = result.source
+    spans = result.spans
+    items = result.items
+    dialect = result.dialect
+    count = len(items)
+    units: list[Unit] = []
+    previous = None
+    for index in range(count):
+        item = items[index]
+        span = spans[index]
+        raw = source[span[0] : span[1]]
+        if span == previous:
+            facts = _NO_FACTS
+        elif type(item) is Tag:
+            texts: str | tuple[str, ...] = item.text
+            if index + 1 < count and spans[index + 1] == span:
+                texts = tuple(items[i].text for i in range(index, count) if spans[i] == span)  # type: ignore[union-attr]
+            facts = _tag_facts_memo(raw, texts, item.weight, dialect, vocabulary)
+        else:
+            facts = unit_facts(raw, (item,), dialect, vocabulary)
+        units.append(Unit(item, span, raw, facts))
+        previous = span
+    return units
+
+
+@functools.lru_cache(maxsize=65536)
+def _tag_facts_memo(
+    raw: str, texts: str | tuple[str, ...], weight: float, dialect: Dialect, vocabulary: Vocabulary
+) -> UnitFacts:
+    """:func:`unit_facts` of a tag unit, memoised on plain values (cheap to hash)."""
+    names = (texts,) if isinstance(texts, str) else texts
+    tags = tuple(Tag.model_construct(text=name, weight=weight) for name in names)
+    return unit_facts(raw, tags, dialect, vocabulary)
+
+
+def _repairs(
+    result: ParseResult, units: list[Unit], vocabulary: Vocabulary, enabled: frozenset[str]
+) -> Iterator[Finding]:
+    """A finding for every repair of the parser, and the Danbooru names written raw."""
+    for repair in result.repairs:
+        rule = rule_for_repair(repair.code)
+        suggestion = None
+        if rule.code == "AP110":
+            last = result.source[: repair.span[1]].rsplit(",", 1)[-1].strip()
+            suggestion = f"{last},"
+        yield Finding(rule.code, repair.message, repair.span, suggestion)
+    if result.dialect == "a1111" and enabled & {"AP202", "AP203"}:
+        yield from _danbooru_names(result, units, vocabulary)
+
+
+def _danbooru_names(
+    result: ParseResult, units: list[Unit], vocabulary: Vocabulary
+) -> Iterator[Finding]:
+    for index, unit in enumerate(units):
+        if not isinstance(unit.item, Phrase):
+            continue
+        parsed = parse_prompt(unit.raw, "a1111", vocabulary=vocabulary)
+        named = [r for r in parsed.repairs if r.code == "danbooru-name"]
+        tags = parsed.prompt.all_units()
+        if len(named) != 1 or len(tags) != 1 or not isinstance(tags[0], Tag):
+            continue
+        tag = tags[0]
+        code = "AP203" if "_(" in unit.raw else "AP202"
+        start, end = unit.span
+        units[index] = Unit(tag, unit.span, unit.raw, _tag_facts(tag, vocabulary))
+        yield Finding(code, named[0].message, unit.span, tag.a1111, (start, end, tag.a1111))
+
+
+def _tag_facts(tag: Tag, vocabulary: Vocabulary) -> UnitFacts:
+    """A Danbooru name's slot and tag for the prompt-wide rules; its other findings
+    wait until the name is written as the fix writes it."""
+    facts = unit_facts(tag.a1111, (tag,), "a1111", vocabulary)
+    return UnitFacts(facts.slot, facts.text, ())
+
+
+def _unit_findings(
+    units: Sequence[Unit], config: LintConfig, enabled: frozenset[str]
+) -> Iterator[Finding]:
+    low, high = config.weight_range
+    check_range = "AP501" in enabled
+    check_quality = "AP504" in enabled
+    for unit in units:
+        start = unit.span[0]
+        for found in unit.facts.findings:
+            yield found.shifted(start, unit.facts.slot)
+        item = unit.item
+        if check_range:
+            yield from _weight_range(unit, low, high)
+        if check_quality and isinstance(item, Tag):
+            yield from _quality_weight(unit, item)
+
+
+def _weight_range(unit: Unit, low: float, high: float) -> Iterator[Finding]:
+    item = unit.item
+    weights: Iterable[tuple[str, float]] = ()
+    if isinstance(item, Tag):
+        weights = ((item.text, item.weight),)
+    elif isinstance(item, Phrase):
+        weights = ((part.text.strip(), part.weight) for part in item.parts)
+    for text, weight in weights:
+        if not low <= weight <= high:
+            message = f"the weight {weight:.4g} of {text!r} is outside {low:g} to {high:g}"
+            yield Finding("AP501", message, unit.span, None)
+            return
+
+
+def _quality_weight(unit: Unit, tag: Tag) -> Iterator[Finding]:
+    from ..card.words import Quality  # noqa: PLC0415
+
+    if tag.text in ("amazing quality", "best quality", "high quality") and tag.weight <= 1:
+        weight = Quality.recommended_weight()
+        better = Tag.model_construct(text=tag.text, weight=weight).a1111
+        message = f"{tag.text!r} has no extra weight; the card recommends {better}"
+        yield Finding("AP504", message, unit.span, better)
+
+
+def _prompt_findings(
+    source: str,
+    units: list[Unit],
+    config: LintConfig,
+    enabled: frozenset[str],
+    vocabulary: Vocabulary,
+    negative: str | None,
+    dialect: LintDialect,
+) -> Iterator[Finding]:
+    if "AP401" in enabled:
+        name, ranks = _ranks(config)
+        for section in sections(units):
+            yield from slot_order(source, section, ranks, name, dialect)
+    negatives = _negative_tags(negative) if negative and "AP604" in enabled else frozenset()
+    for part in subprompts(units):
+        yield from _subprompt_findings(source, part, enabled, vocabulary, negatives, dialect)
+    if "AP111" in enabled and dialect in config.dialects:
+        for other in config.dialects:
+            if other != dialect:
+                yield from dialect_differences(source, other, units)
+
+
+def _subprompt_findings(
+    source: str,
+    part: list[Unit],
+    enabled: frozenset[str],
+    vocabulary: Vocabulary,
+    negatives: frozenset[str],
+    dialect: LintDialect,
+) -> Iterator[Finding]:
+    """Duplicates, implications, contradictions and the negative prompt, in one AND
+    sub-prompt (the model reads each as a prompt of its own)."""
+    if "AP601" in enabled:
+        yield from duplicates(source, part, dialect)
+    if "AP602" in enabled:
+        yield from implied(part, vocabulary)
+    if "AP603" in enabled:
+        yield from conflicts(part)
+    if negatives:
+        yield from negative_overlap(part, negatives)
+
+
+@functools.lru_cache(maxsize=64)
+def _ranks(config: LintConfig) -> tuple[str, Mapping[Slot, int]]:
+    ordering = config.ordering
+    return ordering.name, {slot: rank for rank, slot in enumerate(ordering.slots)}
+
+
+@functools.lru_cache(maxsize=256)
+def _negative_tags(negative: str) -> frozenset[str]:
+    return frozenset(tag.text for tag in parse_items(negative).tags())
+
+
+def _diagnostic(found: Finding, source: str, path: str | None) -> Diagnostic:
+    rule = RULES[found.code]
+    edit = None
+    if found.fix is not None and rule.fix == "safe":
+        start, end, replacement = found.fix
+        edit = Fix((start, end), replacement)
+    start = found.span[0]
+    line = source.count("\n", 0, start) + 1
+    column = start - (source.rfind("\n", 0, start) + 1) + 1
+    return Diagnostic(
+        code=found.code,
+        name=rule.name,
+        message=found.message,
+        span=found.span,
+        severity=rule.severity,
+        line=line,
+        column=column,
+        path=path,
+        slot=found.slot,
+        suggestion=found.suggestion,
+        fix=edit,
+    )
+
+
+def _non_overlapping(edits: Iterable[Fix]) -> list[Fix]:
+    """The edits to make in one pass: the shortest first, none overlapping another."""
+    chosen: list[Fix] = []
+    for edit in sorted(edits, key=lambda e: (e.span[1] - e.span[0], e.span)):
+        start, end = edit.span
+        if all(end <= s or start >= e for s, e in (c.span for c in chosen)):
+            chosen.append(edit)
+    return chosen
