@@ -1,29 +1,24 @@
-"""The suggest and classify subcommands, run through their own parser."""
+"""The suggest and classify subcommands, run through ``main`` with a given environment."""
 
 from __future__ import annotations
 
-import argparse
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from aidxl_prompt.cli._vocab import register
-from aidxl_prompt.errors import AidxlPromptError
-from aidxl_prompt.vocab.vocabulary import TAGS_ENV_VAR
+from aidxl_prompt.cli._options import TAGS_ENV_VAR
+from aidxl_prompt.cli.app import main
 
 
-def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="aidxl-prompt")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code: int = args.func(args)
-    return code
+def run(argv: list[str], environ: dict[str, str] | None = None) -> int:
+    """``main`` with an empty environment unless one is given (no user vocabulary)."""
+    return main(argv, {} if environ is None else environ)
 
 
 @pytest.fixture
-def tags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv(TAGS_ENV_VAR, raising=False)
+def tags(tmp_path: Path) -> Path:
     path = tmp_path / "tags.csv"
     path.write_text('long_hair,0,4350743,"/lh"\nwlop,1,5000,\nhighres,5,10,\n', encoding="utf-8")
     return path
@@ -52,10 +47,34 @@ def test_suggest_nothing_found(tags: Path, capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().err == "no tag looks like 'qwertyuiop'\n"
 
 
-def test_suggest_bad_limit(tags: Path) -> None:
-    with pytest.raises(AidxlPromptError) as caught:
-        run(["suggest", "x", "--limit", "0"])
-    assert str(caught.value) == "--limit must be at least 1, got 0"
+# --limit is checked as the arguments are read: a usage error, the whole line
+@pytest.mark.parametrize("limit", ["0", "-2", "x", "²"])
+def test_suggest_bad_limit(limit: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["suggest", "x", f"--limit={limit}"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"aidxl-prompt: error: argument --limit: expected a positive number, got {limit!r} "
+        "(see 'aidxl-prompt --help')\n",
+    )
+
+
+def test_suggest_jsonl(tags: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["suggest", "long_hiar", "--tags", str(tags), "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert json.loads(lines[0]) == {
+        "tag": "long hair",
+        "score": 88.9,
+        "post_count": 4350743,
+        "why": "fuzzy",
+        "category": "general",
+    }
+
+
+def test_suggest_json_nothing_found_is_an_empty_list(
+    tags: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["suggest", "qwertyuiop", "--tags", str(tags), "--format", "json"]) == 1
+    assert capsys.readouterr() == ("[]\n", "")
 
 
 def test_classify_text(tags: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,25 +99,17 @@ def test_classify_json(tags: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-@pytest.fixture
-def no_tags_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(TAGS_ENV_VAR, raising=False)
-
-
-@pytest.mark.usefixtures("no_tags_env")
 def test_suggest_needs_no_tags(capsys: pytest.CaptureFixture[str]) -> None:
     # the README's example, answered by the embedded Danbooru table
     assert run(["suggest", "long_hiar"]) == 0
     assert capsys.readouterr().out == "long hair  fuzzy   score  88.9  4,350,743 posts  general\n"
 
 
-@pytest.mark.usefixtures("no_tags_env")
 def test_suggest_an_art_style(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["suggest", "by wlpo"]) == 0
     assert capsys.readouterr().out == "by wlop  fuzzy   score  85.7        365 posts  artist\n"
 
 
-@pytest.mark.usefixtures("no_tags_env")
 def test_classify_needs_no_tags(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["classify", "wlop", "ganyu_(genshin_impact)", "frieren (sousou no frieren)"]) == 0
     assert capsys.readouterr().out == (
@@ -120,14 +131,32 @@ def test_tags_file_is_layered_over_the_embedded_table(
     )
 
 
+def test_classify_json_and_jsonl_hold_the_same_records(
+    tags: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["classify", "wlop", "highres", "--tags", str(tags)]
+    assert run([*argv, "--format", "json"]) == 0
+    array = json.loads(capsys.readouterr().out)
+    assert run([*argv, "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line) for line in lines] == array
+    assert [record["input"] for record in array] == ["wlop", "highres"]
+
+
+# The environment is the one main is given: the same command with and without the
+# variable, the variable's empty parts ignored, and --tags winning over it.
 def test_environment_variable_is_layered_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tags: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "mine.csv"
     path.write_text("qwzx,1,7,\n", encoding="utf-8")
-    monkeypatch.setenv(TAGS_ENV_VAR, str(path))
-    assert run(["classify", "qwzx", "wlop"]) == 0
+    with_variable = {TAGS_ENV_VAR: os.pathsep.join(["", str(path), " "])}
+    assert run(["classify", "qwzx", "wlop"], with_variable) == 0
     assert capsys.readouterr().out == (
         "by qwzx  art_style               artist-category\n"
         "by wlop  art_style               artist-category\n"
     )
+    assert run(["classify", "qwzx"]) == 0  # without it: the embedded table alone
+    assert capsys.readouterr().out == "qwzx  secondary_description   default\n"
+    assert run(["classify", "qwzx", "--tags", str(tags)], with_variable) == 0  # --tags wins
+    assert capsys.readouterr().out == "qwzx  secondary_description   default\n"

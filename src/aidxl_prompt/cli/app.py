@@ -1,11 +1,16 @@
 """The ``aidxl-prompt`` command.
 
-``main(argv) -> int`` returns the exit code: 0 success, 1 "nothing found" where a
-command says so, 2 a usage or input error (one line on stderr naming the problem).
+``main(argv, environ) -> int`` returns the exit code: 0 success, 1 "nothing found" where
+a command says so, 2 a usage or input error (one line on stderr naming the problem).
 
 Exit code 2 is for the project's own errors only (:class:`~aidxl_prompt.errors.AidxlPromptError`
-and its subclasses), usage errors, files that cannot be read and input that is not UTF-8.
-Any other exception is a bug and surfaces with its traceback.
+and its subclasses), usage errors and files that cannot be read (the library's readers
+say which file and why). Any other exception is a bug and surfaces with its traceback.
+
+``main`` reads ``os.environ`` once and hands it to the command; the options shared by
+the subcommands are declared once, in :mod:`._options`. The parser is built, and
+``--help`` and ``--version`` answered, without importing pydantic or any table: each
+command loads the library when it runs.
 
 ``format`` reads its input as A1111 (``--input-dialect`` says otherwise) and writes it
 in ``--dialect``: its output is ``render(parse(text, input_dialect), dialect)``, and it
@@ -13,69 +18,48 @@ refuses, with exit code 2, whatever the library refuses. Input (a prompt, standa
 input, a prompt file) over ``--max-bytes`` (default 4 MiB) is refused before parsing.
 
 Subcommands: ``format`` (parse, normalise, order, render a prompt), ``render`` (a YAML
-prompt file), plus ``suggest``/``classify`` (:mod:`._cli_vocab`) and
-``schema``/``presets``/``expand`` (:mod:`._cli_prompts`).
+prompt file), plus ``suggest``/``classify`` (:mod:`._vocab`) and
+``schema``/``presets``/``expand`` (:mod:`._prompts`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import cast
+from collections.abc import Mapping, Sequence
+from typing import NoReturn, cast
 
 from .._input import check_size, check_text, read_stream
-from ..compose import parse_prompt
 from ..errors import AidxlPromptError
-from ..model.ordering import Ordering, ordering_presets
-from ..model.prompt import render
-from ..model.render import render_items
-from ..syntax.normalize import DIALECTS, Dialect
-from ..vocab.vocabulary import load_vocabulary
+from . import _options
 from . import _prompts as _cli_prompts
 from . import _vocab as _cli_vocab
-from ._prompts import add_max_bytes_option
+from ._options import PROG, Handler, render
 
 __all__ = ["main"]
-
-PROG = "aidxl-prompt"
 
 
 class _UsageError(Exception):
     """argparse's complaint, carried out of ``error()`` so ``main`` can return 2."""
 
 
+class _Exit(Exception):  # noqa: N818 (not an error: --help and --version are done)
+    """argparse is done (``--help``, ``--version``): ``main`` returns ``status``."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _UsageError(message)
 
-
-def _order_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--order",
-        default="documented",
-        metavar="NAME|FILE.yaml",
-        help="slot order: a preset ("
-        + ", ".join(sorted(ordering_presets()))
-        + ") or a YAML file listing every slot (default: documented)",
-    )
-
-
-def _dialect_option(parser: argparse.ArgumentParser, default: str = "a1111") -> None:
-    parser.add_argument(
-        "--dialect",
-        "-d",
-        choices=DIALECTS,
-        default=default,
-        help=f"output dialect (default: {default})",
-    )
-
-
-def _ordering(value: str) -> Ordering:
-    if value.endswith((".yaml", ".yml")) or Path(value).is_file():
-        return Ordering.load(value)
-    return Ordering.preset(value)
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            sys.stderr.write(message)
+        raise _Exit(status)
 
 
 def _read_prompt(value: str, max_bytes: int) -> str:
@@ -94,19 +78,20 @@ def _read_prompt(value: str, max_bytes: int) -> str:
     return text
 
 
-def _format(args: argparse.Namespace) -> int:
-    order = _ordering(args.order)
+def _format(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from ..compose import parse_prompt  # noqa: PLC0415 (loaded when the command runs)
+
+    how = _options.rendering(args)  # a bad --order is named before the prompt is read
     text = _read_prompt(args.prompt, args.max_bytes)
-    # --tags, else $AIDXL_PROMPT_TAGS, layered over the embedded table
-    vocabulary = load_vocabulary(args.tags or None)
     parsed = parse_prompt(
         text,
         args.input_dialect,
         strict=args.strict,
-        vocabulary=vocabulary,
+        vocabulary=_options.vocabulary(args, environ),
         danbooru_names=args.danbooru_names,
+        max_bytes=args.max_bytes,
     )
-    output = render(parsed.prompt, args.dialect, order=order)  # a refusal: one line only
+    output = render(parsed.prompt, how)  # a refusal: one line only
     if not args.quiet:
         for repair in parsed.repairs:
             column = repair.span[0] + 1
@@ -116,17 +101,74 @@ def _format(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(args: argparse.Namespace) -> int:
-    # Prompt files are loaded only by the commands that read them.
-    from ..files.prompt_file import PresetLibrary, load_prompt_file  # noqa: PLC0415
+def _render(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from ..files.prompt_file import load_prompt_file  # noqa: PLC0415 (when the command runs)
 
-    library = PresetLibrary.from_env(args.presets_dir, max_bytes=args.max_bytes)
+    how = _options.rendering(args)
+    library = _options.preset_library(args, environ)
     prompt = load_prompt_file(args.file, library=library, max_bytes=args.max_bytes)
-    dialect: Dialect = args.dialect
-    print(render(prompt, dialect, order=_ordering(args.order)))
+    print(render(prompt, how))
     if prompt.negative and not args.positive_only:
-        print("Negative prompt: " + render_items(prompt.negative, dialect))
+        print("Negative prompt: " + _options.render_negative(prompt, how))
     return 0
+
+
+_FORMAT_HELP = f"""
+parse, normalise, order and render a prompt
+
+Parse a prompt, put its tags in the card's slot order, and render it.
+
+examples:
+  {PROG} format "best_quality, 1girl, (by_ask:0.9), bishop_(chess)" -d comfyui
+  {PROG} format - --order style_last < examples/prompt.txt
+"""
+
+
+def _add_format(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    shared = ("--dialect", "--input-dialect", "--order", "--tags", "--max-bytes")
+    parser = _options.add_command(subparsers, "format", _format, _FORMAT_HELP, shared)
+    parser.add_argument("prompt", help="the prompt text ('-' reads standard input)")
+    parser.add_argument("--strict", action="store_true", help="fail on anything A1111 would repair")
+    parser.add_argument(
+        "--no-danbooru-names",
+        dest="danbooru_names",
+        action="store_false",
+        help="read 'bishop_(chess)' as A1111 does ('bishop_' and 'chess' at 1.1), not as "
+        "the Danbooru tag",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="do not print repair notes")
+
+
+_RENDER_HELP = f"""
+render a YAML prompt file
+
+Render a prompt file (slot name -> list of 'tag' or {{tag: weight}}) and, on a second
+line, its negative prompt.
+
+example:
+  {PROG} render examples/frieren.yaml -d comfyui --order style_last
+"""
+
+
+def _add_render(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    shared = ("--dialect", "--order", "--presets-dir", "--max-bytes")
+    parser = _options.add_command(subparsers, "render", _render, _RENDER_HELP, shared)
+    parser.add_argument("file", metavar="FILE", help="the YAML prompt file")
+    parser.add_argument(
+        "--positive-only", action="store_true", help="do not print the negative prompt"
+    )
+
+
+_EPILOG = f"""\
+'{PROG} COMMAND --help' shows a command's options and an example.
+
+environment:
+  {_options.TAGS_ENV_VAR}     vocabulary files, when a command is given no --tags
+  {_options.PRESETS_ENV_VAR}  preset folders, when a command is given no --presets-dir
+  (both: paths separated by '{os.pathsep}')
+
+exit codes: 0 success, 1 nothing found (suggest), 2 usage or input error
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Compose, clean, check and render prompts for AIDXL.",
+        epilog=_EPILOG,
+        formatter_class=_options.HelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     subparsers = cast(
@@ -141,50 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
         parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
     )
     subparsers.required = True
-
-    fmt = subparsers.add_parser(
-        "format",
-        help="parse, normalise, order and render a prompt",
-        description="Parse a prompt, put its tags in the card's slot order, and render it.",
-    )
-    fmt.add_argument("prompt", help="the prompt text ('-' reads standard input)")
-    _dialect_option(fmt)
-    fmt.add_argument(
-        "--input-dialect",
-        choices=("a1111", "comfyui", "plain"),
-        default="a1111",
-        help="how to read the input (default: a1111, whatever --dialect is; 'plain' for "
-        "raw Danbooru tag lists such as 'bishop_(chess)')",
-    )
-    _order_option(fmt)
-    add_max_bytes_option(fmt)
-    fmt.add_argument("--tags", metavar="FILE", action="append", help="a vocabulary file")
-    fmt.add_argument("--strict", action="store_true", help="fail on anything A1111 would repair")
-    fmt.add_argument(
-        "--no-danbooru-names",
-        dest="danbooru_names",
-        action="store_false",
-        help="read 'bishop_(chess)' as A1111 does ('bishop_' and 'chess' at 1.1), not as "
-        "the Danbooru tag",
-    )
-    fmt.add_argument("--quiet", "-q", action="store_true", help="do not print repair notes")
-    fmt.set_defaults(func=_format)
-
-    rnd = subparsers.add_parser(
-        "render",
-        help="render a YAML prompt file",
-        description="Render a prompt file (slot name -> list of 'tag' or {tag: weight}).",
-    )
-    rnd.add_argument("file", help="the YAML prompt file")
-    _dialect_option(rnd)
-    _order_option(rnd)
-    rnd.add_argument("--positive-only", action="store_true", help="do not print the negative")
-    rnd.add_argument(
-        "--presets-dir", metavar="DIR", action="append", help="a folder of user presets"
-    )
-    add_max_bytes_option(rnd)
-    rnd.set_defaults(func=_render)
-
+    _add_format(subparsers)
+    _add_render(subparsers)
     _cli_vocab.register(subparsers)
     _cli_prompts.register(subparsers)
     return parser
@@ -203,42 +205,37 @@ class _VersionAction(argparse.Action):
         )
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        print(f"{parser.prog} {_version()}")
+        from .. import __version__  # noqa: PLC0415 (read from the metadata only when asked)
+
+        print(f"{parser.prog} {__version__}")
         parser.exit()
 
 
-def _version() -> str:
-    from .. import __version__  # noqa: PLC0415 (read from the metadata only when asked)
-
-    return str(__version__)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the command line; return the exit code.
 
-    The project's own errors, usage errors, unreadable files and input that is not
-    UTF-8 print one line and return 2; any other exception is a bug and propagates.
+    ``environ`` is the environment the commands read (default: ``os.environ``). The
+    project's own errors, usage errors and files that cannot be read print one line and
+    return 2; any other exception is a bug and propagates.
     """
-    parser = build_parser()
+    environment = os.environ if environ is None else environ
     try:
-        args = parser.parse_args(argv)
-        code: int = args.func(args)
+        args = build_parser().parse_args(argv)
+        handler: Handler = args.handler
+        return handler(args, environment)
+    except _Exit as done:
+        return done.status
     except _UsageError as exc:
         _error(f"{exc} (see '{PROG} --help')")
-        return 2
     except AidxlPromptError as exc:  # PromptSyntaxError's further lines draw a caret
         _error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        return 2
-    except UnicodeDecodeError as exc:  # a file read by a reader that does not name it
-        _error(f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}")
-        return 2
     except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        _error(f"{where}{exc.strerror or exc}")
-        return 2
+        if exc.filename is None:  # not a file that could not be read: a bug, or a pipe
+            raise
+        _error(f"{exc.filename}: {exc.strerror or exc}")
     except KeyboardInterrupt:
         return 130
-    return code
+    return 2
 
 
 def _error(message: str) -> None:
