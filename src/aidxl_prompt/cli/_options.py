@@ -1,7 +1,8 @@
 """The options the subcommands share, declared once, and what they resolve to.
 
-Every subcommand declares a shared option with the builder here, so that ``--order FILE``
-or ``-d comfyui`` means the same thing and accepts the same values wherever it appears
+A subcommand is added by :func:`add_command`, which declares the shared options it
+names with the one builder of each (:data:`SHARED_OPTIONS`), so that ``--order FILE`` or
+``-d comfyui`` means the same thing and accepts the same values wherever it appears
 (``tests/test_cli.py`` compares every declaration). Building the parser imports nothing
 heavy: the values are resolved, and the library loaded, only when a command runs.
 
@@ -67,7 +68,7 @@ __all__ = [
 PROG = "aidxl-prompt"
 
 # The library's names for the two variables (vocab.vocabulary.TAGS_ENV_VAR and
-# files.prompt_file.PRESETS_ENV_VAR; a test holds them equal). They are written here too
+# files.presets.PRESETS_ENV_VAR; a test holds them equal). They are written here too
 # because the help text needs them before the library, and pydantic, would be imported.
 TAGS_ENV_VAR = "AIDXL_PROMPT_TAGS"
 PRESETS_ENV_VAR = "AIDXL_PROMPT_PRESETS"
