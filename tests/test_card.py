@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -289,13 +290,13 @@ def test_painting_style_rejects_with_did_you_mean(written: str, message: str) ->
 
 def test_painting_styles_are_the_cards_eleven_words() -> None:
     styles = card_data()["painting_styles"]
-    assert isinstance(styles, dict)
+    assert isinstance(styles, Mapping)
     assert [style.value for style in PaintingStyle] == list(styles)
     assert len(PaintingStyle) == 11
 
 
 def test_quality_levels_follow_the_card() -> None:
-    assert [level.value for level in Quality] == card_data()["quality_levels"]
+    assert tuple(level.value for level in Quality) == card_data()["quality_levels"]
     levels = list(Quality)
     assert all(better > worse for better, worse in itertools.pairwise(levels))
     assert sorted([Quality.worst, Quality.amazing, Quality.normal]) == [

@@ -11,15 +11,14 @@ import pytest
 import yaml
 
 from aidxl_prompt.errors import AidxlPromptError, DataFileError
-from aidxl_prompt.model.items import Break, ExtraNetwork, Tag
-from aidxl_prompt.model.ordering import Ordering, Slot
+from aidxl_prompt.model.items import Tag
+from aidxl_prompt.model.ordering import Slot
 from aidxl_prompt.vocab._slot_rules import _read_groups, slot_rules
 from aidxl_prompt.vocab.classify import (
     DEFAULT_SLOT,
     RULES,
     Classification,
     classify,
-    prompt_from_tags,
     rule_description,
 )
 from aidxl_prompt.vocab.vocabulary import Vocabulary
@@ -167,41 +166,6 @@ def test_rule_registry_is_complete() -> None:
     assert "default" in RULES
 
 
-def test_caption_order_follows_the_card_example() -> None:
-    # The card's "caption semantic sorting": gun, 1boy, holding, short hair
-    prompt = prompt_from_tags(["gun", "1boy", "holding", "short hair"], BUILTIN)
-    assert [t.text for t in prompt.tags(order="caption")] == [
-        "1boy",
-        "short hair",
-        "holding",
-        "gun",
-    ]
-    assert Ordering.preset("caption").slots[-1] is Slot.art_style
-
-
-def test_prompt_from_tags(small_vocabulary: Vocabulary) -> None:
-    lora = ExtraNetwork(text="<lora:style:0.8>")
-    prompt = prompt_from_tags(
-        [("best quality"), Tag("wlop", 0.9), "highres", "smile", lora], small_vocabulary
-    )
-    assert (prompt.art_style, prompt.quality, prompt.networks) == (
-        [Tag("by wlop", 0.9)],
-        [Tag("best quality")],
-        [lora],
-    )
-    assert prompt.secondary_description == []  # highres is left out
-    kept = prompt_from_tags(["highres"], small_vocabulary, keep_meta=True)
-    assert kept.secondary_description == [Tag("highres")]
-
-
-def test_prompt_from_tags_refuses_control_items() -> None:
-    with pytest.raises(AidxlPromptError) as caught:
-        prompt_from_tags([Break()], BUILTIN)
-    assert (
-        str(caught.value) == "prompt_from_tags() takes tags and extra networks, not 'break' items"
-    )
-
-
 def test_a_tag_listed_twice_is_an_error() -> None:
     curated: dict[str, Any] = {}
     _read_groups("slots/race.yaml", {"species": ["elf"]}, Slot.race, curated)
@@ -337,16 +301,6 @@ FORM_WITHOUT_VOCABULARY = [
 @pytest.mark.parametrize(("tag", "rule"), FORM_WITHOUT_VOCABULARY)
 def test_character_form_with_builtin_data_only(tag: str, rule: str) -> None:
     assert classify(tag, BUILTIN).rule == rule
-
-
-def test_prompt_from_tags_writes_embedded_artists_with_by() -> None:
-    prompt = prompt_from_tags(["1girl", "wlop", "ganyu (genshin impact)", "smile"])
-    assert [tag.text for tag in prompt.tags()] == [
-        "by wlop",
-        "1girl",
-        "ganyu (genshin impact)",
-        "smile",
-    ]
 
 
 def test_a_bad_pattern_is_named() -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from aidxl_prompt.compose import format_prompt, parse
+from aidxl_prompt.compose import format_prompt, parse, prompt_from_items
 from aidxl_prompt.errors import PromptSyntaxError
-from aidxl_prompt.model.items import ExtraNetwork, Schedule, Tag
-from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.model.items import And, Break, ExtraNetwork, Phrase, PromptWeight, Schedule, Tag
+from aidxl_prompt.model.ordering import Ordering, Slot
 from aidxl_prompt.syntax.normalize import Dialect
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 
 PAINTING_STYLES = [
     "flat color",
@@ -167,3 +170,75 @@ def test_format_prompt(
 def test_format_prompt_is_a_fixed_point(prompt: str) -> None:
     once = format_prompt(prompt)
     assert format_prompt(once) == once
+
+
+# --- prompt_from_items: the one way from a flat list to a Prompt ------------------------
+
+
+@pytest.fixture
+def small_vocabulary(tmp_path: Path) -> Vocabulary:
+    path = tmp_path / "tags.csv"
+    path.write_text("wlop,1,5000,\nhighres,5,10,\nponytail,0,9,\n", encoding="utf-8")
+    return Vocabulary.load(path, include_embedded=False)
+
+
+def test_caption_order_follows_the_card_example() -> None:
+    # The card's "caption semantic sorting": gun, 1boy, holding, short hair
+    prompt = prompt_from_items(["gun", "1boy", "holding", "short hair"], Vocabulary.builtin())
+    assert [t.text for t in prompt.tags(order="caption")] == [
+        "1boy",
+        "short hair",
+        "holding",
+        "gun",
+    ]
+    assert Ordering.preset("caption").slots[-1] is Slot.art_style
+
+
+def test_prompt_from_items_keeps_weights_and_networks(small_vocabulary: Vocabulary) -> None:
+    lora = ExtraNetwork(text="<lora:style:0.8>")
+    prompt = prompt_from_items(
+        ["best quality", Tag("wlop", 0.9), "highres", "Qwzx", lora], small_vocabulary
+    )
+    assert (prompt.art_style, prompt.quality, prompt.networks) == (
+        [Tag("by wlop", 0.9)],  # an artist of the vocabulary gets "by", keeps its weight
+        [Tag("best quality")],
+        [lora],
+    )
+    # a string is one tag (normalised); the meta tag is kept, in the last slot
+    assert prompt.secondary_description == [Tag("highres"), Tag("qwzx")]
+
+
+# (items, keep_meta, what the last slot holds)
+META_CASES = [
+    (["highres", "qwzx"], True, ["highres", "qwzx"]),  # kept by default, as parse does
+    (["highres", "qwzx"], False, ["qwzx"]),  # left out when asked
+    ([Phrase.model_validate({"parts": ["highres"]}), "qwzx"], False, ["qwzx"]),  # a unit too
+]
+
+
+@pytest.mark.parametrize(("items", "keep_meta", "last"), META_CASES)
+def test_prompt_from_items_meta_tags(
+    small_vocabulary: Vocabulary, items: list[Phrase | str], keep_meta: bool, last: list[str]
+) -> None:
+    prompt = prompt_from_items(items, small_vocabulary, keep_meta=keep_meta)
+    assert [unit.text for unit in prompt.secondary_description] == last
+
+
+def test_prompt_from_items_cuts_sections_at_controls() -> None:
+    items = [Tag("impasto"), Break(), Tag("smile"), PromptWeight(weight=0.5), And(), "1girl"]
+    prompt = prompt_from_items(items, Vocabulary.builtin())
+    assert (prompt.painting_style, prompt.weight) == ([Tag("impasto")], 0.5)
+    assert [(s.joiner, [t.text for t in s.units()]) for s in prompt.sections] == [
+        ("BREAK", ["smile"]),
+        ("AND", ["1girl"]),
+    ]
+
+
+def test_prompt_from_items_writes_embedded_artists_with_by() -> None:
+    prompt = prompt_from_items(["1girl", "wlop", "ganyu (genshin impact)", "smile"])
+    assert [tag.text for tag in prompt.tags()] == [
+        "by wlop",
+        "1girl",
+        "ganyu (genshin impact)",
+        "smile",
+    ]

@@ -7,25 +7,32 @@ import importlib.util
 import os
 import time
 from array import array
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from aidxl_prompt._data import vocab_dir
+from aidxl_prompt._data import load_builtin_yaml, vocab_dir
+from aidxl_prompt.compose import parse
 from aidxl_prompt.errors import DataFileError
 from aidxl_prompt.syntax.normalize import normalize_tag
 from aidxl_prompt.vocab._tables import PackedTable, TagTable, pack_table
+from aidxl_prompt.vocab.classify import classify
+from aidxl_prompt.vocab.suggest import suggest
 from aidxl_prompt.vocab.vocabulary import (
     EMBEDDED_SOURCE,
     TAGS_ENV_VAR,
     TagCategory,
     TagInfo,
     Vocabulary,
+    builtin_table,
     canonical,
     embedded_table,
     load_vocabulary,
     read_table,
+    vocabulary_paths_from_env,
 )
 from conftest import REPO_ROOT, require_shared_file
 
@@ -191,7 +198,7 @@ def test_lenient_mode_counts_skipped_rows(tmp_path: Path) -> None:
         tmp_path, "tags.csv", "long_hair,0,10,\nbad\n\nsmile,x,1,\nsmile,0,5,\nsmile,0,6,\n"
     )
     table = read_table(path, lenient=True)
-    assert (table.names, table.skipped_rows) == (["long hair", "smile"], 3)
+    assert (table.names, table.skipped_rows) == (("long hair", "smile"), 3)
     assert Vocabulary.load(path, lenient=True).skipped_rows == 3
 
 
@@ -241,16 +248,90 @@ def test_loading_is_cached_until_the_file_changes(tmp_path: Path) -> None:
     assert "frown" in Vocabulary.load(path)
 
 
-def test_environment_variable_then_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_from_env_reads_the_given_environment(tmp_path: Path) -> None:
     path = write(tmp_path, "tags.csv", "wlop,1,10,\n")
-    monkeypatch.delenv(TAGS_ENV_VAR, raising=False)
-    assert load_vocabulary().sources == ("danbooru (embedded)", "built-in")
-    monkeypatch.setenv(TAGS_ENV_VAR, f"{path}{os.pathsep}")
+    assert Vocabulary.from_env({}) is Vocabulary.default()
+    assert Vocabulary.from_env({TAGS_ENV_VAR: os.pathsep}) is Vocabulary.default()
     # the user's file is layered over the embedded table
-    assert load_vocabulary().sources == (str(path.resolve()), "danbooru (embedded)", "built-in")
-    # an explicit argument wins over the variable
-    other = write(tmp_path, "other.csv", "ask,1,10,\n")
-    assert load_vocabulary(other).category("ask") is TagCategory.artist
+    environ = {TAGS_ENV_VAR: f"{path}{os.pathsep}"}
+    assert Vocabulary.from_env(environ).sources == (
+        str(path.resolve()),
+        "danbooru (embedded)",
+        "built-in",
+    )
+    assert vocabulary_paths_from_env(environ) == (str(path),)
+
+
+def test_from_env_defaults_to_the_process_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "tags.csv", "wlop,1,10,\n")
+    monkeypatch.setenv(TAGS_ENV_VAR, str(path))
+    assert Vocabulary.from_env().sources[0] == str(path.resolve())
+    assert vocabulary_paths_from_env() == (str(path),)
+
+
+def test_library_calls_never_read_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression (issue 9): the same call sorted tags differently in another shell.
+    path = write(tmp_path, "tags.csv", "smile,1,10,\nqwzx,4,10,\n")
+    before = (
+        load_vocabulary(),
+        classify("smile"),
+        suggest("qwz", limit=1),
+        canonical("gray_hair"),
+        parse("smile, qwzx").character,
+    )
+    monkeypatch.setenv(TAGS_ENV_VAR, str(path))
+    after = (
+        load_vocabulary(),
+        classify("smile"),
+        suggest("qwz", limit=1),
+        canonical("gray_hair"),
+        parse("smile, qwzx").character,
+    )
+    assert after == before
+    assert before[0] is Vocabulary.default()
+    # an explicit argument is what changes the answer
+    assert load_vocabulary(path).category("smile") is TagCategory.artist
+
+
+# (what a caller tries on a cached, shared table or vocabulary) -- every one refused
+SHARED_CHANGES = [
+    ("embedded table", lambda: setattr(embedded_table(), "tags_data", b"")),
+    ("embedded columns", lambda: embedded_table().unpacked().index.pop("1girl")),  # type: ignore[attr-defined]
+    ("built-in names", lambda: builtin_table().names.append("x")),  # type: ignore[attr-defined]
+    ("built-in aliases", lambda: builtin_table().aliases.__setitem__("x", "y")),  # type: ignore[attr-defined]
+    ("built-in counts", lambda: builtin_table().counts.__setitem__(0, 5)),  # type: ignore[attr-defined]
+    ("built-in categories", lambda: builtin_table().categories.__setitem__(0, 1)),  # type: ignore[attr-defined]
+    ("a table's field", lambda: setattr(builtin_table(), "names", ())),
+    ("default layers", lambda: setattr(Vocabulary.default(), "tables", ())),
+]
+
+
+@pytest.mark.parametrize(("what", "change"), SHARED_CHANGES, ids=[row[0] for row in SHARED_CHANGES])
+def test_cached_shared_tables_are_read_only(what: str, change: Callable[[], object]) -> None:
+    # Regression (issue 9): builtin_table() was cached but handed out a mutable table.
+    with pytest.raises((AttributeError, TypeError, FrozenInstanceError)):
+        change()
+    assert "amazing quality" in Vocabulary.default()
+    assert Vocabulary.default().sources == ("danbooru (embedded)", "built-in")
+
+
+def test_a_file_table_is_read_only_and_shared(tmp_path: Path) -> None:
+    path = write(tmp_path, "tags.csv", "smile,0,1,smiling\n")
+    table = read_table(path)
+    assert read_table(path) is table  # cached: every vocabulary over the file shares it
+    with pytest.raises(TypeError):
+        table.aliases["frown"] = "smile"  # type: ignore[index]
+    assert dict(read_table(path).aliases) == {"smiling": "smile"}
+
+
+def test_builtin_data_files_are_copied_for_each_caller() -> None:
+    first = load_builtin_yaml("card.yaml")
+    first["quality_levels"].clear()
+    assert load_builtin_yaml("card.yaml")["quality_levels"][0] == "amazing quality"
 
 
 def test_builtin_vocabulary_knows_the_card_words() -> None:
@@ -283,7 +364,7 @@ def test_fast_name_path_equals_normalize_tag(danbooru_vocabulary: Vocabulary) ->
     path = require_shared_file("danbooru_tags.csv")
     with path.open(encoding="utf-8", newline="") as handle:
         raw = [row[0] for row in csv.reader(handle) if row]
-    assert danbooru_vocabulary.tables[0].names == [normalize_tag(name) for name in raw]
+    assert list(danbooru_vocabulary.tables[0].names) == [normalize_tag(name) for name in raw]
 
 
 # (alias as a user writes it, the tag the Danbooru tables say it became)
@@ -315,8 +396,8 @@ def test_quoted_names_spanning_lines_are_one_name(tmp_path: Path) -> None:
     # a quoted field may hold a newline; the name is one name, its newline a space
     path = write(tmp_path, "tags.csv", '"new\nline",0,5,"a\nb,c"\nsmile,0,3,\n')
     table = read_table(path)
-    assert (table.names, table.aliases) == (
-        ["new line", "smile"],
+    assert (table.names, dict(table.aliases)) == (
+        ("new line", "smile"),
         {"a b": "new line", "c": "new line"},
     )
 
@@ -354,7 +435,7 @@ def test_packed_table_agrees_with_the_csv_reader() -> None:
     packed = embedded_table()
     unpacked = packed.unpacked()
     assert packed.size == unpacked.size == table.size == 140782
-    assert unpacked.names == sorted(table.names)
+    assert list(unpacked.names) == sorted(table.names)
     assert {
         name: (unpacked.category_of(position), unpacked.counts[position])
         for position, name in enumerate(unpacked.names)
@@ -451,7 +532,7 @@ def test_pack_and_search_a_small_table() -> None:
     assert tags == b"a\t1\t1\nblush\t0\t5\nsmile\t0\t9\n"
     packed = PackedTable("mine", tags, aliases)
     assert [packed.position(name) for name in ("a", "blush", "smile", "b")] == [0, 6, 16, None]
-    assert packed.unpacked().names == ["a", "blush", "smile"]
+    assert packed.unpacked().names == ("a", "blush", "smile")
     assert packed.unpacked() is packed.unpacked()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .errors import DataFileError
@@ -24,6 +25,7 @@ __all__ = [
     "PACKED_YAML",
     "PACKED_YAML_FILE",
     "data_dir",
+    "frozen",
     "load_builtin_yaml",
     "load_yaml_file",
     "read_vocab_file",
@@ -119,16 +121,47 @@ def _packed_yaml() -> dict[str, Any]:
 
 
 @functools.cache
-def load_builtin_yaml(name: str) -> Any:
-    """Parse a built-in data file once per process (a :data:`PACKED_YAML` file from its
-    packed form).
-
-    Callers must treat the result as read-only (they hand out tuples and frozen models
-    built from it, never the parsed object itself).
-
-    >>> load_builtin_yaml("orders.yaml") == load_yaml_file(data_dir() / "orders.yaml")
-    True
-    """
+def _parsed_yaml(name: str) -> Any:
     if name in PACKED_YAML:
         return _packed_yaml()[name]
     return load_yaml_file(data_dir() / name)
+
+
+def load_builtin_yaml(name: str) -> Any:
+    """A built-in data file, parsed once per process (a :data:`PACKED_YAML` file from its
+    packed form); each call gets its own copy, so no caller can change another's.
+
+    >>> load_builtin_yaml("orders.yaml") == load_yaml_file(data_dir() / "orders.yaml")
+    True
+    >>> load_builtin_yaml("card.yaml") is load_builtin_yaml("card.yaml")
+    False
+    """
+    return _copy(_parsed_yaml(name))
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of parsed YAML or JSON (mappings, lists and scalars)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def frozen(value: Any) -> Any:
+    """Parsed YAML or JSON made read-only, for a value cached and shared: mappings become
+    read-only views (:class:`types.MappingProxyType`) and lists tuples, all the way down.
+
+    >>> data = frozen({"levels": ["best", "worst"]})
+    >>> data["levels"]
+    ('best', 'worst')
+    >>> data["levels"] = []
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
+    """
+    if isinstance(value, dict):
+        return MappingProxyType({key: frozen(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(frozen(item) for item in value)
+    return value

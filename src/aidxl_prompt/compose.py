@@ -211,10 +211,27 @@ def _known_name(canonical: str, qualifier: str, vocabulary: Vocabulary) -> bool:
 # --- slots and sections -----------------------------------------------------------------
 
 
-def prompt_from_items(items: Iterable[PromptItem], vocabulary: Vocabulary | None = None) -> Prompt:
-    """Put parsed items in their slots and sections, as :func:`parse` does (for a
-    ``ParseResult`` already in hand).
+def prompt_from_items(
+    items: Iterable[PromptItem | str],
+    vocabulary: Vocabulary | None = None,
+    *,
+    keep_meta: bool = True,
+) -> Prompt:
+    """Put a flat list of items in their slots and sections: the one way from a list to
+    a :class:`~aidxl_prompt.Prompt` (:func:`parse` uses it on what it has read).
 
+    Each unit goes to the slot :func:`~aidxl_prompt.classify` gives it, keeping its
+    weight; within a slot the given order is kept. A string is one tag. Artists from
+    the vocabulary get the card's ``by`` prefix. ``Break`` and ``And`` start new
+    sections, extra networks go to ``networks``. Meta and rating tags (``highres``)
+    are kept in the last slot, or left out when ``keep_meta`` is false.
+
+    >>> p = prompt_from_items(["gun", "1boy", "holding", "short hair"])
+    >>> [tag.text for tag in p.tags(order="caption")]
+    ['1boy', 'short hair', 'holding', 'gun']
+    >>> p = prompt_from_items(["best quality", "wlop", "highres", "smile"], keep_meta=False)
+    >>> [tag.text for tag in p.tags()]
+    ['by wlop', 'smile', 'best quality']
     >>> p = prompt_from_items(parse_items("impasto, BREAK, a (white:1.2) dress").items)
     >>> p.painting_style, [unit.text for unit in p.sections[0].clothing]
     ([Tag(text='impasto', weight=1.0)], ['a white dress'])
@@ -223,40 +240,48 @@ def prompt_from_items(items: Iterable[PromptItem], vocabulary: Vocabulary | None
     networks: list[ExtraNetwork] = []
     units: list[PromptItem] = []
     for item in items:
-        if isinstance(item, ExtraNetwork):
+        if isinstance(item, str):
+            units.append(Tag(text=item))
+        elif isinstance(item, ExtraNetwork):
             networks.append(item)
         else:
             units.append(item)
     sections = _split_sections(units)
     _, first_weight, first_items = sections[0]
-    # The items are the parser's (valid already): no second validation pass, but the
-    # slots are still checked lists for whatever the caller does next.
+    # The items are valid already: no second validation pass, but the slots are still
+    # checked lists for whatever the caller does next.
     later = [
-        Section.from_valid(_slotted(section_items, vocab), joiner=joiner, weight=weight)
+        Section.from_valid(_slotted(section_items, vocab, keep_meta), joiner=joiner, weight=weight)
         for joiner, weight, section_items in sections[1:]
     ]
     return Prompt.from_valid(
-        {**_slotted(first_items, vocab), "networks": networks},
+        {**_slotted(first_items, vocab, keep_meta), "networks": networks},
         sections=later,
         weight=first_weight,
     )
 
 
-def _slotted(items: Sequence[PromptItem], vocabulary: Vocabulary) -> dict[str, list[SlotItem]]:
-    slots: dict[str, list[SlotItem]] = {}
+def _slotted(
+    items: Sequence[PromptItem], vocabulary: Vocabulary, keep_meta: bool
+) -> dict[str, list[SlotItem]]:
+    """The units of one section by slot name (controls were taken out before)."""
+    slots: dict[Slot, list[SlotItem]] = {}
     for item in items:
+        unit: SlotItem
         if isinstance(item, Tag):
             found = classify(item, vocabulary)
-            written = item
-            if found.text and found.text != item.text:
-                # e.g. an artist gets "by " (classify returns canonical text)
-                written = Tag.model_construct(text=found.text, weight=item.weight)
-            slots.setdefault(found.slot.value, []).append(written)
+            unit = item
+            if found.text != item.text:  # e.g. an artist gets "by " (text is canonical)
+                unit = Tag.model_construct(text=found.text, weight=item.weight)
         elif isinstance(item, (Phrase, Schedule)):
             text = item.text if isinstance(item, Phrase) else item.plain_text
-            slot = classify(text, vocabulary).slot if text else Slot.secondary_description
-            slots.setdefault(slot.value, []).append(item)
-    return slots
+            found = classify(text, vocabulary)
+            unit = item
+        else:
+            continue
+        if keep_meta or not found.meta:
+            slots.setdefault(found.slot, []).append(unit)
+    return {slot.value: units for slot, units in slots.items()}
 
 
 def _split_sections(

@@ -16,13 +16,14 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Mapping
-from typing import Protocol
+from types import MappingProxyType
+from typing import Protocol, TypeVar
 
-from .._data import load_builtin_yaml
+from .._data import frozen, load_builtin_yaml
 from ..errors import CardValueError, DataFileError, did_you_mean
 from ..model.items import Tag
 from ..model.ordering import Slot
-from ..syntax.normalize import normalize_tag
+from ..syntax.normalize import kaomoji_names, normalize_tag
 
 __all__ = [
     "STYLE_PREFIX",
@@ -35,6 +36,7 @@ __all__ = [
     "aesthetic_examples",
     "card_data",
     "card_examples",
+    "card_words",
 ]
 
 STYLE_PREFIX = "by "
@@ -46,11 +48,18 @@ THEME_SUFFIX = " theme"
 
 @functools.cache
 def card_data() -> Mapping[str, object]:
-    """The parsed ``card.yaml`` (read-only)."""
+    """The parsed ``card.yaml``, frozen (shared by every caller: mappings are read-only
+    views and lists are tuples).
+
+    >>> card_data()["quality_levels"][0]
+    'amazing quality'
+    """
     raw = load_builtin_yaml("card.yaml")
     if not isinstance(raw, dict):
         raise DataFileError("card.yaml: expected a mapping")
-    return raw
+    data = frozen(raw)
+    assert isinstance(data, Mapping)
+    return data
 
 
 class CategoryLookup(Protocol):
@@ -68,6 +77,23 @@ class CardValue(Protocol):
 
 
 # --- painting styles and quality levels (closed sets) ---------------------------------
+
+_Word = TypeVar("_Word", bound="enum.Enum")
+
+
+def _closed_word(words: type[_Word], text: str, what: str) -> _Word:
+    """The member of ``words`` that ``text`` names (its value in any spelling
+    :func:`~aidxl_prompt.normalize_tag` reads, or its Python name), else a
+    :class:`~aidxl_prompt.errors.CardValueError` with a did-you-mean."""
+    key = normalize_tag(text) if isinstance(text, str) else text
+    for word in words:
+        if key == word.value or text == word.name:
+            return word
+    values = [str(word.value) for word in words]
+    raise CardValueError(
+        f"{text!r} is not one of the card's {what}{did_you_mean(str(key), values)} "
+        f"(expected one of: {', '.join(values)})"
+    )
 
 
 class PaintingStyle(str, enum.Enum):
@@ -93,7 +119,7 @@ class PaintingStyle(str, enum.Enum):
     def description(self) -> str:
         """The card's description of this style ('' where the card gives none)."""
         styles = card_data()["painting_styles"]
-        assert isinstance(styles, dict)
+        assert isinstance(styles, Mapping)
         return str(styles.get(self.value) or "")
 
     @classmethod
@@ -107,15 +133,7 @@ class PaintingStyle(str, enum.Enum):
         ...
         aidxl_prompt.errors.CardValueError: 'impasta' is not ...; did you mean 'impasto'? (...)
         """
-        key = normalize_tag(text) if isinstance(text, str) else text
-        for style in cls:
-            if key == style.value or text == style.name:
-                return style
-        words = [style.value for style in cls]
-        raise CardValueError(
-            f"{text!r} is not one of the card's painting styles{did_you_mean(str(key), words)} "
-            f"(expected one of: {', '.join(words)})"
-        )
+        return _closed_word(cls, text, "painting styles")
 
     def tag(self, weight: float = 1.0) -> Tag:
         """This style as a tag."""
@@ -176,15 +194,7 @@ class Quality(str, enum.Enum):
         ...
         aidxl_prompt.errors.CardValueError: 'amazng quality' ...; did you mean 'amazing quality'?...
         """
-        key = normalize_tag(text) if isinstance(text, str) else text
-        for level in cls:
-            if key == level.value or text == level.name:
-                return level
-        words = [level.value for level in cls]
-        raise CardValueError(
-            f"{text!r} is not one of the card's quality levels{did_you_mean(str(key), words)} "
-            f"(expected one of: {', '.join(words)})"
-        )
+        return _closed_word(cls, text, "quality levels")
 
     @staticmethod
     def recommended_weight() -> float:
@@ -238,7 +248,7 @@ class Aesthetic(str, enum.Enum):
 
 def _list_of_str(key: str) -> list[str]:
     values = card_data().get(key)
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    if not isinstance(values, tuple) or not all(isinstance(v, str) for v in values):
         raise DataFileError(f"card.yaml: {key!r} must be a list of strings")
     return [str(value) for value in values]
 
@@ -256,6 +266,26 @@ def card_examples() -> Mapping[Slot, tuple[str, ...]]:
     ('in the forest', 'at day')
     """
     raw = card_data().get("ordering_example")
-    if not isinstance(raw, dict):
+    if not isinstance(raw, Mapping):
         raise DataFileError("card.yaml: 'ordering_example' must be a mapping of slots")
     return {Slot.parse(str(name)): tuple(str(v) for v in values) for name, values in raw.items()}
+
+
+@functools.cache
+def card_words() -> Mapping[str, tuple[Slot, str]]:
+    """Every word of the card's closed sets, with the slot the card puts it in and the
+    set it belongs to: the 11 painting styles, the 6 quality levels, the aesthetic
+    examples and the Danbooru kaomoji (in that order; the one list vocabularies and
+    the classifier read).
+
+    >>> card_words()["flat-pasto"], card_words()["amazing quality"][1]
+    ((<Slot.painting_style: 'painting_style'>, 'painting-style'), 'quality-level')
+    >>> list(card_words())[:2]
+    ['flat color', 'clean color']
+    """
+    words: dict[str, tuple[Slot, str]] = {}
+    words.update((style.value, (Slot.painting_style, "painting-style")) for style in PaintingStyle)
+    words.update((level.value, (Slot.quality, "quality-level")) for level in Quality)
+    words.update((word, (Slot.aesthetics, "aesthetic-example")) for word in aesthetic_examples())
+    words.update((face, (Slot.expression, "kaomoji")) for face in sorted(kaomoji_names()))
+    return MappingProxyType(words)

@@ -9,26 +9,27 @@ The format of each file is detected from its content:
   ``id,antecedent_name,consequent_name,status,created_at``; the file name says which:
   it must contain ``alias`` or ``implication``).
 
-Two readers give the same table. The bulk reader takes a whole well-formed file in a
-few passes over its text (the 140k-row Danbooru list in about a tenth of a second);
-anything it is not sure of (blank lines, a record spread over lines, an odd row) sends
-the file to the row-by-row reader, which is the reference: it names the line of every
-malformed row, or counts it in lenient mode. A property test holds the two equal.
+One reader per kind of file. WD, alias and implication tables are read row by row
+with the csv module. The tag-autocomplete CSV (the 140k-row Danbooru list) is read in
+bulk, a whole well-formed file in a few passes over its text, several times faster;
+anything the bulk reader is not sure of (blank lines, a record spread over lines, an
+odd row) sends the file to the row-by-row reader, which is the reference: it names the
+line of every malformed row, or counts it in lenient mode. A property test holds the
+two equal.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> path = folder / "tags.csv"
 >>> _ = path.write_text('long_hair,0,4350743,"/lh,longhair"\\n')
 >>> table = read_table(path)
->>> table.names, table.aliases
-(['long hair'], {'/lh': 'long hair', 'longhair': 'long hair'})
+>>> table.names, dict(table.aliases)
+(('long hair',), {'/lh': 'long hair', 'longhair': 'long hair'})
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import dataclasses
 import enum
 import functools
 import io
@@ -38,7 +39,8 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from types import MappingProxyType
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from ..errors import DataFileError
 from ..syntax.normalize import normalize_tag, verbatim_names
@@ -46,6 +48,7 @@ from ..syntax.normalize import normalize_tag, verbatim_names
 __all__ = [
     "AnyTable",
     "PackedTable",
+    "TableBuilder",
     "TableKind",
     "TagCategory",
     "TagTable",
@@ -96,24 +99,47 @@ _MAX_COUNT = 2**63 - 1
 
 @dataclass(frozen=True, eq=False)
 class TagTable:
-    """One parsed vocabulary file (or the built-in data); read-only after loading.
+    """One parsed vocabulary file (or the built-in data), read-only.
 
     ``names`` holds canonical names; ``counts`` and ``categories`` run parallel to it.
     ``aliases`` maps canonical alias -> canonical tag, ``implications`` maps a tag to
     the tags it implies. ``skipped_rows`` counts malformed rows left out in lenient
     mode; ``inactive_rows`` counts deleted or retired alias/implication rows.
+
+    Tables are cached and shared (every vocabulary over the same file holds the same
+    table), so every column is read-only: ``names`` a tuple, the mappings read-only
+    views, ``counts`` a read-only memory view. The table takes over the lists and
+    dicts it is built from.
+
+    >>> table = TagTable(source="demo", kind="tags", names=["smile"], index={"smile": 0},
+    ...                  counts=[9], categories=b"\\x00")
+    >>> table.count_of(0), table.category_of(0).value
+    (9, 'general')
+    >>> table.index["frown"] = 1
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
     """
 
     source: str
     kind: TableKind | Literal["builtin", "embedded"]
-    names: list[str] = field(default_factory=list)
-    index: dict[str, int] = field(default_factory=dict)
-    counts: array[int] = field(default_factory=lambda: array("q"))
-    categories: bytearray = field(default_factory=bytearray)
-    aliases: dict[str, str] = field(default_factory=dict)
-    implications: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: Sequence[str] = ()
+    index: Mapping[str, int] = field(default_factory=dict)
+    counts: Sequence[int] = ()
+    categories: bytes = b""
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    implications: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     skipped_rows: int = 0
     inactive_rows: int = 0
+
+    def __post_init__(self) -> None:
+        store = functools.partial(object.__setattr__, self)
+        store("names", tuple(self.names))
+        store("index", _read_only(self.index))
+        store("counts", _read_only_counts(self.counts))
+        store("categories", bytes(self.categories))
+        store("aliases", _read_only(self.aliases))
+        store("implications", _read_only(self.implications))
 
     def category_of(self, position: int) -> TagCategory:
         """The category of the name at ``position``."""
@@ -149,6 +175,67 @@ class TagTable:
         return self
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _read_only(mapping: Mapping[_K, _V]) -> Mapping[_K, _V]:
+    """A read-only view of ``mapping`` (a dict is wrapped, not copied)."""
+    if isinstance(mapping, MappingProxyType):
+        return mapping
+    return MappingProxyType(mapping if isinstance(mapping, dict) else dict(mapping))
+
+
+def _read_only_counts(counts: Sequence[int]) -> Sequence[int]:
+    """Post counts as a read-only view of a signed 64-bit array (an array is wrapped)."""
+    if isinstance(counts, memoryview) and counts.readonly:
+        return counts
+    values = counts if isinstance(counts, array) else array("q", counts)
+    return memoryview(values).toreadonly()
+
+
+@dataclass
+class TableBuilder:
+    """The growing columns of a table being read; :meth:`table` hands them over."""
+
+    names: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    counts: array[int] = field(default_factory=lambda: array("q"))
+    categories: bytearray = field(default_factory=bytearray)
+    aliases: dict[str, str] = field(default_factory=dict)
+    implications: dict[str, list[str]] = field(default_factory=dict)
+
+    def add_tag(self, name: str, category: int, count: int) -> None:
+        """One more tag (its name must be new)."""
+        self.index[name] = len(self.names)
+        self.names.append(name)
+        self.counts.append(count)
+        self.categories.append(category)
+
+    def table(
+        self,
+        source: str,
+        kind: TableKind | Literal["builtin", "embedded"],
+        *,
+        skipped: int = 0,
+        inactive: int = 0,
+    ) -> TagTable:
+        """The finished, read-only table (the builder must not be used after)."""
+        implied = {source: tuple(found) for source, found in self.implications.items()}
+        return TagTable(
+            source=source,
+            kind=kind,
+            names=self.names,
+            index=self.index,
+            counts=self.counts,
+            categories=bytes(self.categories),
+            aliases=self.aliases,
+            implications=implied,
+            skipped_rows=skipped,
+            inactive_rows=inactive,
+        )
+
+
 def read_table(path: str | Path, *, lenient: bool = False) -> TagTable:
     """Parse one vocabulary file, detecting its format; cached per path, mtime and size.
 
@@ -173,7 +260,12 @@ def _read_table_cached(path: str, mtime_ns: int, size: int, lenient: bool) -> Ta
 
 
 def parse_table(path: Path, lenient: bool, *, bulk: bool = True) -> TagTable:
-    """Read ``path`` uncached; ``bulk=False`` forces the row-by-row reader (for tests)."""
+    """Read ``path`` uncached; ``bulk=False`` forces the row-by-row reader (for tests).
+
+    Each kind of file has one reader: the row-by-row reader for WD, alias and
+    implication tables, the bulk reader for the tag-autocomplete CSV (which hands an
+    odd file to the row-by-row reader, the reference that names every bad line).
+    """
     with _open_text(path) as handle:
         reader = csv.reader(handle, strict=True)
         try:
@@ -186,9 +278,9 @@ def parse_table(path: Path, lenient: bool, *, bulk: bool = True) -> TagTable:
     if first is None:
         raise DataFileError(f"{path}: the file holds no rows")
     kind = _detect(path, first)
-    if bulk and first_line == 1:
+    if bulk and kind == "tags" and first_line == 1:
         try:
-            return _read_in_bulk(path, kind, first)
+            return _bulk_tags(path, _file_blocks(path))
         except _StepAsideError:
             pass
     return _read_row_by_row(path, kind, lenient)
@@ -344,16 +436,6 @@ class _StepAsideError(Exception):
     """The bulk reader steps aside: the row-by-row reader must judge this file."""
 
 
-def _read_in_bulk(path: Path, kind: TableKind, first: list[str]) -> TagTable:
-    """The whole table in a few passes; raises ``_StepAsideError`` to step aside."""
-    if kind == "tags":
-        return _bulk_tags(path, _file_blocks(path))
-    if kind in ("aliases", "implications"):
-        header = [cell.strip().lower() for cell in first]
-        return _bulk_relations(path, kind, header, _after_header(_file_blocks(path)))
-    raise _StepAsideError  # WD tables are small: row by row is fast enough
-
-
 def _file_blocks(path: Path) -> Iterator[tuple[str, bytes]]:
     """The file in blocks of whole lines (about ``_BULK_BYTES`` each): text and UTF-8.
 
@@ -396,20 +478,15 @@ def _decoded(data: bytes, *, first: bool) -> tuple[str, bytes]:
         raise _StepAsideError from None
 
 
-def _after_header(blocks: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
-    """The blocks without the file's first line."""
-    first = next(blocks, None)
-    if first is not None:
-        text, data = first
-        _, newline, rest = text.partition("\n")
-        if newline:
-            yield rest, data[data.index(b"\n") + 1 :]
-    yield from blocks
+# The shape of an autocomplete CSV row: name,category,post_count,"aliases".
+_WIDTH = 4
+_NAME = 0
+_LISTS = 3
 
 
 @dataclass
 class _Block:
-    """One block's fields, ``width`` per line, and the raw fields of its careful lines.
+    """One block's fields, :data:`_WIDTH` per line, and the raw fields of its careful lines.
 
     ``fields`` has every underscore turned into a space and lists separated by tabs.
     ``raw`` maps the number of each line that needs care to its fields as written.
@@ -417,89 +494,81 @@ class _Block:
 
     fields: list[str]
     raw: dict[int, list[str]]
-    width: int
 
-    def patch(
-        self, columns: tuple[int, ...], verbatim: frozenset[str], *, lists: int | None = None
-    ) -> None:
-        """Put the raw lines back, with their name ``columns`` made canonical.
-
-        The field in column ``lists`` holds a comma-separated list of names; it becomes
-        the canonical names separated by tabs.
-        """
-        width, fields, raw = self.width, self.fields, self.raw
-        spaced = _spaced(verbatim)
-        for column in (*columns, *(() if lists is None else (lists,))):
-            values = fields[column::width]
-            present: list[str] = values
-            numbers: Sequence[int] = range(len(values))
-            if column == lists:  # most lists are empty: look only at the rows with one
-                numbers = list(itertools.compress(itertools.count(), values))
-                present = [values[number] for number in numbers]
-            joined = "\n".join(present)
-            # One name per line (list items too): a doubled or edge underscore now
-            # shows as a doubled or edge space; a kaomoji as one of ``spaced``.
-            probe = joined if column != lists else joined.replace(_LIST_SEPARATOR, "\n")
-            suspects = [numbers[entry] for entry in _entries_at(joined, _edge_spaces(probe))]
-            if not spaced.isdisjoint(present if column != lists else probe.split("\n")):
-                suspects += [
-                    number
-                    for number, value in enumerate(values)
-                    if not spaced.isdisjoint(value.split(_LIST_SEPARATOR))
-                ]
-            for number in suspects:
-                if number not in raw:
-                    raw[number] = self.raw_again(number, lists)
+    def patch(self, verbatim: frozenset[str]) -> None:
+        """Put the raw lines back, with their names (the name and each alias) made
+        canonical one at a time."""
+        for number in self._suspects(_spaced(verbatim)):
+            if number not in self.raw:
+                self.raw[number] = self._raw_again(number)
+        fields, raw = self.fields, self.raw
         raw_names: list[str] = []
         list_lengths: list[int] = []
         for number, row in raw.items():
-            fields[number * width : (number + 1) * width] = row
-            raw_names.extend(row[column] for column in columns)
-            if lists is not None and row[lists]:
-                items = row[lists].split(",")
+            fields[number * _WIDTH : (number + 1) * _WIDTH] = row
+            raw_names.append(row[_NAME])
+            if row[_LISTS]:
+                items = row[_LISTS].split(",")
                 raw_names.extend(items)
                 list_lengths.append(len(items))
         names = iter(_canonical_many(raw_names, verbatim))
         lengths = iter(list_lengths)
         for number, row in raw.items():
-            for column in columns:
-                fields[number * width + column] = next(names)
-            if lists is not None and row[lists]:
-                fields[number * width + lists] = _LIST_SEPARATOR.join(
-                    itertools.islice(names, next(lengths))
-                )
+            fields[number * _WIDTH + _NAME] = next(names)
+            if row[_LISTS]:
+                found = itertools.islice(names, next(lengths))
+                fields[number * _WIDTH + _LISTS] = _LIST_SEPARATOR.join(found)
 
-    def raw_again(self, number: int, lists: int | None) -> list[str]:
+    def _suspects(self, spaced: frozenset[str]) -> list[int]:
+        """The lines whose names the one-step conversion may have got wrong: a doubled
+        or edge underscore (now a doubled or edge space), or a kaomoji (in ``spaced``)."""
+        found: list[int] = []
+        for column in (_NAME, _LISTS):
+            values = self.fields[column::_WIDTH]
+            # Most lists are empty: look only at the lines with a value.
+            numbers = list(itertools.compress(itertools.count(), values))
+            present = [values[number] for number in numbers]
+            joined = "\n".join(present)
+            probe = joined.replace(_LIST_SEPARATOR, "\n")  # one name per line
+            found += [numbers[entry] for entry in _entries_at(joined, _edge_spaces(probe))]
+            if not spaced.isdisjoint(probe.split("\n")):
+                found += [
+                    numbers[entry]
+                    for entry, value in enumerate(present)
+                    if not spaced.isdisjoint(value.split(_LIST_SEPARATOR))
+                ]
+        return found
+
+    def _raw_again(self, number: int) -> list[str]:
         """The raw fields of a plain line, from its converted ones.
 
         A plain line holds no space and no tab: its spaces were underscores, and tabs
         in its list were the commas of a quoted list.
         """
-        line = self.fields[number * self.width : (number + 1) * self.width]
+        line = self.fields[number * _WIDTH : (number + 1) * _WIDTH]
         row = [field.replace(" ", "_") for field in line]
-        if lists is not None:
-            row[lists] = row[lists].replace(_LIST_SEPARATOR, ",")
+        row[_LISTS] = row[_LISTS].replace(_LIST_SEPARATOR, ",")
         return row
 
 
-def _split_block(block: str, data: bytes, width: int, *, lists: int | None = None) -> _Block:
-    """Split one block (see above); ``_StepAsideError`` if a line is not a row of ``width``."""
+def _split_block(block: str, data: bytes) -> _Block:
+    """Split one block (see above); ``_StepAsideError`` if a line is not a row."""
     raw: dict[int, list[str]] = {}
     if data.translate(None, _PLAIN_BYTES):
         for number, line in _lines_at(data, _odd_bytes(data, 0, len(data))):
-            raw[number] = _row(line.decode("utf-8"), width)
+            raw[number] = _row(line.decode("utf-8"))
     if '"' in block:
-        block = _unquote(block, width, lists, raw)
+        block = _unquote(block, raw)
         data = block.encode("utf-8")
-    separators = ("," * (width - 1) + "\n") * (block.count("\n") + 1)
+    separators = ("," * (_WIDTH - 1) + "\n") * (block.count("\n") + 1)
     if data.translate(None, _NOT_SEPARATORS) != separators[:-1].encode():
         raise _StepAsideError  # a blank line, or a row with too few or too many fields
     fields = block.replace("_", " ").replace("\n", ",").split(",")
-    return _Block(fields, raw, width)
+    return _Block(fields, raw)
 
 
-def _row(line: str, width: int) -> list[str]:
-    """The fields of one line as the csv module reads them; it must be a row of ``width``."""
+def _row(line: str) -> list[str]:
+    """The fields of one line as the csv module reads them; it must be a whole row."""
     if '"' in line:
         try:
             rows = list(csv.reader([line], strict=True))
@@ -507,19 +576,19 @@ def _row(line: str, width: int) -> list[str]:
             raise _StepAsideError from None
     else:
         rows = [line.split(",")]
-    if len(rows) != 1 or len(rows[0]) != width:
+    if len(rows) != 1 or len(rows[0]) != _WIDTH:
         raise _StepAsideError
     return rows[0]
 
 
-def _unquote(block: str, width: int, lists: int | None, raw: dict[int, list[str]]) -> str:
+def _unquote(block: str, raw: dict[int, list[str]]) -> str:
     """``block`` with its quoted lines made plain (``_StepAsideError`` if one is not a row).
 
     A line whose only quotes enclose its last field, a list, loses them and the list's
     commas become tabs; any other quoted line is read by the csv module into ``raw``
     and replaced by a stand-in of bare commas.
     """
-    stand_in = "," * (width - 1)
+    stand_in = "," * (_WIDTH - 1)
     pieces: list[str] = []
     done = number = counted = 0
     found = block.find('"')
@@ -529,9 +598,8 @@ def _unquote(block: str, width: int, lists: int | None, raw: dict[int, list[str]
         if end == -1:
             end = len(block)
         if (
-            lists == width - 1
-            and block.find('"', found + 1, end) == end - 1 > found
-            and block.count(",", start, found) == lists
+            block.find('"', found + 1, end) == end - 1 > found
+            and block.count(",", start, found) == _LISTS
             and block[found - 1] == ","
         ):
             pieces.append(block[done:found])
@@ -539,7 +607,7 @@ def _unquote(block: str, width: int, lists: int | None, raw: dict[int, list[str]
         else:
             number += block.count("\n", counted, start)
             counted = start
-            raw[number] = raw.get(number) or _row(block[start:end], width)
+            raw[number] = raw.get(number) or _row(block[start:end])
             pieces.append(block[done:start])
             pieces.append(stand_in)
         done = end
@@ -624,89 +692,53 @@ def _first_wins(keys: list[str], targets: list[str]) -> dict[str, str]:
 def _bulk_tags(path: Path, blocks: Iterator[tuple[str, bytes]]) -> TagTable:
     """The autocomplete CSV, four fields per row (the Danbooru list's shape)."""
     verbatim = verbatim_names()
-    table = TagTable(source=str(path), kind="tags")
-    names, index = table.names, table.index
+    columns = TableBuilder()
     alias_keys: list[str] = []
     alias_targets: list[str] = []
     for text_block, data in blocks:
-        block = _split_block(text_block, data, 4, lists=3)
-        block.patch((0,), verbatim, lists=3)
-        fields = block.fields
-        raw_counts = fields[2::4]
-        codes = fields[1::4]
-        code_text = "".join(codes)
-        count_text = "".join(raw_counts)
-        if (
-            "" in codes  # with the length check below: every code is one character
-            or len(code_text) != len(codes)
-            or code_text.strip("01345")
-            or not (count_text.isdigit() and count_text.isascii())
-        ):
-            raise _StepAsideError
-        block_names = fields[0::4]
-        if not all(block_names):
-            raise _StepAsideError
-        base = len(names)
-        names.extend(block_names)
-        index.update(zip(block_names, range(base, len(names)), strict=True))
-        if len(index) != len(names):
-            raise _StepAsideError  # a name listed twice: the row-by-row reader says where
-        try:  # an empty count, or one too large for the array
-            table.counts.extend(map(int, raw_counts))
-        except (ValueError, OverflowError):
-            raise _StepAsideError from None
-        table.categories.extend(code_text.encode("ascii").translate(_CODE_BYTES))
+        block = _split_block(text_block, data)
+        block.patch(verbatim)
+        block_names = _add_block(columns, block.fields)
         # Each row's aliases (tab-separated), paired with the row's name.
-        lists = fields[3::4]
+        lists = block.fields[_LISTS::_WIDTH]
         present = list(itertools.compress(lists, lists))
         per_row = [names_text.count(_LIST_SEPARATOR) + 1 for names_text in present]
         owners = itertools.compress(block_names, lists)
         alias_targets.extend(itertools.chain.from_iterable(map(itertools.repeat, owners, per_row)))
         if present:
             alias_keys.extend(_LIST_SEPARATOR.join(present).split(_LIST_SEPARATOR))
-    table.aliases.update(_first_wins(alias_keys, alias_targets))
-    return table
+    columns.aliases.update(_first_wins(alias_keys, alias_targets))
+    return columns.table(str(path), "tags")
 
 
-def _bulk_relations(
-    path: Path, kind: TableKind, header: list[str], blocks: Iterator[tuple[str, bytes]]
-) -> TagTable:
-    """Alias or implication rows after the header; only ``active`` rows take effect."""
-    width = len(header)
-    antecedent = header.index("antecedent_name")
-    consequent = header.index("consequent_name")
-    status = header.index("status") if "status" in header else None
-    verbatim = verbatim_names()
-    sources: list[str] = []
-    targets: list[str] = []
-    inactive = 0
-    for text_block, data in blocks:
-        block = _split_block(text_block, data, width)
-        block.patch((antecedent, consequent), verbatim)
-        fields = block.fields
-        block_sources = fields[antecedent::width]
-        block_targets = fields[consequent::width]
-        if status is not None:
-            statuses = fields[status::width]
-            if any(not value.strip() for value in set(statuses)):
-                raise _StepAsideError  # an empty status: the row-by-row reader says where
-            active = list(map("active".__eq__, statuses))
-            block_sources = list(itertools.compress(block_sources, active))
-            block_targets = list(itertools.compress(block_targets, active))
-            inactive += len(statuses) - len(block_sources)
-        sources.extend(block_sources)
-        targets.extend(block_targets)
-    if not (all(sources) and all(targets)):
-        raise _StepAsideError  # an empty name: the row-by-row reader says where
-    table = TagTable(source=str(path), kind=kind, inactive_rows=inactive)
-    if kind == "aliases":
-        table.aliases.update(_first_wins(sources, targets))
-    else:
-        implied: dict[str, list[str]] = {}
-        for source, target in zip(sources, targets, strict=True):
-            implied.setdefault(source, []).append(target)
-        table.implications.update((source, tuple(found)) for source, found in implied.items())
-    return table
+def _add_block(columns: TableBuilder, fields: list[str]) -> list[str]:
+    """Add the tags of one block's fields; their names. Steps aside on anything odd."""
+    raw_counts = fields[2::_WIDTH]
+    codes = fields[1::_WIDTH]
+    code_text = "".join(codes)
+    count_text = "".join(raw_counts)
+    if (
+        "" in codes  # with the length check below: every code is one character
+        or len(code_text) != len(codes)
+        or code_text.strip("01345")
+        or not (count_text.isdigit() and count_text.isascii())
+    ):
+        raise _StepAsideError
+    block_names = fields[_NAME::_WIDTH]
+    if not all(block_names):
+        raise _StepAsideError
+    names, index = columns.names, columns.index
+    base = len(names)
+    names.extend(block_names)
+    index.update(zip(block_names, range(base, len(names)), strict=True))
+    if len(index) != len(names):
+        raise _StepAsideError  # a name listed twice: the row-by-row reader says where
+    try:  # an empty count, or one too large for the array
+        columns.counts.extend(map(int, raw_counts))
+    except (ValueError, OverflowError):
+        raise _StepAsideError from None
+    columns.categories.extend(code_text.encode("ascii").translate(_CODE_BYTES))
+    return block_names
 
 
 # --- the row-by-row reader ----------------------------------------------------------
@@ -719,7 +751,7 @@ class _Rows:
     path: Path
     lenient: bool
     reader: Any
-    table: TagTable
+    columns: TableBuilder = field(default_factory=TableBuilder)
     skipped: int = 0
     inactive: int = 0
 
@@ -729,18 +761,21 @@ class _Rows:
             raise DataFileError(f"{self.path}:{self.reader.line_num}: {message}")
         self.skipped += 1
 
-    def add_tag(self, name: str, category: int, count: int) -> None:
-        table = self.table
-        table.index[name] = len(table.names)
-        table.names.append(name)
-        table.counts.append(count)
-        table.categories.append(category)
+    def add_tag(self, name: str, codes: Mapping[str, int], code: str, count: str) -> None:
+        """Add a tag whose category ``code`` and ``count`` were checked, unless its name
+        is empty or listed twice (then report it)."""
+        if not name:
+            self.report("the tag name is empty")
+        elif name in self.columns.index:
+            self.report(f"tag {name!r} is listed twice")
+        else:
+            self.columns.add_tag(name, codes[code.strip()], int(count))
 
 
 def _read_row_by_row(path: Path, kind: TableKind, lenient: bool) -> TagTable:
     with _open_text(path) as handle:
         reader = csv.reader(handle, strict=True)
-        rows = _Rows(path, lenient, reader, TagTable(source=str(path), kind=kind))
+        rows = _Rows(path, lenient, reader)
         try:
             if kind == "tags":
                 _tag_rows(rows, reader)
@@ -753,45 +788,36 @@ def _read_row_by_row(path: Path, kind: TableKind, lenient: bool) -> TagTable:
             raise DataFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
         except UnicodeDecodeError:
             raise DataFileError(f"{path}:{_bad_utf8_line(path)}: not UTF-8 text") from None
-    return dataclasses.replace(rows.table, skipped_rows=rows.skipped, inactive_rows=rows.inactive)
+    return rows.columns.table(str(path), kind, skipped=rows.skipped, inactive=rows.inactive)
 
 
 def _tag_rows(rows: _Rows, reader: Iterable[list[str]]) -> None:
     """The autocomplete CSV: ``name,category,post_count[,aliases]``, no header."""
     verbatim = verbatim_names()
-    aliases = rows.table.aliases
+    aliases = rows.columns.aliases
     for row in reader:
-        problem = _tag_row_problem(rows.table, row, verbatim)
-        if problem == "":
+        if _blank(row):
             continue
+        problem = _tag_row_problem(row)
         if problem is not None:
             rows.report(problem)
             continue
         name = _canonical_name(row[0], verbatim)
-        rows.add_tag(name, _DANBOORU_CODE_INDEX[row[1].strip()], int(row[2]))
-        if len(row) == 4 and row[3]:
+        size = len(rows.columns.names)
+        rows.add_tag(name, _DANBOORU_CODE_INDEX, row[1], row[2])
+        if len(rows.columns.names) > size and len(row) == 4 and row[3]:
             for alias in row[3].split(","):
                 key = _canonical_name(alias, verbatim)
                 if key and key != name:
                     aliases.setdefault(key, name)
 
 
-def _tag_row_problem(table: TagTable, row: list[str], verbatim: frozenset[str]) -> str | None:
-    """Why an autocomplete CSV row is refused: None if it is fine, "" if it is blank."""
-    if _blank(row):
-        return ""
+def _tag_row_problem(row: list[str]) -> str | None:
+    """Why the fields of an autocomplete CSV row are refused (None if they are fine)."""
     if len(row) not in (3, 4):
         return f"expected name,category,post_count[,aliases] (3 or 4 fields), got {len(row)}"
     problem = _category_problem(row[1], _DANBOORU_CODE_INDEX, _DANBOORU_CODES_TEXT)
-    problem = problem or _count_problem(row[2])
-    if problem:
-        return problem
-    name = _canonical_name(row[0], verbatim)
-    if not name:
-        return "the tag name is empty"
-    if name in table.index:
-        return f"tag {name!r} is listed twice"
-    return None
+    return problem or _count_problem(row[2])
 
 
 def _wd_rows(rows: _Rows, reader: Iterable[list[str]]) -> None:
@@ -805,15 +831,10 @@ def _wd_rows(rows: _Rows, reader: Iterable[list[str]]) -> None:
             continue
         problem = _category_problem(row[2], _WD_CODE_INDEX, _WD_CODES_TEXT)
         problem = problem or _count_problem(row[3])
-        name = _canonical_name(row[1], verbatim)
-        if problem is None and not name:
-            problem = "the tag name is empty"
-        if problem is None and name in rows.table.index:
-            problem = f"tag {name!r} is listed twice"
         if problem is not None:
             rows.report(problem)
             continue
-        rows.add_tag(name, _WD_CODE_INDEX[row[2].strip()], int(row[3]))
+        rows.add_tag(_canonical_name(row[1], verbatim), _WD_CODE_INDEX, row[2], row[3])
 
 
 def _relation_rows(rows: _Rows, kind: TableKind, reader: Iterator[list[str]]) -> None:
@@ -824,7 +845,8 @@ def _relation_rows(rows: _Rows, kind: TableKind, reader: Iterator[list[str]]) ->
     consequent = header.index("consequent_name")
     status = header.index("status") if "status" in header else None
     verbatim = verbatim_names()
-    implied: dict[str, list[str]] = {}
+    relation = rows.columns.aliases if kind == "aliases" else None
+    implied = rows.columns.implications
     for row in reader:
         if len(row) != width:
             if not _blank(row):
@@ -840,12 +862,10 @@ def _relation_rows(rows: _Rows, kind: TableKind, reader: Iterator[list[str]]) ->
         target = _canonical_name(row[consequent], verbatim)
         if not source or not target:
             rows.report("an antecedent or consequent name is empty")
-        elif kind == "aliases":
-            if source != target:
-                rows.table.aliases.setdefault(source, target)
-        else:
+        elif relation is None:
             implied.setdefault(source, []).append(target)
-    rows.table.implications.update((source, tuple(found)) for source, found in implied.items())
+        elif source != target:
+            relation.setdefault(source, target)
 
 
 # --- the packed (embedded) table ----------------------------------------------------
@@ -936,18 +956,32 @@ class PackedTable:
         "tags_data",
     )
 
+    source: str
+    kind: Literal["embedded"]
+    tags_data: bytes
+    aliases_data: bytes
+    size: int
+    skipped_rows: int
+    inactive_rows: int
+    _unpacked: TagTable | None
+
     def __init__(self, source: str, tags: bytes, aliases: bytes = b"") -> None:
         for name, data in (("tags", tags), ("aliases", aliases)):
             if data and not data.endswith(_LINE):
                 raise DataFileError(f"{source}: the packed {name} text must end with a newline")
-        self.source = source
-        self.kind: Literal["embedded"] = "embedded"
-        self.tags_data = tags
-        self.aliases_data = aliases
-        self.size = tags.count(_LINE)
-        self.skipped_rows = 0
-        self.inactive_rows = 0
-        self._unpacked: TagTable | None = None
+        store = functools.partial(object.__setattr__, self)
+        store("source", source)
+        store("kind", "embedded")
+        store("tags_data", tags)
+        store("aliases_data", aliases)
+        store("size", tags.count(_LINE))
+        store("skipped_rows", 0)
+        store("inactive_rows", 0)
+        store("_unpacked", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # The embedded table is shared by every vocabulary in the process.
+        raise AttributeError(f"a PackedTable is read-only (cannot set {name!r})")
 
     def __repr__(self) -> str:
         return f"PackedTable(source={self.source!r}, size={self.size})"
@@ -996,23 +1030,24 @@ class PackedTable:
     def unpacked(self) -> TagTable:
         """The same table as :class:`TagTable` columns (names in sorted order)."""
         if self._unpacked is None:
-            self._unpacked = _unpack(self)
+            object.__setattr__(self, "_unpacked", _unpack(self))
+        assert self._unpacked is not None
         return self._unpacked
 
 
 def _unpack(packed: PackedTable) -> TagTable:
-    table = TagTable(source=packed.source, kind="embedded")
+    columns = TableBuilder()
     fields = packed.tags_data.decode("utf-8").replace("\n", "\t").split("\t")
     del fields[-1]  # after the last newline
     names = fields[0::3]
-    table.names.extend(names)
-    table.index.update(zip(names, range(len(names)), strict=True))
-    table.categories.extend("".join(fields[1::3]).encode("ascii").translate(_CODE_BYTES))
-    table.counts.extend(map(int, fields[2::3]))
+    columns.names = names
+    columns.index.update(zip(names, range(len(names)), strict=True))
+    columns.categories.extend("".join(fields[1::3]).encode("ascii").translate(_CODE_BYTES))
+    columns.counts.extend(map(int, fields[2::3]))
     pairs = packed.aliases_data.decode("utf-8").replace("\n", "\t").split("\t")
     del pairs[-1]
-    table.aliases.update(zip(pairs[0::2], pairs[1::2], strict=True))
-    return table
+    columns.aliases.update(zip(pairs[0::2], pairs[1::2], strict=True))
+    return columns.table(packed.source, "embedded")
 
 
 AnyTable: TypeAlias = "TagTable | PackedTable"

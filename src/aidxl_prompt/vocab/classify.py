@@ -40,17 +40,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
 from .._data import read_vocab_file
-from ..card.words import PaintingStyle, Quality, aesthetic_examples
+from ..card.words import card_words
 from ..errors import AidxlPromptError
-from ..model.items import And, Break, ExtraNetwork, Schedule, Tag
+from ..model.items import Tag
 from ..model.ordering import Slot
-from ..model.prompt import Prompt
-from ..syntax.normalize import kaomoji_names, normalize_tag
+from ..syntax.normalize import normalize_tag
 from ._slot_rules import slot_rules
 from .vocabulary import TagCategory, Vocabulary
 
@@ -59,7 +58,6 @@ __all__ = [
     "RULES",
     "Classification",
     "classify",
-    "prompt_from_tags",
     "rule_description",
 ]
 
@@ -134,21 +132,10 @@ def _explicit(text: str) -> Classification | None:
         return _found(slot=Slot.character, rule="character-trigger", text=text)
     if _NAMED_CHARACTER.fullmatch(text):
         return _found(slot=Slot.character, rule="named-character", text=text)
-    card = _card_words()
-    if text in card:
-        slot, rule = card[text]
-        return _found(slot=slot, rule=rule, text=text)
+    card = card_words().get(text)
+    if card is not None:
+        return _found(slot=card[0], rule=card[1], text=text)
     return None
-
-
-@functools.cache
-def _card_words() -> Mapping[str, tuple[Slot, str]]:
-    words: dict[str, tuple[Slot, str]] = {}
-    words.update((style.value, (Slot.painting_style, "painting-style")) for style in PaintingStyle)
-    words.update((level.value, (Slot.quality, "quality-level")) for level in Quality)
-    words.update((word, (Slot.aesthetics, "aesthetic-example")) for word in aesthetic_examples())
-    words.update((face, (Slot.expression, "kaomoji")) for face in kaomoji_names())
-    return words
 
 
 def _category(text: str, vocabulary: Vocabulary) -> TagCategory | None:
@@ -273,42 +260,3 @@ def rule_description(rule: str) -> str:
     if base not in RULES:
         raise AidxlPromptError(f"unknown classification rule {rule!r}")
     return RULES[base]
-
-
-def prompt_from_tags(
-    tags: Iterable[Tag | ExtraNetwork | str],
-    vocabulary: Vocabulary | None = None,
-    *,
-    keep_meta: bool = False,
-) -> Prompt:
-    """Sort a flat list of tags into the slots of a :class:`~aidxl_prompt.Prompt`.
-
-    Each tag keeps its weight and goes to the slot :func:`classify` gives it; within
-    a slot the given order is kept. Artists from the vocabulary get the card's ``by``
-    prefix. Meta and rating tags are left out unless ``keep_meta`` is true (then they
-    go to the last slot). Extra-network tokens go to ``networks``.
-
-    >>> p = prompt_from_tags(["gun", "1boy", "holding", "short hair"])
-    >>> [tag.text for tag in p.tags(order="caption")]
-    ['1boy', 'short hair', 'holding', 'gun']
-    >>> [tag.text for tag in prompt_from_tags(["best quality", "by ask", "smile"]).tags()]
-    ['by ask', 'smile', 'best quality']
-    """
-    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
-    slots: dict[str, list[Tag]] = {}
-    networks: list[ExtraNetwork] = []
-    for item in tags:
-        if isinstance(item, ExtraNetwork):
-            networks.append(item)
-            continue
-        if isinstance(item, (Break, And, Schedule)):
-            raise AidxlPromptError(
-                f"prompt_from_tags() takes tags and extra networks, not {item.kind!r} items"
-            )
-        tag = item if isinstance(item, Tag) else Tag(text=item)
-        found = classify(tag, vocab)
-        if found.meta and not keep_meta:
-            continue
-        written = tag if found.text == tag.text else Tag(text=found.text, weight=tag.weight)
-        slots.setdefault(found.slot.value, []).append(written)
-    return Prompt(**slots, networks=networks)  # type: ignore[arg-type]

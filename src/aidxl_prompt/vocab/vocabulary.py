@@ -18,10 +18,11 @@ over the embedded table, and the format of each file is detected from its conten
   ``id,antecedent_name,consequent_name,status,created_at``; the file name says which:
   it must contain ``alias`` or ``implication``).
 
-With no file given, :func:`load_vocabulary` reads the paths in ``$AIDXL_PROMPT_TAGS``
-(separated by ``os.pathsep``), and with none of those it gives :meth:`Vocabulary.default`.
-Files are read lazily and cached per (path, modification time, size); nothing is kept
-in mutable module globals.
+Configuration is passed in: a library call uses the vocabulary it is given, else
+:meth:`Vocabulary.default`, whatever the environment holds. Only the CLI and an
+explicit :meth:`Vocabulary.from_env` read ``$AIDXL_PROMPT_TAGS`` (paths separated by
+``os.pathsep``). Files are read lazily and cached per (path, modification time, size);
+the cached tables are read-only, and nothing is kept in mutable module globals.
 
 Names are stored in canonical form (:func:`~aidxl_prompt.normalize_tag`: spaces, lower
 case), so lookups accept Danbooru underscores, any case and A1111 escapes.
@@ -39,20 +40,21 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from .._data import load_builtin_yaml, read_vocab_file
-from ..card.words import PaintingStyle, Quality, aesthetic_examples
+from ..card.words import card_words
 from ..errors import DataFileError
-from ..syntax.normalize import CanonicalTag, kaomoji_names, normalize_tag
+from ..syntax.normalize import CanonicalTag, normalize_tag
 from ._slot_rules import curated_tags
 from ._tables import (
     CATEGORY_INDEX,
     AnyTable,
     PackedTable,
+    TableBuilder,
     TableKind,
     TagCategory,
     TagTable,
@@ -71,7 +73,6 @@ __all__ = [
     "Vocabulary",
     "builtin_table",
     "canonical",
-    "card_words",
     "embedded_table",
     "load_vocabulary",
     "read_table",
@@ -99,40 +100,28 @@ class TagInfo(BaseModel):
     post_count: int = 0
 
 
-def card_words() -> tuple[str, ...]:
-    """The card's closed sets: painting styles, quality levels, aesthetics, kaomoji.
-
-    >>> card_words()[:2]
-    ('flat color', 'clean color')
-    """
-    return (
-        *(style.value for style in PaintingStyle),
-        *(level.value for level in Quality),
-        *aesthetic_examples(),
-        *sorted(kaomoji_names()),
-    )
-
-
 @functools.cache
 def builtin_table() -> TagTable:
-    """The project's own vocabulary: every curated slot tag, card word and alias."""
-    names = [*card_words(), *curated_tags()]
-    table = TagTable(source="built-in", kind="builtin")
-    for name in names:
-        if name in table.index:
-            continue
-        table.index[name] = len(table.names)
-        table.names.append(name)
-        table.counts.append(0)
-        table.categories.append(CATEGORY_INDEX[TagCategory.general])
+    """The project's own vocabulary: every card word, curated slot tag and alias
+    (read-only: it is shared by every vocabulary in the process).
+
+    >>> table = builtin_table()
+    >>> table.position("flat-pasto") is not None, table.alias_of("gray hair")
+    (True, 'grey hair')
+    """
+    columns = TableBuilder()
+    general = CATEGORY_INDEX[TagCategory.general]
+    for name in (*card_words(), *curated_tags()):
+        if name not in columns.index:
+            columns.add_tag(name, general, 0)
     raw = load_builtin_yaml("aliases.yaml")  # a few lines
     if not isinstance(raw, dict) or not isinstance(raw.get("aliases"), dict):
         raise DataFileError("aliases.yaml: expected a mapping with 'aliases'")
     for alias, target in raw["aliases"].items():
         if not isinstance(alias, str) or not isinstance(target, str):
             raise DataFileError(f"aliases.yaml: {alias!r}: alias and tag must be strings")
-        table.aliases[normalize_tag(alias)] = normalize_tag(target)
-    return table
+        columns.aliases[normalize_tag(alias)] = normalize_tag(target)
+    return columns.table("built-in", "builtin")
 
 
 @functools.cache
@@ -165,18 +154,23 @@ class Vocabulary:
     True
     """
 
-    __slots__ = ("_alias_tables", "_implication_tables", "tables")
+    __slots__ = ("_alias_tables", "_implication_tables", "_tables")
 
     def __init__(self, tables: Sequence[AnyTable]) -> None:
-        self.tables: tuple[AnyTable, ...] = tuple(tables)
+        self._tables: tuple[AnyTable, ...] = tuple(tables)
         self._alias_tables = tuple(
             table
-            for table in self.tables
+            for table in self._tables
             if (table.aliases if isinstance(table, TagTable) else table.aliases_data)
         )
         self._implication_tables = tuple(
-            table for table in self.tables if isinstance(table, TagTable) and table.implications
+            table for table in self._tables if isinstance(table, TagTable) and table.implications
         )
+
+    @property
+    def tables(self) -> tuple[AnyTable, ...]:
+        """The layers, first wins (read-only: vocabularies are cached and shared)."""
+        return self._tables
 
     @classmethod
     def builtin(cls) -> Vocabulary:
@@ -191,6 +185,20 @@ class Vocabulary:
         ('danbooru (embedded)', 'built-in')
         """
         return _default_vocabulary()
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, lenient: bool = False
+    ) -> Vocabulary:
+        """The files named by ``$AIDXL_PROMPT_TAGS`` in ``environ`` (default
+        :data:`os.environ`), layered as :meth:`load` does; with none,
+        :meth:`default`. The one library call that reads the environment.
+
+        >>> Vocabulary.from_env({}) is Vocabulary.default()
+        True
+        """
+        paths = vocabulary_paths_from_env(environ)
+        return cls.load(*paths, lenient=lenient) if paths else cls.default()
 
     @classmethod
     def load(
@@ -337,26 +345,29 @@ def _vocabulary_of(
     return Vocabulary((*tables, *embedded, *builtin))
 
 
-def vocabulary_paths_from_env() -> tuple[str, ...]:
-    """The files named by ``$AIDXL_PROMPT_TAGS`` (empty entries ignored)."""
-    value = os.environ.get(TAGS_ENV_VAR, "")
+def vocabulary_paths_from_env(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The files named by ``$AIDXL_PROMPT_TAGS`` in ``environ`` (default
+    :data:`os.environ`), empty entries ignored.
+
+    >>> vocabulary_paths_from_env({TAGS_ENV_VAR: os.pathsep.join(["a.csv", "", "b.csv"])})
+    ('a.csv', 'b.csv')
+    """
+    value = (os.environ if environ is None else environ).get(TAGS_ENV_VAR, "")
     return tuple(part for part in value.split(os.pathsep) if part.strip())
 
 
 def load_vocabulary(
     paths: str | Path | Sequence[str | Path] | None = None, *, lenient: bool = False
 ) -> Vocabulary:
-    """The vocabulary to use: the given files, else ``$AIDXL_PROMPT_TAGS``, each layered
-    over the embedded Danbooru table; with neither, :meth:`Vocabulary.default`.
+    """The given files, each layered over the embedded Danbooru table; with none,
+    :meth:`Vocabulary.default`. The environment is never read here (see
+    :meth:`Vocabulary.from_env`).
 
-    >>> load_vocabulary() is Vocabulary.default() if not vocabulary_paths_from_env() else True
+    >>> load_vocabulary() is Vocabulary.default()
     True
     """
     if paths is None:
-        env_paths = vocabulary_paths_from_env()
-        if not env_paths:
-            return Vocabulary.default()
-        return Vocabulary.load(*env_paths, lenient=lenient)
+        return Vocabulary.default()
     if isinstance(paths, (str, Path)):
         return Vocabulary.load(paths, lenient=lenient)
     return Vocabulary.load(*paths, lenient=lenient)
