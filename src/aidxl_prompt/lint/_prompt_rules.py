@@ -129,8 +129,17 @@ def _sorted_section(
     source: str, section: Sequence[Unit], ranks: Mapping[Slot, int], dialect: Dialect
 ) -> tuple[int, int, str] | None:
     """The section's units in slot order, when every unit can be moved on its own and
-    only commas and spaces lie between them (else no fix)."""
-    if any(not isinstance(u.item, (Tag, Phrase)) or u.facts.slot is None for u in section):
+    only commas and spaces lie between them (else no fix). Networks at either end of
+    the section stay where they are."""
+    start, stop = 0, len(section)
+    while start < stop and isinstance(section[start].item, ExtraNetwork):
+        start += 1
+    while stop > start and isinstance(section[stop - 1].item, ExtraNetwork):
+        stop -= 1
+    section = section[start:stop]
+    if not section or any(
+        not isinstance(u.item, (Tag, Phrase)) or u.facts.slot is None for u in section
+    ):
         return None
     for before, after in itertools.pairwise(section):
         if not _SEPARATOR_GAP.fullmatch(source, before.span[1], after.span[0]):

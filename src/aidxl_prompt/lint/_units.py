@@ -69,6 +69,7 @@ _CONTEXTUAL = re.compile(r"BREAK|AND|[<|]")
 # A1111 reads a trailing ":number" of a prompt as its weight (see AP110).
 TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 _QUALITY_WORDS = frozenset({"masterpiece"})
+_SYNTAX_LEFTOVER = re.compile(r"[()\[\]:|<>\\]")
 _STYLE_SUFFIXES = (" style", " painting", " art", " colors", " colour", " color")
 _CARD_FORMS = frozenset(
     {
@@ -260,6 +261,8 @@ def _card_example_words() -> frozenset[str]:
 def _unknown(text: str, rule: str, span: tuple[int, int], vocab: Vocabulary) -> list[Finding]:
     if rule in _CARD_FORMS or rule.startswith("list:") or text in _card_example_words():
         return []
+    if _SYNTAX_LEFTOVER.search(text):
+        return []  # brackets or colons a repair left in the text: the syntax rule speaks
     if rule != "default" and not rule.startswith("pattern:"):
         return []
     best = next(iter(suggest(text, 1, vocab)), None)

@@ -146,7 +146,8 @@ def _enabled(
     select: tuple[str, ...] | None, ignore: tuple[str, ...], extend: tuple[str, ...], code: str
 ) -> bool:
     best_length = -1
-    chosen = RULES[code].default if code in RULES else True
+    # With no select, the rules on by default run; select replaces that set.
+    chosen = select is None and (RULES[code].default if code in RULES else True)
     for prefixes, verdict in (((*(select or ()), *extend), True), (ignore, False)):
         for prefix in prefixes:
             if code.startswith(prefix) and len(prefix) >= best_length:

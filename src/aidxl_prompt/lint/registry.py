@@ -70,16 +70,6 @@ _E, _W, _I = Severity.error, Severity.warning, Severity.info
 _RULE_LIST = (
     # --- AP1 syntax: every repair of the tolerant parser, and dialect differences ------
     Rule(
-        "AP100",
-        "parser-repair",
-        _W,
-        "A place the parser read in a way the writer probably did not mean.",
-        "Reports a repair of the tolerant parser that has no rule of its own.",
-        "The tool reads the text differently from how it looks.",
-        "(see the message)",
-        "(see the message)",
-    ),
-    Rule(
         "AP101",
         "unclosed-bracket",
         _E,
@@ -476,9 +466,12 @@ _BY_REPAIR: Mapping[str, Rule] = MappingProxyType(
 
 
 def rule_for_repair(code: str) -> Rule:
-    """The rule that reports a parser :class:`~aidxl_prompt.Repair` code (``AP100`` for
-    one that has no rule of its own)."""
-    return _BY_REPAIR.get(code, RULES["AP100"])
+    """The rule that reports a parser :class:`~aidxl_prompt.Repair` code (a test holds
+    every code of ``RepairCode`` to have one)."""
+    try:
+        return _BY_REPAIR[code]
+    except KeyError:
+        raise LookupError(f"no lint rule reports the parser repair {code!r}") from None
 
 
 def rules_markdown() -> str:

@@ -1,0 +1,359 @@
+"""The linter: every rule with a failing and a passing case (exact spans and messages),
+the registry, fixes, configuration and prompt files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+
+from aidxl_prompt.lint.config import LintConfig, LintConfigError, load_lint_config
+from aidxl_prompt.lint.diagnostic import Diagnostic, Fix, Severity
+from aidxl_prompt.lint.linter import fix, lint, lint_lines
+from aidxl_prompt.lint.registry import FAMILIES, RULES, rule_for_repair, rules_markdown
+from aidxl_prompt.model.parser import RepairCode
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BOTH = LintConfig(dialects=("a1111", "comfyui"))
+QUALITY = LintConfig(extend_select=("AP504",))
+HUGE = "1" + "0" * 400  # reads as an infinite float
+
+# (code, prompt, lint options, span, message): the one diagnostic of ``code`` expected.
+FAILING: list[tuple[str, str, dict[str, Any], tuple[int, int], str]] = [
+    ("AP101", "1girl, (smile", {}, (7, 8),
+     "unclosed '('; A1111 applies it up to the end of the prompt"),
+    ("AP102", "1girl, smile)", {}, (12, 13), "')' closes nothing; A1111 reads it as plain text"),
+    ("AP103", "(smile:1.2.3)", {}, (6, 13),
+     "'1.2.3' is not a number (A1111 stops with an error here); the group is read as plain "
+     "emphasis"),
+    ("AP104", f"(smile:{HUGE})", {}, (0, 409),
+     "the weight of 'smile' is not a finite number; 1 is used"),
+    ("AP105", "(smile:12000)", {}, (0, 13),
+     "the weight 12000 of 'smile' is outside -1000 to 1000; 1000 is used"),
+    ("AP106", "(1girl BREAK smile)", {}, (6, 13),
+     "BREAK inside brackets is not a chunk break in A1111; it is encoded as the word 'BREAK' "
+     "with a negative weight"),
+    ("AP107", "[cat:dog:5]BREAK smile", {}, (11, 16),
+     "BREAK touches a schedule: A1111 reads it as a break only at the steps where the "
+     "schedule's text does not end (or start) with a letter; it is kept as written"),
+    ("AP108", "[cat:dog:5], red | blue", {}, (17, 18),
+     "a '|' outside square brackets makes A1111 switch prompt editing off for the whole "
+     "prompt; its [a:b:n] and [a|b] are read as plain emphasised text"),
+    ("AP109", "[cat:dog:5]]", {}, (0, 12),
+     "a leftover ']' right after '[cat:dog:5]' makes A1111's reading depend on Python's hash "
+     "seed: scheduled or plain text"),
+    ("AP110", "1girl, aspect 16:9", {}, (16, 18),
+     "A1111 reads the trailing ':9' as the weight of the whole prompt; the text is kept as "
+     "written (a comma after it stops A1111 doing so)"),
+    ("AP111", "1girl, [smile]", {"config": BOTH}, (7, 14),
+     "'[smile]' reads differently: A1111 reads 'smile' at 0.90909091, ComfyUI reads '[smile]'"),
+    ("AP201", "long_hair", {}, (0, 9),
+     "'long_hair' is written with underscores; the card spells it 'long hair'"),
+    ("AP202", "bishop (chess)", {}, (0, 14),
+     "A1111 reads 'bishop (chess)' as 'bishop ' and 'chess' at 1.1; read as the Danbooru tag "
+     "'bishop (chess)', which A1111 reads when written bishop \\(chess\\)"),
+    ("AP203", "ganyu_(genshin_impact)", {}, (0, 22),
+     "A1111 reads 'ganyu_(genshin_impact)' as 'ganyu_' and 'genshin_impact' at 1.1; read as "
+     "the Danbooru tag 'ganyu (genshin impact)', which A1111 reads when written "
+     "ganyu \\(genshin impact\\)"),
+    ("AP204", "ganyu\uff08genshin impact\uff09", {}, (0, 21),
+     "full-width '\uff08' in 'ganyu\uff08genshin impact\uff09'; the tools do not read it as '('"),
+    ("AP205", "Long  Hair", {}, (0, 10),
+     "'Long  Hair' is not in canonical case and spacing: 'long hair'"),
+    ("AP206", "wlop", {}, (0, 4), "'wlop' is an artist; the card writes artists 'by wlop'"),
+    ("AP207", "ganyu \\(genshin impact\\)", {}, (0, 24),
+     "'ganyu (genshin impact)' is a character; the card triggers characters as "
+     "'1 ganyu (genshin impact)'"),
+    ("AP301", "lnog hair", {}, (0, 9), "unknown tag 'lnog hair'; did you mean 'long hair'?"),
+    ("AP302", "gray hair", {}, (0, 9), "'gray hair' is a deprecated alias of 'grey hair'"),
+    ("AP303", "flat pasto", {}, (0, 10),
+     "'flat pasto' is not one of the card's 11 painting styles; did you mean 'flat-pasto'?"),
+    ("AP304", "masterpiece", {}, (0, 11),
+     "'masterpiece' is not one of the card's 6 quality levels; use one of: amazing quality, "
+     "best quality, high quality, normal quality, low quality, worst quality"),
+    ("AP305", "1girl, highres", {}, (7, 14),
+     "'highres' is a meta tag; the card's training captions leave meta tags out"),
+    ("AP401", "best quality, 1girl, by wlop", {}, (14, 19),
+     "'1girl' (character) comes after 'best quality' (quality); the documented order puts "
+     "character first"),
+    ("AP501", "1girl, (smile:0.4)", {}, (7, 18),
+     "the weight 0.4 of 'smile' is outside 0.5 to 1.5"),
+    ("AP502", "(smile:1)", {}, (0, 9), "'(smile:1)' has the weight 1, which changes nothing"),
+    ("AP503", "((smile))", {}, (0, 9), "nested emphasis '((smile))' is the weight 1.21"),
+    ("AP504", "amazing quality", {"config": QUALITY}, (0, 15),
+     "'amazing quality' has no extra weight; the card recommends (amazing quality:1.5)"),
+    ("AP601", "1girl, smile, smile", {}, (14, 19),
+     "'smile' is already in the prompt (at offset 7)"),
+    ("AP602", "long hair, very long hair", {}, (0, 9),
+     "'long hair' is implied by 'very long hair'"),
+    ("AP603", "solo, 2girls", {}, (6, 12),
+     "'2girls' contradicts 'solo': a solo picture shows one person"),
+    ("AP604", "1girl, smile", {"negative": "smile, blurry"}, (7, 12),
+     "'smile' is also in the negative prompt; the two cancel out"),
+]  # fmt: skip
+
+# (code, prompt, lint options): the same rule finds nothing.
+PASSING: list[tuple[str, str, dict[str, Any]]] = [
+    ("AP101", "1girl, (smile)", {}),
+    ("AP102", "1girl, smile", {}),
+    ("AP103", "(smile:1.2)", {}),
+    ("AP104", "(smile:1.2)", {}),
+    ("AP105", "(smile:999)", {}),
+    ("AP106", "(1girl) BREAK (smile)", {}),
+    ("AP107", "[cat:dog:5] BREAK smile", {}),
+    ("AP108", "[cat:dog:5], red, blue", {}),
+    ("AP109", "[cat:dog:5]", {}),
+    ("AP110", "1girl, aspect 16:9,", {}),
+    ("AP111", "1girl, (smile:0.9)", {"config": BOTH}),
+    ("AP201", "long hair, ^_^", {}),  # a kaomoji keeps its underscore
+    ("AP202", "bishop \\(chess\\)", {}),
+    ("AP203", "ganyu \\(genshin impact\\)", {}),
+    ("AP204", "ganyu \\(genshin impact\\)", {}),
+    ("AP205", "long hair, embedding:EasyNegative", {}),  # embeddings keep their case
+    ("AP206", "by wlop", {}),
+    ("AP207", "1 ganyu \\(genshin impact\\)", {}),
+    ("AP301", "long hair, in the forest", {}),  # the card's phrases are not unknown tags
+    ("AP302", "grey hair, sitting on ground", {}),  # the card's own example stays
+    ("AP303", "flat-pasto", {}),
+    ("AP304", "amazing quality", {}),
+    ("AP305", "1girl", {}),
+    ("AP401", "by wlop, 1girl, best quality", {}),
+    ("AP501", "(smile:1.5), (frown:0.5)", {}),
+    ("AP502", "(smile:1.1)", {}),
+    ("AP503", "(smile), ([smile])", {}),
+    ("AP504", "(amazing quality:1.5)", {"config": QUALITY}),
+    ("AP601", "1girl BREAK smile AND smile", {}),  # another sub-prompt is another prompt
+    ("AP602", "very long hair", {}),
+    ("AP603", "solo, 1girl", {}),
+    ("AP604", "1girl, smile", {"negative": "blurry"}),
+]
+
+
+@pytest.mark.parametrize(("code", "prompt", "options", "span", "message"), FAILING)
+def test_rule_finds(
+    code: str, prompt: str, options: dict[str, Any], span: tuple[int, int], message: str
+) -> None:
+    found = [(d.span, d.message) for d in lint(prompt, **options) if d.code == code]
+    assert found == [(span, message)]
+
+
+@pytest.mark.parametrize(("code", "prompt", "options"), PASSING)
+def test_rule_passes(code: str, prompt: str, options: dict[str, Any]) -> None:
+    assert [d.message for d in lint(prompt, **options) if d.code == code] == []
+
+
+# --- the registry -------------------------------------------------------------------------
+
+
+def test_every_rule_is_documented_and_has_both_cases() -> None:
+    assert {case[0] for case in FAILING} == set(RULES)
+    assert {case[0] for case in PASSING} == set(RULES)
+    for code, rule in RULES.items():
+        assert rule.code == code
+        assert code[:3] in FAMILIES
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule.name), code
+        for text in (rule.summary, rule.what, rule.why, rule.example, rule.use_instead):
+            assert text.strip(), code
+    names = [rule.name for rule in RULES.values()]
+    assert len(set(names)) == len(names)
+
+
+def test_every_parser_repair_has_a_rule() -> None:
+    for code in get_args(RepairCode):
+        assert rule_for_repair(code).repair == code
+    with pytest.raises(LookupError, match="no lint rule reports the parser repair 'new'"):
+        rule_for_repair("new")
+
+
+def test_rules_doc_is_current() -> None:
+    # Regenerate with: python scripts/gen_rules_doc.py
+    assert (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown()
+
+
+# --- fixes --------------------------------------------------------------------------------
+
+# (prompt, fixed): what fix() writes.
+FIXES = [
+    ("long_hair", "long hair"),
+    ("Long  Hair, (Blue_Eyes:1.2)", "long hair, (blue eyes:1.2)"),
+    ("(smile:1), ((smile))", "smile, (smile:1.21)"),
+    ("[[smile]]", "(smile:0.8264463)"),
+    ("bishop (chess), ganyu_(genshin_impact)", "ganyu \\(genshin impact\\), bishop \\(chess\\)"),
+    ("gray hair", "grey hair"),
+    ("1girl, smile, smile", "1girl, smile"),
+    ("smile, 1girl BREAK best quality, by wlop", "1girl, smile BREAK by wlop, best quality"),
+    ("<lora:x_y:0.8>, best_quality, 1girl", "<lora:x_y:0.8>, 1girl, best quality"),
+    ("[long_hair:short_hair:5], 1girl", "[long_hair:short_hair:5], 1girl"),  # schedules stay
+    ("(1girl, smile", "(1girl, smile"),  # nothing safe to do
+    ("ganyu\uff08genshin impact\uff09", "ganyu\\(genshin impact\\)"),
+]
+
+
+@pytest.mark.parametrize(("prompt", "fixed"), FIXES)
+def test_fix(prompt: str, fixed: str) -> None:
+    assert fix(prompt) == fixed
+    assert fix(fixed) == fixed  # idempotent
+    assert [d for d in lint(fixed) if d.fix is not None] == []
+
+
+def test_fix_only_the_selected_rules() -> None:
+    config = LintConfig(select=("AP5",))
+    assert fix("best_quality, ((smile))", config=config) == "best_quality, (smile:1.21)"
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "code", "enabled"),
+    [
+        (LintConfig(), "AP101", True),
+        (LintConfig(), "AP504", False),  # an optional rule
+        (LintConfig(select=("AP5",)), "AP504", True),
+        (LintConfig(select=("AP1",)), "AP201", False),
+        (LintConfig(ignore=("AP3",), select=("AP301",)), "AP301", True),  # longer wins
+        (LintConfig(ignore=("AP301",), select=("AP3",)), "AP301", False),
+        (LintConfig(ignore=("AP3",), select=("AP3",)), "AP302", False),  # a tie: ignore
+        (LintConfig(select=("ALL",)), "AP504", True),
+        (LintConfig(ignore=("ap4",)), "AP401", False),  # any case
+    ],
+)
+def test_selection(config: LintConfig, code: str, enabled: bool) -> None:
+    assert config.enabled(code) is enabled
+
+
+def test_per_file_ignores() -> None:
+    config = LintConfig(select=("AP401",), per_file_ignores={"drafts/*.txt": ["AP4"]})
+    assert config.enabled("AP401", "drafts/a.txt") is False
+    assert config.enabled("AP401", "final/a.txt") is True
+    prompt = "best quality, 1girl"
+    assert [d.code for d in lint(prompt, config=config, path="drafts/a.txt")] == []
+    assert [d.code for d in lint(prompt, config=config, path="b.txt")] == ["AP401"]
+
+
+def test_weight_range_setting() -> None:
+    config = LintConfig(weight_range=(0.8, 1.2))
+    assert [d.message for d in lint("(smile:1.3)", config=config)] == [
+        "the weight 1.3 of 'smile' is outside 0.8 to 1.2"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"select": ["XY"]}, "select: 'XY' is not a rule code or prefix"),
+        ({"ignore": "AP1"}, "ignore: expected a list of code prefixes (got 'AP1')"),
+        ({"weight_range": (2, 1)}, "weight-range: the low end 2 is above the high end 1"),
+        ({"weight_range": (1,)}, "weight-range: expected two numbers [low, high] (got (1,))"),
+        ({"dialects": ("compel",)},
+         "dialects: 'compel' is not a dialect the linter reads (expected a1111 or comfyui)"),
+        ({"order": "nope"},
+         "order: unknown ordering preset 'nope'; known presets: caption, documented, style_last"),
+    ],
+)  # fmt: skip
+def test_config_errors(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(LintConfigError) as raised:
+        LintConfig(**options)
+    assert str(raised.value) == message
+
+
+def test_load_lint_config(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        "[tool.aidxl-prompt.lint]\n"
+        'select = ["AP1", "AP5"]\n'
+        'ignore = ["AP501"]\n'
+        "weight-range = [0.7, 1.3]\n"
+        'dialects = ["a1111", "comfyui"]\n'
+        '[tool.aidxl-prompt.lint.per-file-ignores]\n"old/*" = ["AP1"]\n',
+        encoding="utf-8",
+    )
+    config = load_lint_config(path)
+    assert config.enabled("AP502")
+    assert not config.enabled("AP501")
+    assert not config.enabled("AP201")
+    assert config.weight_range == (0.7, 1.3)
+    assert config.dialects == ("a1111", "comfyui")
+    assert not config.enabled("AP101", "old/x.txt")
+    empty = tmp_path / "empty.toml"
+    empty.write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    assert load_lint_config(empty) == LintConfig()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[tool.aidxl-prompt.lint]\nselekt = []\n",
+         "[tool.aidxl-prompt.lint] unknown key 'selekt'; did you mean 'select'?"),
+        ("[tool.aidxl-prompt.lint]\nselect = ['XX']\n",
+         "[tool.aidxl-prompt.lint] select: 'XX' is not a rule code or prefix"),
+        ("[tool.aidxl-prompt.lint\n", "invalid TOML: "),
+    ],
+)  # fmt: skip
+def test_load_lint_config_errors(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LintConfigError) as raised:
+        load_lint_config(path)
+    assert str(raised.value).startswith(f"{path}: {message}")
+
+
+def test_load_lint_config_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(LintConfigError) as raised:
+        load_lint_config(tmp_path / "nope.toml")
+    assert (
+        str(raised.value)
+        == f"{tmp_path / 'nope.toml'}: cannot read file (No such file or directory)"
+    )
+
+
+# --- files and records --------------------------------------------------------------------
+
+
+def test_lint_lines_maps_to_file_lines() -> None:
+    text = "# prompts\n1girl, (smile\n\nlong_hair, 1girl\nNegative prompt: long hair\nSteps: 20\n"
+    found = [(d.code, d.line, d.column, d.span, d.path) for d in lint_lines(text, path="p.txt")]
+    assert found == [
+        ("AP101", 2, 8, (17, 18), "p.txt"),
+        ("AP201", 4, 1, (25, 34), "p.txt"),
+        ("AP604", 4, 1, (25, 34), "p.txt"),
+        ("AP401", 4, 12, (36, 41), "p.txt"),
+    ]
+    assert text[17:18] == "("
+
+
+def test_negative_prompt_skips_positive_only_rules() -> None:
+    assert [d.code for d in lint("worst quality, 1girl, wlop", is_negative=True)] == []
+
+
+def test_lint_a_prompt_object() -> None:
+    from aidxl_prompt import parse
+
+    assert [d.code for d in lint(parse("1girl, long hair, very long hair"))] == ["AP602"]
+
+
+def test_diagnostic_json_shape() -> None:
+    (found,) = lint("(smile:1)")
+    assert json.loads(json.dumps(found.to_dict())) == {
+        "code": "AP502",
+        "name": "redundant-weight",
+        "message": "'(smile:1)' has the weight 1, which changes nothing",
+        "severity": "warning",
+        "path": None,
+        "line": 1,
+        "column": 1,
+        "span": [0, 9],
+        "slot": "expression",
+        "suggestion": "smile",
+        "fix": {"span": [0, 9], "replacement": "smile"},
+    }
+
+
+def test_diagnostic_is_immutable() -> None:
+    found = Diagnostic("AP101", "unclosed-bracket", "m", (0, 1), Severity.error)
+    with pytest.raises(AttributeError):
+        found.code = "AP102"  # type: ignore[misc]
+    assert Fix((0, 1), "").apply("(a") == "a"
