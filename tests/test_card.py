@@ -70,7 +70,7 @@ def test_art_style_rejects_infinite_weight() -> None:
     with pytest.raises(ValidationError) as info:
         ArtStyle(artist="ask", weight=float("inf"))
     assert info.value.errors()[0]["msg"] == (
-        "Value error, a style's weight must be a finite number (got inf)"
+        "Value error, an art style's weight must be a number from -1000 to 1000 (got inf)"
     )
 
 

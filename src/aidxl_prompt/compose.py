@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
@@ -46,8 +47,12 @@ from .syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_tag
 from .vocab.classify import classify
 from .vocab.vocabulary import TagCategory, Vocabulary
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 __all__ = [
     "ParsedPrompt",
+    "ReadOptions",
     "format_prompt",
     "parse",
     "parse_prompt",
@@ -67,15 +72,18 @@ class ParsedPrompt(BaseModel):
     repairs: tuple[Repair, ...] = ()
 
 
-def parse(
-    text: str,
-    dialect: Dialect = "a1111",
-    *,
-    strict: bool = False,
-    vocabulary: Vocabulary | None = None,
-    danbooru_names: bool = True,
-    max_bytes: int = MAX_INPUT_BYTES,
-) -> Prompt:
+class ReadOptions(TypedDict, total=False):
+    """The reading options :func:`parse` and :func:`format_prompt` take as keywords
+    (their defaults are :func:`parse_prompt`'s): ``strict``, ``vocabulary``,
+    ``danbooru_names`` and ``max_bytes``."""
+
+    strict: bool
+    vocabulary: Vocabulary | None
+    danbooru_names: bool
+    max_bytes: int
+
+
+def parse(text: str, dialect: Dialect = "a1111", **options: Unpack[ReadOptions]) -> Prompt:
     """Parse a prompt and put each unit in its slot (see :func:`~aidxl_prompt.classify`).
 
     Nothing written is dropped. Each comma-separated unit is one item (a
@@ -96,14 +104,7 @@ def parse(
     >>> [t.text for t in p.sections[0].units()]
     ['holding', 'bishop (chess)']
     """
-    return parse_prompt(
-        text,
-        dialect,
-        strict=strict,
-        vocabulary=vocabulary,
-        danbooru_names=danbooru_names,
-        max_bytes=max_bytes,
-    ).prompt
+    return parse_prompt(text, dialect, **options).prompt
 
 
 def parse_prompt(
@@ -116,6 +117,11 @@ def parse_prompt(
     max_bytes: int = MAX_INPUT_BYTES,
 ) -> ParsedPrompt:
     """:func:`parse`, keeping the repairs (the parser's and the Danbooru-name readings).
+
+    ``strict`` raises on the first repair instead of making it; ``vocabulary`` gives
+    the tags' categories (default :meth:`~aidxl_prompt.Vocabulary.default`, never the
+    environment); ``danbooru_names`` reads raw Danbooru names (see :func:`parse`);
+    ``max_bytes`` refuses a longer prompt.
 
     >>> result = parse_prompt("1girl, bishop_(chess)")
     >>> [t.text for t in result.prompt.all_units()], result.repairs[0].code
@@ -329,22 +335,13 @@ def format_prompt(
     *,
     input_dialect: Dialect | None = None,
     order: OrderLike = "documented",
-    strict: bool = False,
-    vocabulary: Vocabulary | None = None,
-    danbooru_names: bool = True,
-    max_bytes: int = MAX_INPUT_BYTES,
+    **options: Unpack[ReadOptions],
 ) -> str:
-    """Parse (in ``input_dialect``, default A1111), order and render a prompt.
+    """Parse (in ``input_dialect``, default A1111, with the :class:`ReadOptions`), order
+    and render a prompt.
 
     >>> format_prompt("(masterpiece:1.2), 1girl", "comfyui")
     '1girl, (masterpiece:1.2)'
     """
-    prompt = parse(
-        text,
-        reading_dialect(dialect, input_dialect),
-        strict=strict,
-        vocabulary=vocabulary,
-        danbooru_names=danbooru_names,
-        max_bytes=max_bytes,
-    )
+    prompt = parse(text, reading_dialect(dialect, input_dialect), **options)
     return render(prompt, dialect, order=order)

@@ -24,15 +24,14 @@ Tag(text='by yoneyama mai', weight=0.9)
 from __future__ import annotations
 
 import enum
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Union
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from ..errors import CardValueError, did_you_mean
-from ..model.items import Tag, coerce_item
+from ..model.items import Tag, Weight, coerce_item
 from ..model.ordering import Slot
 from ..model.prompt import Prompt
 from ..syntax.normalize import normalize_tag
@@ -50,8 +49,6 @@ __all__ = [
     "merge_styles",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
 
 def _canonical(value: Any, what: str) -> str:
     """Normalise one piece of tag text; reject empty text and commas."""
@@ -65,10 +62,31 @@ def _canonical(value: Any, what: str) -> str:
     return str(text)
 
 
-def _finite(value: float, what: str) -> float:
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number (got {value!r})")
-    return value
+class _FormWord(NamedTuple):
+    """One of the card's words around a name: ``by {}`` (an art style), ``{} theme``."""
+
+    field: str  # the field that holds the name
+    what: str  # how errors call the name
+    form: str  # the card's form, ``{}`` standing for the name
+    missing: str  # what is wrong when no name is left
+
+
+def _without_form_word(value: Any, word: _FormWord) -> str:
+    """The canonical name in ``value`` without the card's word around it. Written or
+    not, the word is stored once, outside the name.
+
+    >>> _without_form_word("By_Ask", _FormWord("artist", "an artist", "by {}", "no artist"))
+    'ask'
+    """
+    text = _canonical(value, word.what)
+    before, _, after = word.form.partition("{}")
+    if before and text.startswith(before):
+        text = text[len(before) :].strip()
+    if after and text.endswith(after):
+        text = text[: -len(after)].strip()
+    if not text or text in (before.strip(), after.strip()):
+        raise ValueError(f"{word.missing} (got {value!r})")
+    return text
 
 
 # --- open forms: art styles, themes, environments ---------------------------------------
@@ -78,8 +96,9 @@ class _Shorthand(BaseModel):
     """A card value whose leading fields may also be given by position, as ``Tag`` has
     (``ArtStyle("yoneyama mai", 0.9)``); ``_positional`` names them in order."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     _positional: ClassVar[tuple[str, ...]] = ()
+    _form_word: ClassVar[_FormWord | None] = None
 
     if not TYPE_CHECKING:  # type checkers see the keyword form pydantic generates
 
@@ -94,6 +113,14 @@ class _Shorthand(BaseModel):
                     data.setdefault(name, value)
             super().__init__(**data)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip_form_word(cls, value: Any, info: ValidationInfo) -> Any:
+        word = cls._form_word
+        if word is None or info.field_name != word.field:
+            return value
+        return _without_form_word(value, word)
+
 
 class ArtStyle(_Shorthand):
     """An art-style trigger: ``by`` added when missing, never doubled, with a weight.
@@ -106,28 +133,16 @@ class ArtStyle(_Shorthand):
     0.9
     """
 
-    model_config = _FROZEN
-
     artist: str
-    weight: float = 1.0
+    weight: Weight = 1.0
 
     _positional: ClassVar[tuple[str, ...]] = ("artist", "weight")
-
-    @field_validator("artist", mode="before")
-    @classmethod
-    def _strip_prefix(cls, value: Any) -> Any:
-        text = _canonical(value, "an artist name")
-        # "by" is the card's prefix: written or not, it is stored once, outside the name.
-        if text.startswith(STYLE_PREFIX):
-            text = text[len(STYLE_PREFIX) :].strip()
-        if not text or text == "by":
-            raise ValueError(f"an art style needs an artist name after 'by' (got {value!r})")
-        return text
-
-    @field_validator("weight")
-    @classmethod
-    def _finite_weight(cls, value: float) -> float:
-        return _finite(value, "a style's weight")
+    _form_word: ClassVar[_FormWord | None] = _FormWord(
+        "artist",
+        "an artist name",
+        STYLE_PREFIX + "{}",
+        "an art style needs an artist name after 'by'",
+    )
 
     @classmethod
     def from_tag(
@@ -214,27 +229,13 @@ class Theme(_Shorthand):
     (Tag(text='fantasy theme', weight=1.0), 'fantasy theme')
     """
 
-    model_config = _FROZEN
-
     name: str
-    weight: float = 1.0
+    weight: Weight = 1.0
 
     _positional: ClassVar[tuple[str, ...]] = ("name", "weight")
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _strip_suffix(cls, value: Any) -> Any:
-        text = _canonical(value, "a theme")
-        if text.endswith(THEME_SUFFIX):
-            text = text[: -len(THEME_SUFFIX)].strip()
-        if not text or text == "theme":
-            raise ValueError(f"a theme needs a name before 'theme' (got {value!r})")
-        return text
-
-    @field_validator("weight")
-    @classmethod
-    def _finite_weight(cls, value: float) -> float:
-        return _finite(value, "a theme's weight")
+    _form_word: ClassVar[_FormWord | None] = _FormWord(
+        "name", "a theme", "{}" + THEME_SUFFIX, "a theme needs a name before 'theme'"
+    )
 
     @property
     def text(self) -> str:
@@ -259,10 +260,8 @@ class Environment(_Shorthand):
     [<Slot.secondary_environment: 'secondary_environment'>]
     """
 
-    model_config = _FROZEN
-
     text: str
-    weight: float = 1.0
+    weight: Weight = 1.0
     secondary: bool = False
 
     _positional: ClassVar[tuple[str, ...]] = ("text", "weight")
@@ -271,11 +270,6 @@ class Environment(_Shorthand):
     @classmethod
     def _canonical_text(cls, value: Any) -> Any:
         return _canonical(value, "an environment")
-
-    @field_validator("weight")
-    @classmethod
-    def _finite_weight(cls, value: float) -> float:
-        return _finite(value, "an environment's weight")
 
     def tag(self) -> Tag:
         """The weighted tag."""
@@ -338,13 +332,11 @@ class Character(_Shorthand):
     ('1 frieren', 'one')
     """
 
-    model_config = _FROZEN
-
     name: str
     series: str | None = None
     gender: Gender | None = None
     form: CharacterForm = CharacterForm.tag
-    weight: float = 1.0
+    weight: Weight = 1.0
     outfit: tuple[Tag, ...] = ()
 
     _positional: ClassVar[tuple[str, ...]] = ("name", "series")
@@ -379,11 +371,6 @@ class Character(_Shorthand):
             return value
         hint = did_you_mean(str(value), _GENDERS)
         raise ValueError(f"gender {value!r} is not 'girl' or 'boy'{hint}")
-
-    @field_validator("weight")
-    @classmethod
-    def _finite_weight(cls, value: float) -> float:
-        return _finite(value, "a character's weight")
 
     @field_validator("outfit", mode="before")
     @classmethod

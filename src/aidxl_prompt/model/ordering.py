@@ -28,27 +28,47 @@ __all__ = ["OrderLike", "Ordering", "Slot", "ordering_presets", "resolve_orderin
 
 
 class Slot(str, enum.Enum):
-    """One position of the model card's tag order; iteration follows the card."""
+    """One position of the model card's tag order; iteration follows the card (its
+    "Tag Ordering" example, strongest first)."""
 
     art_style = "art_style"
+    """``by <artist>``: first, because style matters most to the image."""
     character = "character"
+    """The character trigger (``1 frieren (sousou no frieren)``) and people counts."""
     race = "race"
+    """``elf``, ``cat girl``."""
     composition = "composition"
+    """Framing and view: ``cowboy shot``, ``from above``."""
     painting_style = "painting_style"
+    """One of the card's eleven painting-style words (``impasto``)."""
     theme = "theme"
+    """``<name> theme``: ``fantasy theme``."""
     main_environment = "main_environment"
+    """Where the scene is: ``in the forest``, ``at day``."""
     background = "background"
+    """``gradient background``."""
     action = "action"
+    """What the character does: ``sitting on ground``, ``looking at viewer``."""
     expression = "expression"
+    """``expressionless``, ``smile``, kaomoji."""
     main_characteristics = "main_characteristics"
+    """Hair colour and length, skin, build: ``white hair``."""
     other_characteristics = "other_characteristics"
+    """Hairstyle, eyes, face and body: ``twintails``, ``green eyes``."""
     clothing = "clothing"
+    """``wearing a white dress``."""
     clothing_accessories = "clothing_accessories"
+    """``frills``, ribbons, jewellery."""
     other_items = "other_items"
+    """What the character holds or has: ``holding a magic wand``."""
     secondary_environment = "secondary_environment"
+    """Things of the scene: ``grass``, ``sunshine``."""
     aesthetics = "aesthetics"
+    """``beautiful color``, ``detailed``."""
     quality = "quality"
+    """One of the card's six quality levels (``best quality``)."""
     secondary_description = "secondary_description"
+    """The weakest: ``birds``, ``cloud``, and whatever no rule places."""
 
     @classmethod
     def parse(cls, name: str) -> Slot:
