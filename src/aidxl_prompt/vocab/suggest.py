@@ -258,31 +258,45 @@ def suggest(text: str, limit: int = 5, vocabulary: Vocabulary | None = None) -> 
     query = normalize_tag(text)
     if not query or limit <= 0:
         return []
-    prefix, accept = "", cast("Accept", _any_name)
+    prefix, accept = _artist_query(vocab, query)
+    name_query = query[len(prefix) :]
+    results: dict[str, Suggestion] = {}
+    for name, why in _hits(vocab, name_query, limit, accept):
+        if name not in results:
+            results[name] = _suggestion(vocab, name, why, query, prefix)
+    ranked = sorted(results.values(), key=lambda s: _KIND_RANK[s.why])
+    return ranked[:limit]
+
+
+def _artist_query(vocabulary: Vocabulary, query: str) -> tuple[str, Accept]:
+    """``("by ", artists only)`` for a ``by <artist>`` that is not itself a tag, else
+    ``("", any name)``."""
     if (
         query.startswith(STYLE_PREFIX)
         and len(query) > len(STYLE_PREFIX)
-        and vocab.locate(query) is None
-        and vocab.alias_target(query) is None
+        and vocabulary.locate(query) is None
+        and vocabulary.alias_target(query) is None
     ):
-        prefix, accept = STYLE_PREFIX, _is_artist(vocab)
-    name_query = query[len(prefix) :]
-    results: dict[str, Suggestion] = {}
+        return STYLE_PREFIX, _is_artist(vocabulary)
+    return "", cast("Accept", _any_name)
 
-    def add(name: str, why: MatchKind) -> None:
-        if name not in results:
-            results[name] = _suggestion(vocab, name, why, query, prefix)
 
-    if vocab.locate(name_query) is not None and accept(name_query):
-        add(name_query, "exact")
-    target = vocab.alias_target(name_query)
-    if target is not None and accept(vocab.canonical(target)):
-        add(vocab.canonical(target), "alias")
-    if len(results) < limit and len(name_query) >= MIN_PREFIX_LENGTH:
-        for name in _prefix_hits(vocab, name_query, limit, accept):
-            add(name, "prefix")
-    if len(results) < limit:
-        for name, _ in _fuzzy_hits(vocab, name_query, limit, accept):
-            add(name, "fuzzy")
-    ranked = sorted(results.values(), key=lambda s: _KIND_RANK[s.why])
-    return ranked[:limit]
+def _hits(
+    vocabulary: Vocabulary, query: str, limit: int, accept: Accept
+) -> Iterator[tuple[str, MatchKind]]:
+    """Accepted names for ``query`` in rank order (exact, alias, prefix, fuzzy); the
+    slower searches run only while fewer than ``limit`` names are found."""
+    found: set[str] = set()
+    if vocabulary.locate(query) is not None and accept(query):
+        found.add(query)
+        yield query, "exact"
+    target = vocabulary.alias_target(query)
+    if target is not None and accept(vocabulary.canonical(target)):
+        found.add(vocabulary.canonical(target))
+        yield vocabulary.canonical(target), "alias"
+    if len(found) < limit and len(query) >= MIN_PREFIX_LENGTH:
+        prefixed = _prefix_hits(vocabulary, query, limit, accept)
+        found.update(prefixed)
+        yield from ((name, "prefix") for name in prefixed)
+    if len(found) < limit:
+        yield from ((name, "fuzzy") for name, _ in _fuzzy_hits(vocabulary, query, limit, accept))
