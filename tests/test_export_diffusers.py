@@ -11,11 +11,7 @@ import pytest
 from aidxl_prompt.card.settings import Settings
 from aidxl_prompt.compose import parse
 from aidxl_prompt.errors import RenderError
-from aidxl_prompt.export.diffusers import (
-    diffusers_call_kwargs,
-    diffusers_job,
-    diffusers_scheduler,
-)
+from aidxl_prompt.export.diffusers import diffusers_job, diffusers_scheduler
 from aidxl_prompt.files.prompt_file import load_prompt_file
 
 CASES = Path(__file__).parent / "cases" / "export"
@@ -83,7 +79,7 @@ SYNTAX = [
 
 @pytest.mark.parametrize(("text", "syntax", "expected"), SYNTAX)
 def test_prompt_syntax(text: str, syntax: Any, expected: str) -> None:
-    kwargs = diffusers_call_kwargs(parse(text), Settings(), syntax=syntax)
+    kwargs = diffusers_job(parse(text), Settings(), syntax=syntax)["call"]
     assert kwargs["prompt"] == expected
 
 
@@ -91,7 +87,7 @@ def test_call_kwargs() -> None:
     prompt = parse("1girl")
     prompt.negative.append("lowres")
     settings = Settings(width=832, height=1248, steps=30, cfg_scale=6, batch_size=2, clip_skip=2)
-    assert diffusers_call_kwargs(prompt, settings) == {
+    assert diffusers_job(prompt, settings)["call"] == {
         "prompt": "1girl",
         "negative_prompt": "lowres",
         "width": 832,
@@ -101,7 +97,7 @@ def test_call_kwargs() -> None:
         "num_images_per_prompt": 2,
         "clip_skip": 1,  # diffusers counts skipped layers: A1111's 2 is 1
     }
-    assert "clip_skip" not in diffusers_call_kwargs(prompt, Settings())
+    assert "clip_skip" not in diffusers_job(prompt, Settings())["call"]
     assert prompt.render() == "1girl"  # the caller's prompt is left alone
 
 

@@ -27,13 +27,7 @@ from ..model.ordering import OrderLike
 from ..model.prompt import Prompt
 from ._common import prompt_texts, tool_names
 
-__all__ = [
-    "PIPELINE",
-    "PromptSyntax",
-    "diffusers_call_kwargs",
-    "diffusers_job",
-    "diffusers_scheduler",
-]
+__all__ = ["PIPELINE", "PromptSyntax", "diffusers_job", "diffusers_scheduler"]
 
 PIPELINE = "StableDiffusionXLPipeline"
 """The diffusers pipeline class the keyword arguments are for."""
@@ -54,25 +48,14 @@ def diffusers_scheduler(settings: Settings) -> dict[str, Any]:
     return {"class_name": sampler["class"], "config": config}
 
 
-def diffusers_call_kwargs(
-    prompt: Prompt,
-    settings: Settings,
-    *,
-    syntax: PromptSyntax = "plain",
-    order: OrderLike = "documented",
+def _call_kwargs(
+    prompt: Prompt, settings: Settings, syntax: PromptSyntax, order: OrderLike
 ) -> dict[str, Any]:
     """Keyword arguments for ``StableDiffusionXLPipeline.__call__`` (no ``generator``:
     it is built from the seed, see :func:`diffusers_job`).
 
     ``clip_skip`` is diffusers' count of layers skipped, one less than A1111's "Clip
     skip" (left out at A1111's 1).
-
-    >>> from aidxl_prompt.compose import parse
-    >>> diffusers_call_kwargs(parse("(1girl:1.2), best quality"), Settings(clip_skip=2))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    {'prompt': '1girl, best quality', 'negative_prompt': '', 'width': 1024, 'height': 1024,
-     'num_inference_steps': 28, 'guidance_scale': 7.0, 'num_images_per_prompt': 1,
-     'clip_skip': 1}
     """
     without_networks = prompt.model_copy()
     without_networks.networks = []  # LoRAs are loaded into the pipeline (see diffusers_job)
@@ -117,11 +100,16 @@ def diffusers_job(
     >>> job = diffusers_job(parse("1girl"), Settings(seed=42), syntax="compel")
     >>> job["pipeline"], job["syntax"], job["generator_seed"], job["scheduler"]["class_name"]
     ('StableDiffusionXLPipeline', 'compel', 42, 'EulerAncestralDiscreteScheduler')
+    >>> diffusers_job(parse("(1girl:1.2), best quality"), Settings(clip_skip=2))["call"]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'prompt': '1girl, best quality', 'negative_prompt': '', 'width': 1024, 'height': 1024,
+     'num_inference_steps': 28, 'guidance_scale': 7.0, 'num_images_per_prompt': 1,
+     'clip_skip': 1}
     """
     return {
         "pipeline": PIPELINE,
         "syntax": syntax,
-        "call": diffusers_call_kwargs(prompt, settings, syntax=syntax, order=order),
+        "call": _call_kwargs(prompt, settings, syntax, order),
         "scheduler": diffusers_scheduler(settings),
         "loras": [_lora(network) for network in prompt.networks],
         "generator_seed": settings.seed if settings.seed >= 0 else None,
