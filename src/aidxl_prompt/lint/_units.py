@@ -147,7 +147,7 @@ def unit_facts(
     findings = [
         *_spelling(raw, items, dialect),
         *_vocabulary(raw, first, dialect, vocabulary),
-        *_emphasis(raw, first, dialect),
+        *_emphasis(raw, dialect),
     ]
     return UnitFacts(found.slot, first.text, tuple(findings))
 
@@ -288,32 +288,34 @@ def _respelled(raw: str, tag: Tag, target: str, dialect: Dialect) -> tuple[int, 
 # --- emphasis (AP502, AP503) -----------------------------------------------------------
 
 
-def _emphasis(raw: str, tag: Tag, dialect: Dialect) -> list[Finding]:
+def _emphasis(raw: str, dialect: Dialect) -> list[Finding]:
+    """``(x:1)`` and ``((x))``. The weights are the unit's own (read alone): brackets
+    around the unit multiply it and its replacement alike."""
     start, end, opened, weighted = body_of(raw)
     if not opened or raw[0] != raw[opened - 1] or len(raw) - end < opened:
         return []
     body = raw[start:end]
     if any(char in body for char in "()[]") and "\\" not in body:
         return []
+    alone = _alone(raw, dialect)
+    if alone is None or len(alone) != 1 or not isinstance(alone[0], Tag):
+        return []
+    weight = alone[0].weight
     if weighted and opened == 1 and raw[0] == "(" and _ONE.search(raw, end, len(raw) - 1):
         replacement = body
         code, message = "AP502", f"{raw!r} has the weight 1, which changes nothing"
     elif opened >= 2:
-        replacement = f"({body}:{format_weight(tag.weight)})"
+        replacement = f"({body}:{format_weight(weight)})"
         code = "AP503"
-        message = f"nested emphasis {raw!r} is the weight {format_weight(tag.weight)}"
+        message = f"nested emphasis {raw!r} is the weight {format_weight(weight)}"
     else:
         return []
-    fix = (0, len(raw), replacement) if _reads_as(replacement, tag, dialect) else None
+    fix = (0, len(raw), replacement) if _same_tag(_alone(replacement, dialect), alone[0]) else None
     return [Finding(code, message, (0, len(raw)), replacement, fix)]
 
 
-def _reads_as(text: str, tag: Tag, dialect: Dialect) -> bool:
-    """Whether ``text`` alone reads back as exactly ``tag`` (same float32 weight)."""
-    if _CONTEXTUAL.search(text) or TRAILING_NUMBER.search(text):
+def _same_tag(items: tuple[PromptItem, ...] | None, tag: Tag) -> bool:
+    """Whether ``items`` is exactly ``tag`` (the same float32 weight)."""
+    if items is None or len(items) != 1 or not isinstance(items[0], Tag):
         return False
-    result = parse_items(text, dialect)
-    if result.repairs or len(result.items) != 1:
-        return False
-    (item,) = result.items
-    return isinstance(item, Tag) and item.text == tag.text and same_weight(item.weight, tag.weight)
+    return items[0].text == tag.text and same_weight(items[0].weight, tag.weight)
