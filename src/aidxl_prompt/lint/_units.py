@@ -69,8 +69,9 @@ _CONTEXTUAL = re.compile(r"BREAK|AND|[<|]")
 # A1111 reads a trailing ":number" of a prompt as its weight (see AP110).
 TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 _QUALITY_WORDS = frozenset({"masterpiece"})
+_COMMA = re.compile(r"\s*,\s*")
 _SYNTAX_LEFTOVER = re.compile(r"[()\[\]:|<>\\]")
-_STYLE_SUFFIXES = (" style", " painting", " art", " colors", " colour", " color")
+_STYLE_SUFFIXES = (" style", " painting", " art")
 _CARD_FORMS = frozenset(
     {
         "by-prefix",
@@ -161,14 +162,14 @@ def _spelling(raw: str, items: tuple[PromptItem, ...], dialect: Dialect) -> list
     body = raw[start:end]
     written = unescape_text(body, dialect) if "\\" in body else body
     spelled = ", ".join(tag.text for tag in tags)
-    if normalize_spelling(written) != normalize_spelling(spelled):
+    if _COMMA.sub(",", normalize_spelling(written)) != _COMMA.sub(",", spelled):
         return []  # the unit is not simply its text in brackets: nothing to say here
     canonical = tags[0].text
     underscores = written.count("_") > spelled.count("_")
     full_width = _FULL_WIDTH.search(written) is not None
     rest = written.replace("_", " ") if underscores else written
     rest = unicodedata.normalize("NFKC", rest) if full_width else rest
-    respaced = rest != spelled
+    respaced = _COMMA.sub(",", rest) != _COMMA.sub(",", spelled)
     if not (underscores or full_width or respaced):
         return []
     if len(tags) > 1 and weighted:
@@ -245,12 +246,23 @@ def _quality_word(text: str, slot: Slot, span: tuple[int, int]) -> Finding | Non
 
 
 def _painting_style_miss(text: str) -> str | None:
-    styles = [style.value for style in PaintingStyle]
+    """The painting style ``text`` seems to mean: the same word spelled apart
+    (``flat pasto``, ``flat colour``), with a suffix (``impasto style``), or one word
+    one typo away (``impasta``)."""
+    styles = {_compact(style.value): style.value for style in PaintingStyle}
     for suffix in _STYLE_SUFFIXES:
-        if text.endswith(suffix) and text[: -len(suffix)] in styles:
-            return text[: -len(suffix)]
-    close = did_you_mean(text, styles)
+        if text.endswith(suffix) and _compact(text[: -len(suffix)]) in styles:
+            return styles[_compact(text[: -len(suffix)])]
+    if _compact(text) in styles:
+        return styles[_compact(text)]
+    if " " in text:
+        return None
+    close = did_you_mean(text, styles.values())
     return close[len("; did you mean '") : -2] if close else None
+
+
+def _compact(text: str) -> str:
+    return text.replace("colour", "color").replace(" ", "").replace("-", "")
 
 
 @functools.cache

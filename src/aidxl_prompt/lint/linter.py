@@ -295,7 +295,7 @@ def _unit_findings(
         for found in unit.facts.findings:
             yield found.shifted(start, unit.facts.slot)
         item = unit.item
-        if check_range:
+        if check_range and "BREAK" not in unit.raw:  # a bracketed BREAK is AP106's
             yield from _weight_range(unit, low, high)
         if check_quality and isinstance(item, Tag):
             yield from _quality_weight(unit, item)
