@@ -50,35 +50,38 @@ _SEPARATOR_GAP = re.compile(r"[\s,]*")
 
 
 class Unit(NamedTuple):
-    """One parsed item of the prompt with its span, source text and unit facts."""
+    """One parsed item of the prompt with its span, source text and unit facts; ``text``
+    and ``slot`` are the facts' (kept as fields: the rules read them for every unit)."""
 
     item: PromptItem
     span: tuple[int, int]
     raw: str
     facts: UnitFacts
-
-    @property
-    def text(self) -> str | None:
-        """The canonical tag of a Tag unit."""
-        return self.facts.text
+    text: str | None  # the canonical tag of a Tag unit
+    slot: Slot | None
 
 
-def _split(units: Sequence[Unit], at: tuple[type, ...]) -> list[list[Unit]]:
-    groups: list[list[Unit]] = [[]]
+def _split(units: Sequence[Unit], at: tuple[type, ...]) -> list[Sequence[Unit]]:
+    if not any(isinstance(unit.item, at) for unit in units):
+        return [units]
+    groups: list[Sequence[Unit]] = []
+    current: list[Unit] = []
     for unit in units:
         if isinstance(unit.item, at):
-            groups.append([])
+            groups.append(current)
+            current = []
         else:
-            groups[-1].append(unit)
+            current.append(unit)
+    groups.append(current)
     return groups
 
 
-def sections(units: Sequence[Unit]) -> list[list[Unit]]:
+def sections(units: Sequence[Unit]) -> list[Sequence[Unit]]:
     """The units between BREAKs and ANDs (what ordering may never cross)."""
     return _split(units, (Break, And, PromptWeight))
 
 
-def subprompts(units: Sequence[Unit]) -> list[list[Unit]]:
+def subprompts(units: Sequence[Unit]) -> list[Sequence[Unit]]:
     """The units of each AND sub-prompt (a prompt of its own to the model)."""
     return _split(units, (And,))
 
@@ -94,7 +97,7 @@ def slot_order(
     strongest: Unit | None = None
     top = -1
     for unit in section:
-        slot = unit.facts.slot
+        slot = unit.slot
         if slot is None:
             continue
         rank = ranks[slot]
@@ -112,12 +115,12 @@ def slot_order(
 
 
 def _slot(unit: Unit) -> Slot:
-    assert unit.facts.slot is not None
-    return unit.facts.slot
+    assert unit.slot is not None
+    return unit.slot
 
 
 def _slot_of(unit: Unit) -> str | None:
-    slot = unit.facts.slot
+    slot = unit.slot
     return None if slot is None else slot.value
 
 
@@ -137,9 +140,7 @@ def _sorted_section(
     while stop > start and isinstance(section[stop - 1].item, ExtraNetwork):
         stop -= 1
     section = section[start:stop]
-    if not section or any(
-        not isinstance(u.item, (Tag, Phrase)) or u.facts.slot is None for u in section
-    ):
+    if not section or any(not isinstance(u.item, (Tag, Phrase)) or u.slot is None for u in section):
         return None
     for before, after in itertools.pairwise(section):
         if not _SEPARATOR_GAP.fullmatch(source, before.span[1], after.span[0]):
@@ -198,16 +199,16 @@ def implied(units: Sequence[Unit], vocabulary: Vocabulary) -> Iterator[Finding]:
     embedded, own = _has_implications(vocabulary)
     present = {unit.text: unit for unit in units if unit.text is not None}
     reported: set[str] = set()
-    for unit in units:
-        if unit.text is None:
-            continue
-        implications = implied_tags(unit.text) if embedded else ()
+    for text in present:
+        implications = implied_tags(text) if embedded else ()
         if own:
-            implications = (*implications, *vocabulary.implied(unit.text))
+            implications = (*implications, *vocabulary.implied(text))
+        if not implications:
+            continue
         for target in implications:
-            if target in present and target not in reported and target != unit.text:
+            if target in present and target not in reported and target != text:
                 reported.add(target)
-                message = f"{target!r} is implied by {unit.text!r}"
+                message = f"{target!r} is implied by {text!r}"
                 where = present[target]
                 yield Finding(
                     "AP602", message, where.span, f"remove {target!r}", None, _slot_of(where)

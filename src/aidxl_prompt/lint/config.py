@@ -78,6 +78,7 @@ class LintConfig:
     weight_range: tuple[float, float] = (0.5, 1.5)
     dialects: tuple[LintDialect, ...] = ("a1111",)
     order: OrderLike = "documented"
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("ignore", "extend_select"):
@@ -104,19 +105,12 @@ class LintConfig:
             resolve_ordering(self.order)
         except AidxlPromptError as error:  # an unknown preset, a bad order file
             raise LintConfigError(f"order: {error}") from None
+        key = (self.select, self.ignore, self.extend_select, self.weight_range, self.dialects)
+        pairs = tuple(self.per_file_ignores.items())
+        object.__setattr__(self, "_hash", hash((*key, str(self.order), pairs)))
 
     def __hash__(self) -> int:
-        return hash(
-            (
-                self.select,
-                self.ignore,
-                self.extend_select,
-                self.weight_range,
-                self.dialects,
-                str(self.order),
-                tuple(self.per_file_ignores.items()),
-            )
-        )
+        return self._hash
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         """Whether rule ``code`` runs (for the file at ``path``, if given)."""

@@ -19,7 +19,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ..compose import parse_prompt
-from ..model.items import Phrase, Tag
+from ..model.items import Phrase, PromptItem, Tag
 from ..model.ordering import Slot
 from ..model.parser import ParseResult, parse_items
 from ..model.prompt import Prompt, render
@@ -213,8 +213,10 @@ def _units(result: ParseResult, vocabulary: Vocabulary) -> list[Unit]:
     spans = result.spans
     items = result.items
     dialect = result.dialect
+    memo = _memo(dialect, vocabulary)
     count = len(items)
     units: list[Unit] = []
+    append = units.append
     previous = None
     for index in range(count):
         item = items[index]
@@ -223,25 +225,41 @@ def _units(result: ParseResult, vocabulary: Vocabulary) -> list[Unit]:
         if span == previous:
             facts = _NO_FACTS
         elif type(item) is Tag:
-            texts: str | tuple[str, ...] = item.text
-            if index + 1 < count and spans[index + 1] == span:
-                texts = tuple(items[i].text for i in range(index, count) if spans[i] == span)  # type: ignore[union-attr]
-            facts = _tag_facts_memo(raw, texts, item.weight, dialect, vocabulary)
+            key = (raw, item.weight)
+            facts = memo.get(key)  # type: ignore[assignment]
+            if facts is None or (index + 1 < count and spans[index + 1] == span):
+                facts = _tag_facts(raw, items, spans, index, dialect, vocabulary)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = facts
         else:
             facts = unit_facts(raw, (item,), dialect, vocabulary)
-        units.append(Unit(item, span, raw, facts))
+        append(Unit(item, span, raw, facts, facts.text, facts.slot))
         previous = span
     return units
 
 
-@functools.lru_cache(maxsize=65536)
-def _tag_facts_memo(
-    raw: str, texts: str | tuple[str, ...], weight: float, dialect: Dialect, vocabulary: Vocabulary
+# Unit facts per (source text, weight), for each (dialect, vocabulary): a dict lookup is
+# the cheapest memo for the one call every unit of every prompt makes.
+_MEMO_SIZE = 65536
+
+
+@functools.lru_cache(maxsize=16)
+def _memo(dialect: Dialect, vocabulary: Vocabulary) -> dict[tuple[str, float], UnitFacts]:
+    return {}
+
+
+def _tag_facts(
+    raw: str,
+    items: Sequence[PromptItem],
+    spans: Sequence[tuple[int, int]],
+    index: int,
+    dialect: Dialect,
+    vocabulary: Vocabulary,
 ) -> UnitFacts:
-    """:func:`unit_facts` of a tag unit, memoised on plain values (cheap to hash)."""
-    names = (texts,) if isinstance(texts, str) else texts
-    tags = tuple(Tag.model_construct(text=name, weight=weight) for name in names)
-    return unit_facts(raw, tags, dialect, vocabulary)
+    span = spans[index]
+    together = tuple(items[i] for i in range(index, len(items)) if spans[i] == span)
+    return unit_facts(raw, together, dialect, vocabulary)
 
 
 def _repairs(
@@ -273,11 +291,12 @@ def _danbooru_names(
         tag = tags[0]
         code = "AP203" if "_(" in unit.raw else "AP202"
         start, end = unit.span
-        units[index] = Unit(tag, unit.span, unit.raw, _tag_facts(tag, vocabulary))
+        facts = _name_facts(tag, vocabulary)
+        units[index] = Unit(tag, unit.span, unit.raw, facts, facts.text, facts.slot)
         yield Finding(code, named[0].message, unit.span, tag.a1111, (start, end, tag.a1111))
 
 
-def _tag_facts(tag: Tag, vocabulary: Vocabulary) -> UnitFacts:
+def _name_facts(tag: Tag, vocabulary: Vocabulary) -> UnitFacts:
     """A Danbooru name's slot and tag for the prompt-wide rules; its other findings
     wait until the name is written as the fix writes it."""
     facts = unit_facts(tag.a1111, (tag,), "a1111", vocabulary)
@@ -291,27 +310,34 @@ def _unit_findings(
     check_range = "AP501" in enabled
     check_quality = "AP504" in enabled
     for unit in units:
-        start = unit.span[0]
-        for found in unit.facts.findings:
-            yield found.shifted(start, unit.facts.slot)
+        if unit.facts.findings:
+            start = unit.span[0]
+            for found in unit.facts.findings:
+                yield found.shifted(start, unit.slot)
         item = unit.item
-        if check_range and "BREAK" not in unit.raw:  # a bracketed BREAK is AP106's
-            yield from _weight_range(unit, low, high)
+        if check_range:
+            if type(item) is Tag:
+                if not low <= item.weight <= high:
+                    yield _out_of_range(unit, item.text, item.weight, low, high)
+            elif isinstance(item, Phrase) and "BREAK" not in unit.raw:
+                yield from _phrase_range(unit, item, low, high)
         if check_quality and isinstance(item, Tag):
             yield from _quality_weight(unit, item)
 
 
-def _weight_range(unit: Unit, low: float, high: float) -> Iterator[Finding]:
-    item = unit.item
-    weights: Iterable[tuple[str, float]] = ()
-    if isinstance(item, Tag):
-        weights = ((item.text, item.weight),)
-    elif isinstance(item, Phrase):
-        weights = ((part.text.strip(), part.weight) for part in item.parts)
-    for text, weight in weights:
-        if not low <= weight <= high:
-            message = f"the weight {weight:.4g} of {text!r} is outside {low:g} to {high:g}"
-            yield Finding("AP501", message, unit.span, None)
+def _out_of_range(unit: Unit, text: str, weight: float, low: float, high: float) -> Finding:
+    message = f"the weight {weight:.4g} of {text!r} is outside {low:g} to {high:g}"
+    return Finding("AP501", message, unit.span, None, None, _slot_value(unit))
+
+
+def _slot_value(unit: Unit) -> str | None:
+    return None if unit.slot is None else unit.slot.value
+
+
+def _phrase_range(unit: Unit, phrase: Phrase, low: float, high: float) -> Iterator[Finding]:
+    for part in phrase.parts:
+        if not low <= part.weight <= high:
+            yield _out_of_range(unit, part.text.strip(), part.weight, low, high)
             return
 
 
@@ -349,7 +375,7 @@ def _prompt_findings(
 
 def _subprompt_findings(
     source: str,
-    part: list[Unit],
+    part: Sequence[Unit],
     enabled: frozenset[str],
     vocabulary: Vocabulary,
     negatives: frozenset[str],
