@@ -1,5 +1,5 @@
 """The rules that look at a whole prompt: slot order, duplicates, implications,
-contradictions, the negative prompt and the other dialect.
+contradictions and the negative prompt.
 
 Each takes the prompt's units (:class:`Unit`, in source order) and returns findings with
 spans in the prompt's text.
@@ -15,20 +15,9 @@ from typing import NamedTuple
 
 from .._data import load_builtin_yaml
 from ..errors import DataFileError
-from ..model.items import (
-    And,
-    Break,
-    ExtraNetwork,
-    Phrase,
-    PromptItem,
-    PromptWeight,
-    Run,
-    Schedule,
-    Tag,
-)
+from ..model.items import And, Break, ExtraNetwork, Phrase, PromptItem, PromptWeight, Tag
 from ..model.ordering import Slot
-from ..model.parser import parse_items
-from ..syntax.normalize import Dialect, format_weight, same_weight
+from ..syntax.normalize import Dialect, same_weight
 from ..vocab._implications import implied_tags
 from ..vocab._tables import TagTable
 from ..vocab.vocabulary import EMBEDDED_SOURCE, Vocabulary
@@ -37,7 +26,6 @@ from ._units import Finding, UnitFacts, self_contained
 __all__ = [
     "Unit",
     "conflicts",
-    "dialect_differences",
     "duplicates",
     "implied",
     "negative_overlap",
@@ -281,46 +269,3 @@ def negative_overlap(units: Sequence[Unit], negative: frozenset[str]) -> Iterato
             message = f"{unit.text!r} is also in the negative prompt; the two cancel out"
             suggestion = f"remove {unit.text!r} from one of them"
             yield Finding("AP604", message, unit.span, suggestion, None, _slot_of(unit))
-
-
-# --- AP111 the other dialect -------------------------------------------------------------
-
-
-def _reading(item: PromptItem | Run) -> str:
-    """How a tool reads one item, in words."""
-    if isinstance(item, Tag):
-        weight = format_weight(item.weight)
-        return repr(item.text) if weight == "1" else f"{item.text!r} at {weight}"
-    if isinstance(item, Phrase):
-        return " + ".join(_reading(part) for part in item.parts)
-    if isinstance(item, Run):
-        return _reading(Tag.model_construct(text=item.text.strip() or "_", weight=item.weight))
-    return _READINGS.get(type(item), "{}").format(getattr(item, "text", item))
-
-
-_READINGS: Mapping[type, str] = {
-    Break: "a chunk break",
-    And: "AND (a separate prompt)",
-    ExtraNetwork: "the network {!r}",
-    Schedule: "the schedule {!r}",
-}
-
-
-def dialect_differences(source: str, other: Dialect, units: Sequence[Unit]) -> Iterator[Finding]:
-    """The stretches of ``source`` that ``other`` reads differently from A1111."""
-    theirs = parse_items(source, other)
-    names = {"a1111": "A1111", "comfyui": "ComfyUI"}
-    for item, (start, end) in zip(theirs.items, theirs.spans, strict=True):
-        ours = [unit for unit in units if unit.span[0] < end and unit.span[1] > start]
-        if not ours:
-            continue
-        mine = "; ".join(_reading(unit.item) for unit in ours)
-        their = _reading(item)
-        if mine != their:
-            begin = min(start, ours[0].span[0])
-            stop = max(end, ours[-1].span[1])
-            message = (
-                f"{source[begin:stop]!r} reads differently: A1111 reads {mine}, "
-                f"{names[other]} reads {their}"
-            )
-            yield Finding("AP111", message, (begin, stop))

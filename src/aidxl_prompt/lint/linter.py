@@ -25,10 +25,10 @@ from ..model.parser import ParseResult, parse_items
 from ..model.prompt import Prompt, render
 from ..syntax.normalize import Dialect
 from ..vocab.vocabulary import Vocabulary
+from ._dialects import dialect_differences
 from ._prompt_rules import (
     Unit,
     conflicts,
-    dialect_differences,
     duplicates,
     implied,
     negative_overlap,
