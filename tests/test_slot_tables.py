@@ -1,10 +1,13 @@
 """The packed tables of data/vocab (curated_tags.tsv, pattern_matches.tsv,
 packed_yaml.json) are what the YAML lists and rules give: each is rebuilt in memory and
-compared with the committed file."""
+compared with the committed file. The rules' word tables answer as the rules' own
+regular expressions do."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -18,16 +21,18 @@ from aidxl_prompt._data import (
     load_yaml_file,
     read_vocab_file,
 )
+from aidxl_prompt.card.words import card_examples
 from aidxl_prompt.vocab._slot_rules import (
-    BATCH_SIZE,
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
+    PatternRule,
     SlotRules,
     _known_match,
     curated_tags,
     read_curated_lists,
     slot_rules,
 )
+from aidxl_prompt.vocab.vocabulary import embedded_table
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_slot_tables.py"
 
@@ -101,16 +106,57 @@ def test_match_pattern(tag: str, rule: str) -> None:
     assert (by_rules.name, by_rules.slot) == (found.name, found.slot)
 
 
-def test_the_rules_one_by_one_and_combined_agree() -> None:
-    # A batch switches to one combined expression once every rule is compiled and
-    # BATCH_SIZE texts have needed the rules; the answers must be those of trying the
-    # rules in order.
-    tags = ["holding a magic wand", "pink pleated skirt", "qwzx", "in the forest", "smile"]
-    one_by_one = SlotRules(curated={})
-    found = [one_by_one.match_rules(tag) for tag in tags]
-    assert "_combined" not in vars(one_by_one)  # a few texts: never combined
-    combined = SlotRules(curated={})
-    for _ in range(BATCH_SIZE):
-        assert combined.match_rules("qwzx") is None  # matches no rule: all compiled
-    assert [combined.match_rules(tag) for tag in tags] == found
-    assert "_combined" in vars(combined)
+def _by_expressions(rules: SlotRules) -> Callable[[str], PatternRule | None]:
+    """The first rule whose own regular expression matches: all rules in one expression,
+    tried in order (the reference the word tables are held to)."""
+    patterns = rules.patterns
+    combined = re.compile(
+        "|".join(f"(?P<r{i}>{rule.expression})" for i, rule in enumerate(patterns))
+    )
+
+    def first(text: str) -> PatternRule | None:
+        found = combined.fullmatch(text)
+        return None if found is None else patterns[int(str(found.lastgroup)[1:])]
+
+    return first
+
+
+@pytest.mark.slow
+def test_the_word_tables_answer_as_the_expressions_over_the_whole_table() -> None:
+    # Issue 9: the rules' word lists became set lookups; every Danbooru name, curated
+    # tag and word of the card's example still gets the first rule its regex gives.
+    rules = SlotRules(curated={})
+    reference = _by_expressions(rules)
+    names = {*embedded_table().unpacked().names, *curated_tags()}
+    names |= {word for words in card_examples().values() for word in words}
+    differ = [name for name in sorted(names) if rules.match_rules(name) != reference(name)]
+    assert differ == []
+
+
+# (text, the rule it matches or None) -- the shapes of patterns.yaml, each way it answers
+WORD_CASES = [
+    ("long hair", "hair-length"),  # a whole word of a list
+    ("very long hair", "hair-length"),
+    ("pleated skirt", "garment"),  # a word tail after (?:.+ )?
+    ("skirt", "garment"),  # (?:.+ )? may be empty
+    ("watercolor (medium)", "medium"),  # a tail after .+ (which may not be empty)
+    ("(medium)", None),
+    ("dark blue hair", "hair-color"),  # walked: (?:{tone} )?(?:{color}|...) hair
+    ("red and white hair", "hair-color"),
+    ("holding hands", "holding-person"),  # walked: holding (?:hands|another's .+|...)
+    ("holding a cup", "holding-item"),
+    ("hands on hips", "body-part-pose"),  # walked from its first words
+    ("back tattoo on arm", "body-marking"),  # no quick test: a regular expression
+    ("dancing in the rain", "sky-and-weather"),  # a tail word decides: "rain", not "dancing"
+    ("qwzx", None),
+    ("a\nlong hair", None),  # .+ never spans a newline: the expressions decide
+    ("lace-trimmed sleeves", "accessory"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), WORD_CASES)
+def test_word_tables(text: str, rule: str | None) -> None:
+    rules = SlotRules(curated={})
+    found = rules.match_rules(text)
+    assert (None if found is None else found.name) == rule
+    assert found == _by_expressions(rules)(text)

@@ -5,7 +5,8 @@
 * ``data/tags/patterns.yaml``: named ``sets`` of words and an ordered list of ``rules``
   (``name``, ``slot``, ``match``: a regular expression matched against the whole
   canonical tag, where ``{set}`` stands for any word of that set). The first rule
-  that matches wins.
+  that matches wins. A rule's word lists are answered by set lookups, and the rest
+  of it compiled only when a text could match it (see ``_word_patterns``).
 
 A tag may be listed only once over all the lists; the loader says where the second
 listing is.
@@ -18,7 +19,7 @@ listing is.
 
 The curated lists and the patterns of common tags are also packed into ``data/vocab``
 (``scripts/build_slot_tables.py``; a test holds them equal to the YAML), so that a
-start-up reads one small table instead of 24 YAML files and compiles no pattern.
+start-up reads one small table instead of 24 YAML files and tries no pattern.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .._data import data_dir, load_builtin_yaml, load_yaml_file, read_vocab_file
 from ..errors import DataFileError, OrderingError
 from ..model.ordering import Slot
 from ..syntax.normalize import normalize_tag
+from ._word_patterns import FirstRule, expanded, word_rule
 
 __all__ = ["CuratedEntry", "PatternRule", "SlotRules", "curated_tags", "slot_rules"]
 
@@ -52,11 +54,18 @@ class CuratedEntry:
 
 @dataclass(frozen=True)
 class PatternRule:
-    """One named pattern of ``patterns.yaml``."""
+    """One named pattern of ``patterns.yaml``: ``match`` as written there, where
+    ``{name}`` stands for any word of ``sets[name]``."""
 
     name: str
     slot: Slot
     match: str
+    sets: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def expression(self) -> str:
+        """``match`` as a regular expression, its sets written out."""
+        return expanded(self.match, self.sets)
 
 
 class PatternHit(NamedTuple):
@@ -70,8 +79,8 @@ class PatternHit(NamedTuple):
 class SlotRules:
     """Curated tags by canonical name, and the patterns in priority order.
 
-    ``patterns.yaml`` is read, and each rule compiled, only when a tag needs it: the
-    patterns of common tags are precomputed (see :meth:`match_pattern`).
+    ``patterns.yaml`` is read, and its rules read into word tables, only when a tag
+    needs them: the patterns of common tags are precomputed (see :meth:`match_pattern`).
     """
 
     curated: Mapping[str, CuratedEntry]
@@ -85,44 +94,39 @@ class SlotRules:
         return self.read_patterns()
 
     @functools.cached_property
+    def _first_rule(self) -> FirstRule:
+        """The rules read into word tables (see ``_word_patterns``)."""
+        return FirstRule(
+            [
+                word_rule(rule.match, rule.sets, functools.partial(_compile_pattern, index))
+                for index, rule in enumerate(self.patterns)
+            ]
+        )
+
+    @functools.cached_property
     def _compiled(self) -> list[re.Pattern[str] | None]:
         return [None] * len(self.patterns)
-
-    @functools.cached_property
-    def _tried(self) -> list[int]:
-        """How many texts went through the rules (one counter, in a list: the rules
-        object is frozen)."""
-        return [0]
-
-    @functools.cached_property
-    def _combined(self) -> re.Pattern[str]:
-        """Every rule in one expression (group ``r<i>`` is rule ``i``): one search per
-        tag, for batches (compiling it costs about as much as all the rules do)."""
-        return re.compile(
-            "|".join(f"(?P<r{i}>{rule.match})" for i, rule in enumerate(self.patterns))
-        )
 
     def match_rules(self, text: str) -> PatternRule | None:
         """The first rule whose pattern matches the whole of ``text``, or None.
 
-        The rules are tried in order, each compiled the first time it is tried: a
-        short run (one prompt) compiles few of them. A batch, once
-        :data:`BATCH_SIZE` texts have needed the rules and every rule is compiled,
-        goes on with all of them combined in one expression (the same answer).
+        The rules' word lists are answered by lookups in two tables, and the rest of
+        each rule is a regular expression compiled the first time a text could match
+        it (see ``_word_patterns``; a test holds the answers equal to the rules' own
+        expressions over the whole Danbooru table).
         """
+        if "\n" in text:  # ``.+`` never spans a newline: the expressions themselves say
+            return next((rule for i, rule in enumerate(self.patterns) if self._full(i, text)), None)
+        index = self._first_rule.index(text)
+        return None if index is None else self.patterns[index]
+
+    def _full(self, index: int, text: str) -> bool:
+        """Whether rule ``index``'s whole expression matches ``text``."""
         compiled = self._compiled
-        tried = self._tried
-        tried[0] += 1
-        if compiled[-1] is not None and tried[0] > BATCH_SIZE:
-            found = self._combined.fullmatch(text)
-            return None if found is None else self.patterns[int(str(found.lastgroup)[1:])]
-        for index, rule in enumerate(self.patterns):
-            pattern = compiled[index]
-            if pattern is None:
-                pattern = compiled[index] = compile_rule(index, rule)
-            if pattern.fullmatch(text):
-                return rule
-        return None
+        pattern = compiled[index]
+        if pattern is None:
+            pattern = compiled[index] = compile_rule(index, self.patterns[index])
+        return pattern.fullmatch(text) is not None
 
     def match_pattern(self, text: str) -> PatternHit | None:
         """The first pattern that matches the whole of ``text``, or None.
@@ -137,9 +141,6 @@ class SlotRules:
         found = self.match_rules(text)
         return None if found is None else PatternHit(found.name, found.slot)
 
-
-BATCH_SIZE = 200
-"""After this many texts have gone through the rules, they are tried combined."""
 
 PATTERN_MATCHES_FILE = "pattern_matches.tsv"
 """The precomputed pattern of each common general tag (in ``data/vocab``)."""
@@ -193,14 +194,12 @@ def _read_groups(name: str, raw: Any, slot: Slot | None, curated: dict[str, Cura
             curated[text] = CuratedEntry(slot, group)
 
 
-def _expand(pattern: str, sets: Mapping[str, str], where: str) -> str:
-    def replace(found: re.Match[str]) -> str:
-        key = found.group(1)
-        if key not in sets:
-            raise DataFileError(f"{where}: unknown set {{{key}}}")
-        return sets[key]
-
-    return _SET_REFERENCE.sub(replace, pattern)
+def _check_sets(pattern: str, sets: Mapping[str, frozenset[str]], where: str) -> str:
+    """``pattern``, once every ``{set}`` it names is known."""
+    for found in _SET_REFERENCE.finditer(pattern):
+        if found.group(1) not in sets:
+            raise DataFileError(f"{where}: unknown set {{{found.group(1)}}}")
+    return pattern
 
 
 def _read_patterns(raw: Any) -> tuple[PatternRule, ...]:
@@ -210,13 +209,12 @@ def _read_patterns(raw: Any) -> tuple[PatternRule, ...]:
     raw_sets = raw.get("sets") or {}
     if not isinstance(raw_sets, dict):
         raise DataFileError(f"{name}: 'sets' must map set names to word lists")
-    sets: dict[str, str] = {}
+    sets: dict[str, frozenset[str]] = {}
     for key, words in raw_sets.items():
         if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
             raise DataFileError(f"{name}: set {key!r} must be a list of words")
-        # Longest first, so that ``light blue`` is tried before ``blue``.
-        ordered = sorted({normalize_tag(word) for word in words}, key=len, reverse=True)
-        sets[str(key)] = "(?:" + "|".join(re.escape(word) for word in ordered) + ")"
+        sets[str(key)] = frozenset(normalize_tag(word) for word in words)
+    shared = MappingProxyType(sets)
     rules: list[PatternRule] = []
     seen: set[str] = set()
     for index, entry in enumerate(raw["rules"]):
@@ -231,14 +229,21 @@ def _read_patterns(raw: Any) -> tuple[PatternRule, ...]:
             slot = Slot.parse(str(entry["slot"]))
         except OrderingError as exc:
             raise DataFileError(f"{where}: {exc}") from None
-        rules.append(PatternRule(rule_name, slot, _expand(str(entry["match"]), sets, where)))
+        match = _check_sets(str(entry["match"]), shared, where)
+        rules.append(PatternRule(rule_name, slot, match, shared))
     return tuple(rules)
 
 
 def compile_rule(index: int, rule: PatternRule) -> re.Pattern[str]:
-    """One rule's pattern, compiled; a bad one is named by its place in the file."""
+    """One rule's whole expression, compiled; a bad one is named by its place in the
+    file."""
+    return _compile_pattern(index, rule.expression)
+
+
+def _compile_pattern(index: int, expression: str) -> re.Pattern[str]:
+    """An expression of rule ``index``, compiled; a bad one is named by that rule."""
     try:
-        return re.compile(rule.match)
+        return re.compile(expression)
     except re.error as exc:
         raise DataFileError(f"patterns.yaml: rules[{index}]: invalid pattern ({exc})") from None
 
