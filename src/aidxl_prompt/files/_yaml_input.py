@@ -22,6 +22,7 @@ aidxl_prompt.errors.PromptFileError: x.yaml:3: duplicate key 'a' (first at line 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import yaml
@@ -62,6 +63,19 @@ class YamlDocument(NamedTuple):
     root: Node | None
 
 
+@dataclass
+class _Composition:
+    """One document being composed: its anchors, its open collections, its root."""
+
+    anchors: dict[str, tuple[Node, int]] = field(default_factory=dict)
+    # Each open collection: its node, its children, its size so far, its anchor.
+    stack: list[tuple[Node, list[Node], list[int], str | None]] = field(default_factory=list)
+    root: Node | None = None
+    # Every node counts 1, a scalar also its length; an alias counts the size of what it
+    # repeats, so a document's size is what a reader of it will walk.
+    total: int = 0
+
+
 class _LimitedComposer:
     """Builds the node tree from parser events, enforcing the limits as it goes.
 
@@ -94,77 +108,88 @@ class _LimitedComposer:
 
     def _compose_document(self) -> Node | None:
         self.get_event()  # DocumentStartEvent
-        anchors: dict[str, tuple[Node, int]] = {}
-        # Each open collection: its node, its children, its size so far, its anchor.
-        stack: list[tuple[Node, list[Node], list[int], str | None]] = []
-        root: Node | None = None
-        # Every node counts 1, a scalar also its length; an alias counts the size of
-        # what it repeats, so a document's size is what a reader of it will walk.
-        total = 0
+        state = _Composition()
         while True:
             event = self.get_event()
-            # libyaml's marks and PyYAML's are different classes with the same fields.
-            start: Any = event.start_mark
-            end: Any = event.end_mark
-            anchor: str | None = None
             if isinstance(event, DocumentEndEvent):
-                return root
+                return state.root
             if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
-                if len(stack) >= self.max_depth:
-                    raise self._error(
-                        f"nested deeper than {self.max_depth} levels (the limit)",
-                        start.line + 1,
-                    )
-                kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = self.resolve(kind, None, event.implicit)
-                node: Node = kind(tag, [], start, end, flow_style=event.flow_style)
-                stack.append((node, [], [1], event.anchor))
+                self._open(event, state)
                 continue
+            anchor: str | None = None
             if isinstance(event, AliasEvent):
-                if event.anchor not in anchors:
-                    raise yaml.composer.ComposerError(
-                        None, None, f"found undefined alias {event.anchor!r}", start
-                    )
-                node, size = anchors[event.anchor]
-                total += size
-                if total > self.max_bytes:
-                    raise self._error(
-                        f"aliases expand the document past {self.max_bytes} bytes (the size limit)",
-                        start.line + 1,
-                    )
+                node, size = self._alias(event, state)
             elif isinstance(event, ScalarEvent):
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = self.resolve(ScalarNode, event.value, event.implicit)
-                node = ScalarNode(tag, event.value, start, end, style=event.style)
-                size = 1 + len(event.value)
-                anchor = event.anchor
+                node, size, anchor = self._scalar(event)
             else:  # SequenceEndEvent or MappingEndEvent
-                node, children, sizes, anchor = stack.pop()
-                node.end_mark = end
-                if isinstance(event, MappingEndEvent):
-                    node.value = list(zip(children[::2], children[1::2], strict=True))
-                    self._check_keys(node)
-                else:
-                    node.value = children
-                size = sizes[0]
-            if anchor is not None:
-                if anchor in anchors:
-                    first = anchors[anchor][0].start_mark.line + 1
-                    raise yaml.composer.ComposerError(
-                        None,
-                        None,
-                        f"anchor {anchor!r} is defined twice (first at line {first})",
-                        node.start_mark,
-                    )
-                anchors[anchor] = (node, size)
-            if stack:
-                stack[-1][1].append(node)
-                stack[-1][2][0] += size
-            else:
-                root = node
+                node, size, anchor = self._close(event, state)
+            self._place(node, size, anchor, state)
+
+    def _open(self, event: Any, state: _Composition) -> None:
+        """A sequence or mapping starts: refused past the depth limit."""
+        if len(state.stack) >= self.max_depth:
+            raise self._error(
+                f"nested deeper than {self.max_depth} levels (the limit)",
+                event.start_mark.line + 1,
+            )
+        kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(kind, None, event.implicit)
+        node: Node = kind(tag, [], event.start_mark, event.end_mark, flow_style=event.flow_style)
+        state.stack.append((node, [], [1], event.anchor))
+
+    def _alias(self, event: Any, state: _Composition) -> tuple[Node, int]:
+        """The node an alias repeats; its size counts again, within the size limit."""
+        if event.anchor not in state.anchors:
+            raise yaml.composer.ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+            )
+        node, size = state.anchors[event.anchor]
+        state.total += size
+        if state.total > self.max_bytes:
+            raise self._error(
+                f"aliases expand the document past {self.max_bytes} bytes (the size limit)",
+                event.start_mark.line + 1,
+            )
+        return node, size
+
+    def _scalar(self, event: Any) -> tuple[Node, int, str | None]:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(ScalarNode, event.value, event.implicit)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        return node, 1 + len(event.value), event.anchor
+
+    def _close(self, event: Any, state: _Composition) -> tuple[Node, int, str | None]:
+        """A sequence or mapping ends: its children are its value (a mapping's keys are
+        checked for duplicates)."""
+        node, children, sizes, anchor = state.stack.pop()
+        node.end_mark = event.end_mark
+        if isinstance(event, MappingEndEvent):
+            node.value = list(zip(children[::2], children[1::2], strict=True))
+            self._check_keys(node)
+        else:
+            node.value = children
+        return node, sizes[0], anchor
+
+    def _place(self, node: Node, size: int, anchor: str | None, state: _Composition) -> None:
+        """Record ``node`` under its anchor, and in its parent (or as the root)."""
+        if anchor is not None:
+            if anchor in state.anchors:
+                first = state.anchors[anchor][0].start_mark.line + 1
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"anchor {anchor!r} is defined twice (first at line {first})",
+                    node.start_mark,
+                )
+            state.anchors[anchor] = (node, size)
+        if state.stack:
+            state.stack[-1][1].append(node)
+            state.stack[-1][2][0] += size
+        else:
+            state.root = node
 
     def _check_keys(self, node: Node) -> None:
         """Refuse a key written twice in one mapping (PyYAML would keep the last)."""
