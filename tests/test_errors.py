@@ -6,12 +6,20 @@ import re
 
 import pytest
 
+from aidxl_prompt import errors
 from aidxl_prompt.errors import (
     AidxlPromptError,
+    CardValueError,
     DataFileError,
+    ExpandError,
+    InputEncodingError,
+    InputTooLargeError,
     OrderingError,
+    PromptFileError,
     PromptSyntaxError,
+    PromptValueError,
     RenderError,
+    did_you_mean,
 )
 
 # (source, span, whole str(), line_number, column)
@@ -60,12 +68,64 @@ def test_bad_span_is_rejected(span: tuple[int, int], message: str) -> None:
     assert not isinstance(info.value, PromptSyntaxError)
 
 
-@pytest.mark.parametrize(
-    "error_type", [PromptSyntaxError, OrderingError, DataFileError, RenderError]
-)
+ERROR_TYPES = [
+    PromptSyntaxError,
+    PromptValueError,
+    OrderingError,
+    DataFileError,
+    PromptFileError,
+    CardValueError,
+    RenderError,
+    ExpandError,
+    InputTooLargeError,
+    InputEncodingError,
+]
+
+
+@pytest.mark.parametrize("error_type", ERROR_TYPES)
 def test_every_error_is_a_value_error(error_type: type[Exception]) -> None:
     assert issubclass(error_type, AidxlPromptError)
     assert issubclass(error_type, ValueError)
+
+
+def test_the_tree_is_in_errors() -> None:
+    # Every exception the package raises on bad input is defined here (and listed above).
+    defined = {
+        value
+        for value in vars(errors).values()
+        if isinstance(value, type) and issubclass(value, Exception)
+    }
+    assert defined == {AidxlPromptError, *ERROR_TYPES}
+    from aidxl_prompt.files import expand, prompt_file
+
+    assert (expand.ExpandError, prompt_file.PromptFileError) == (ExpandError, PromptFileError)
+
+
+def test_a_file_error_names_the_file_line_and_path() -> None:
+    error = PromptFileError("expected a number", source="a.yaml", path=("race", 0, "elf"), line=3)
+    assert str(error) == "a.yaml:3: race[0].elf: expected a number"
+    assert (error.problem, error.source, error.path, error.line) == (
+        "expected a number",
+        "a.yaml",
+        ("race", 0, "elf"),
+        3,
+    )
+    assert str(PromptFileError("empty", source="<presets>")) == "<presets>: empty"
+
+
+# (value, choices, hint)
+DID_YOU_MEAN_CASES = [
+    ("impasta", ["impasto", "realistic"], "; did you mean 'impasto'?"),  # one letter off
+    ("wieght", ["text", "weight"], "; did you mean 'weight'?"),  # letters swapped
+    ("zzz", ["impasto"], ""),  # nothing close
+    ("text", [], ""),  # nothing to choose from
+    ("qualty", ["quality", "quantity"], "; did you mean 'quality'?"),  # the closest wins
+]
+
+
+@pytest.mark.parametrize(("value", "choices", "hint"), DID_YOU_MEAN_CASES)
+def test_did_you_mean(value: str, choices: list[str], hint: str) -> None:
+    assert did_you_mean(value, choices) == hint
 
 
 def test_syntax_error_is_caught_as_value_error() -> None:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aidxl_prompt.errors import PromptFileError
 from aidxl_prompt.files.expand import (
     ChoiceRecord,
     ExpandError,
@@ -18,7 +19,7 @@ from aidxl_prompt.files.expand import (
     replay,
     unit_draw,
 )
-from aidxl_prompt.files.prompt_file import parse_prompt_text
+from aidxl_prompt.files.prompt_file import PresetLibrary, parse_prompt_text
 from aidxl_prompt.model.items import Tag
 
 REPO = Path(__file__).resolve().parents[1]
@@ -186,3 +187,20 @@ def test_expand_errors(kwargs: dict[str, object], message: str) -> None:
 def test_choice_record_round_trips_through_json() -> None:
     record = next(expand(FACES, "random", seed=2)).choices
     assert ChoiceRecord.model_validate_json(record.model_dump_json()) == record
+
+
+def test_files_with_user_presets_take_the_library(tmp_path: Path) -> None:
+    # The presets are passed in (the built-in ones by default), never read from the shell.
+    (tmp_path / "mine.yaml").write_text("race: [elf]\n", encoding="utf-8")
+    path = tmp_path / "batch.yaml"
+    path.write_text("extends: mine\nexpression: [{choose: [smile, frown]}]\n", encoding="utf-8")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    assert count_combinations(path, library=library) == 2
+    prompts = [v.prompt for v in expand(path, "combinatorial", library=library)]
+    assert [(p.race, p.expression) for p in prompts] == [
+        ([Tag(text="elf")], [Tag(text="smile")]),
+        ([Tag(text="elf")], [Tag(text="frown")]),
+    ]
+    assert replay(path, {"expression[0]": 1}, library=library).race == [Tag(text="elf")]
+    with pytest.raises(PromptFileError, match="unknown preset 'mine'"):
+        count_combinations(path)

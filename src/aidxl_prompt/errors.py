@@ -20,6 +20,7 @@ __all__ = [
     "AidxlPromptError",
     "CardValueError",
     "DataFileError",
+    "ExpandError",
     "InputEncodingError",
     "InputTooLargeError",
     "OrderingError",
@@ -134,6 +135,11 @@ class PromptFileError(DataFileError):
         where = source if line is None else f"{source}:{line}"
         field = _format_path(path)
         super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
+
+
+class ExpandError(AidxlPromptError):
+    """A batch of variations that cannot be made as asked: a bad mode or count, or a
+    pick that does not fit the file's choices."""
 
 
 class InputTooLargeError(AidxlPromptError):

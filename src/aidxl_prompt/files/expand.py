@@ -36,7 +36,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import AidxlPromptError
+from ..errors import ExpandError
 from ..model.prompt import Prompt
 from ._modes import MODES, Mode
 from .prompt_file import MAX_INPUT_BYTES, ChoicePoint, PresetLibrary, PromptFile, read_prompt_file
@@ -61,10 +61,6 @@ _RETRIES = 64
 _ENUMERATION_LIMIT = 1_000_000
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-class ExpandError(AidxlPromptError):
-    """A batch that cannot be made as asked (bad mode or count, a pick that does not fit)."""
 
 
 class Pick(BaseModel):
@@ -134,14 +130,19 @@ def _document(
     return read_prompt_file(source, library=library, max_bytes=max_bytes)
 
 
-def count_combinations(source: PromptFile | str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> int:
+def count_combinations(
+    source: PromptFile | str | Path,
+    *,
+    library: PresetLibrary | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> int:
     """How many different variations the file's choices make (1 without choices).
 
     >>> from aidxl_prompt.files.prompt_file import parse_prompt_text
     >>> count_combinations(parse_prompt_text("race: [{choose: [elf, human]}, {choose: [a, b, c]}]"))
     6
     """
-    points = _document(source, None, max_bytes).choice_points()
+    points = _document(source, library, max_bytes).choice_points()
     return math.prod(len(point.options) for point in points)
 
 
@@ -172,6 +173,8 @@ def expand(
       (weights are not used); by default all of them.
     * ``cyclical``: variation ``i`` takes option ``i mod k`` of each choice with ``k``
       options; by default as many as the longest choice has options.
+
+    A file's presets are found in ``library`` (by default the built-in presets only).
     """
     if mode not in MODES:
         raise ExpandError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
