@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from aidxl_prompt.card.words import PaintingStyle, Quality
-from aidxl_prompt.errors import DataFileError
 from aidxl_prompt.files.prompt_file import (
     PresetLibrary,
     PromptFileError,
@@ -19,11 +14,9 @@ from aidxl_prompt.files.prompt_file import (
     load_prompt_file,
     load_prompt_text,
     parse_prompt_text,
-    prompt_file_schema,
     prompt_to_yaml,
 )
 from aidxl_prompt.model.items import Break, ExtraNetwork, Phrase, Schedule, Tag
-from aidxl_prompt.model.ordering import Slot
 from aidxl_prompt.model.prompt import Prompt, Section
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,8 +130,8 @@ ERROR_CASES = [
     ("- a\n- b\n", "<string>:1: expected a mapping of slot names to tag lists, got a list"),
     (
         "charactr: [lucy]\n",
-        "<string>:1: charactr: unknown field; did you mean 'character'? (expected a slot name, "
-        "negative, networks, extends, merge or description)",
+        "<string>:1: charactr: unknown field; did you mean 'character'? (a prompt file has slot "
+        "names, negative, networks, sections, weight, extends, merge and description)",
     ),  # misspelt slot
     (
         "race: elf, human\n",
@@ -194,7 +187,7 @@ ERROR_CASES = [
     (
         "character:\n  - {character: lucy, seires: cyberpunk}\n",
         "<string>:2: character[0].seires: unknown key; did you mean 'series'? (a character "
-        "entry has character, series, gender, form, weight, outfit)",
+        "entry has character, series, gender, form, weight and outfit)",
     ),  # misspelt character key
     (
         "character:\n  - {character: lucy, gender: woman}\n",
@@ -229,8 +222,8 @@ ERROR_CASES = [
     ),  # merge mode
     (
         "merge: {qualty: replace}\n",
-        "<string>:1: merge.qualty: unknown field; did you mean 'quality'? (expected a slot "
-        "name, negative or networks)",
+        "<string>:1: merge.qualty: unknown field; did you mean 'quality'? (merge has slot "
+        "names, negative and networks)",
     ),  # merge field
     (
         "networks: [lora]\n",
@@ -265,6 +258,58 @@ ERROR_CASES = [
         "race:\n  - elf\n bad: [\n",
         "<string>:3: invalid YAML: expected <block end>, but found '<block mapping start>'",
     ),  # broken YAML
+    # Every kind of mapping words an unknown key the same way (one helper, one table):
+    (
+        "race: [{kind: phrase, text: a b, txt: 1}]",
+        "<string>:1: race[0].txt: unknown key; did you mean 'text'? (a phrase has kind and text)",
+    ),  # phrase
+    (
+        "race: [{kind: schedule, text: '[a:b:1]', wieght: 2}]",
+        "<string>:1: race[0].wieght: unknown key; did you mean 'weight'? (a schedule has kind, "
+        "text and weight)",
+    ),  # schedule
+    (
+        "negative: [{kind: break, text: x}]",
+        "<string>:1: negative[0].text: unknown key (a break has kind)",
+    ),  # break: nothing close, no hint
+    (
+        "race: [{choose: [a], idd: x}]",
+        "<string>:1: race[0].idd: unknown key; did you mean 'id'? (a choice has choose and id)",
+    ),  # choice
+    (
+        "race: [{choose: [{option: a, wieght: 2}]}]",
+        "<string>:1: race[0].choose[0].wieght: unknown key; did you mean 'weight'? (an option "
+        "has option and weight)",
+    ),  # option
+    (
+        "sections: [{joiner: AND, wieght: 2}]",
+        "<string>:1: sections[0].wieght: unknown key; did you mean 'weight'? (a section has "
+        "joiner, weight and slot names)",
+    ),  # section
+    (
+        "art_style: [{style: ask, weigth: 1}]",
+        "<string>:1: art_style[0].weigth: unknown key; did you mean 'weight'? (a style entry "
+        "has style and weight)",
+    ),  # typed style
+    (
+        "race: [{kind: break}]",
+        "<string>:1: race[0]: BREAK divides the prompt into sections: write the units after it "
+        "under sections: [{joiner: BREAK, <slot>: [...]}]",
+    ),  # BREAK in a slot
+    (
+        "race: [{kind: and, text: x}]",
+        "<string>:1: race[0]: AND divides the prompt into sections: write the units after it "
+        "under sections: [{joiner: AND, <slot>: [...]}]",
+    ),  # AND is never an entry, whatever its keys
+    (
+        "character:\n  - character: lucy\n    outfit: [{kind: phrase, text: a b}]\n",
+        "<string>:3: character[0].outfit[0]: an outfit holds tags, not {kind: ...} items",
+    ),  # an outfit's phrase was once dropped without a word
+    (
+        "extends: shared/nope.yaml\n",
+        "<string>:1: extends[0]: preset file 'shared/nope.yaml' not found (looked for "
+        "shared/nope.yaml)",
+    ),  # a preset path that is not there
 ]
 
 
@@ -289,28 +334,51 @@ def test_error_in_a_file_names_the_file(tmp_path: Path) -> None:
 def test_yaml_error_in_a_file_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("race: [elf\n")
-    with pytest.raises(DataFileError) as info:
+    with pytest.raises(PromptFileError) as info:
         load_prompt_file(path)
     assert str(info.value) == (
         f"{path}:2: invalid YAML: expected ',' or ']', but got '<stream end>'"
     )
 
 
+# The same broken YAML, read four ways: the same error class and problem each time.
+BROKEN_YAML = "race: [elf\n"
+PROBLEM = "invalid YAML: expected ',' or ']', but got '<stream end>'"
+
+
+def test_a_yaml_error_is_the_same_error_from_a_file_text_or_a_preset(tmp_path: Path) -> None:
+    path = _write(tmp_path, "broken.yaml", BROKEN_YAML)
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    calls = [
+        lambda: load_prompt_file(path),
+        lambda: load_prompt_text(BROKEN_YAML),
+        lambda: parse_prompt_text(BROKEN_YAML),
+        lambda: library.load("broken"),
+        lambda: load_prompt_text("extends: broken", library=library),
+    ]
+    for call in calls:
+        with pytest.raises(PromptFileError) as info:
+            call()
+        assert type(info.value) is PromptFileError
+        assert (info.value.problem, info.value.line) == (PROBLEM, 2)
+
+
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(DataFileError) as info:
+    with pytest.raises(PromptFileError) as info:
         load_prompt_file(tmp_path / "nope.yaml")
     assert str(info.value) == (
         f"{tmp_path / 'nope.yaml'}: cannot read file (No such file or directory)"
     )
 
 
-def test_unknown_preset_has_did_you_mean() -> None:
+def test_unknown_preset_names_the_folders_and_has_did_you_mean(tmp_path: Path) -> None:
+    _write(tmp_path, "mine.yaml", "race: [elf]\n")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
     with pytest.raises(PromptFileError) as info:
-        load_prompt_text("extends: quality-amazng\n", library=PresetLibrary(include_builtin=True))
-    message = str(info.value)
-    assert message.startswith(
-        "<string>:1: extends[0]: unknown preset 'quality-amazng'; did you mean "
-        "'quality-amazing'? (known presets: default-negative, painting-3d,"
+        load_prompt_text("race: [elf]\nextends: mien\n", library=library)
+    assert str(info.value) == (
+        "<string>:2: extends[0]: unknown preset 'mien'; did you mean 'mine'? "
+        f"(looked in {tmp_path}; known presets: mine)"
     )
 
 
@@ -378,10 +446,25 @@ def test_user_preset_hides_a_builtin_one(tmp_path: Path) -> None:
     ]
 
 
-def test_env_var_names_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_library_calls_never_read_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same file loads the same in any shell: $AIDXL_PROMPT_PRESETS is read only by
+    # PresetLibrary.from_env (and the command line), never by a library call.
+    _write(tmp_path, "default-negative.yaml", "negative: [lowres]\n")
     _write(tmp_path, "mine.yaml", "race: [elf]\n")
     monkeypatch.setenv("AIDXL_PROMPT_PRESETS", str(tmp_path))
-    assert load_prompt_text("extends: mine").race == [Tag(text="elf")]
+    assert load_prompt_text("extends: default-negative").negative == [
+        Tag(text="worst quality"),
+        Tag(text="low quality"),
+    ]
+    with pytest.raises(PromptFileError, match="unknown preset 'mine'"):
+        load_prompt_text("extends: mine")
+    library = PresetLibrary.from_env()
+    assert load_prompt_text("extends: mine", library=library).race == [Tag(text="elf")]
+    assert load_prompt_text("extends: default-negative", library=library).negative == [
+        Tag(text="lowres")
+    ]
 
 
 def test_preset_with_choose_is_rejected(tmp_path: Path) -> None:
@@ -395,7 +478,7 @@ def test_preset_with_choose_is_rejected(tmp_path: Path) -> None:
     )
 
 
-# --- writing and the schema ---------------------------------------------------------------
+# --- writing ---------------------------------------------------------------
 
 DUMP_CASES: list[tuple[Prompt, str]] = [
     (Prompt(art_style=[("by ask", 0.9)]), "art_style:\n- {by ask: 0.9}\n"),  # short form
@@ -451,102 +534,3 @@ def test_choice_points_are_listed_in_document_order() -> None:
     prompt = document.resolve({"style": 1, "expression[0]": 1})
     assert prompt.painting_style == [Tag(text="flat color")]
     assert prompt.negative == [Tag(text=t) for t in ("realistic", "photorealistic", "3d")]
-
-
-# --- JSON Schema ------------------------------------------------------------------------
-
-
-def _validates(schema: dict[str, Any], value: Any, root: dict[str, Any]) -> bool:
-    """A small JSON Schema checker for the keywords our schema uses."""
-    if "$ref" in schema:
-        target: Any = root
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        return _validates(target, value, root)
-    kinds = {
-        "object": dict,
-        "array": list,
-        "string": str,
-        "number": (int, float),
-        "null": type(None),
-    }
-    if "type" in schema:
-        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        if isinstance(value, bool) or not any(isinstance(value, kinds[n]) for n in names):
-            return False
-    checks = [
-        "enum" not in schema or value in schema["enum"],
-        "const" not in schema or value == schema["const"],
-        "anyOf" not in schema or any(_validates(s, value, root) for s in schema["anyOf"]),
-        "not" not in schema or not _validates(schema["not"], value, root),
-    ]
-    if isinstance(value, str):
-        checks.append(len(value) >= schema.get("minLength", 0))
-        checks.append("pattern" not in schema or re.search(schema["pattern"], value) is not None)
-    if isinstance(value, (int, float)) and "exclusiveMinimum" in schema:
-        checks.append(value > schema["exclusiveMinimum"])
-    if isinstance(value, list):
-        checks.append(len(value) >= schema.get("minItems", 0))
-        if "items" in schema:
-            checks.extend(_validates(schema["items"], item, root) for item in value)
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        checks.append(all(key in value for key in schema.get("required", [])))
-        checks.append(
-            schema.get("minProperties", 0) <= len(value) <= schema.get("maxProperties", 10**9)
-        )
-        for key, item in value.items():
-            if "propertyNames" in schema:
-                checks.append(_validates(schema["propertyNames"], key, root))
-            if key in props:
-                checks.append(_validates(props[key], item, root))
-            elif schema.get("additionalProperties") is False:
-                checks.append(False)
-            elif isinstance(schema.get("additionalProperties"), dict):
-                checks.append(_validates(schema["additionalProperties"], item, root))
-    return all(checks)
-
-
-def _examples() -> list[Path]:
-    return sorted((REPO / "examples").glob("*.yaml")) + sorted(
-        (REPO / "data" / "tags" / "presets").glob("*.yaml")
-    )
-
-
-@pytest.mark.parametrize("path", _examples(), ids=lambda p: p.name)
-def test_examples_and_presets_validate_against_the_schema(path: Path) -> None:
-
-    schema = prompt_file_schema()
-    assert _validates(schema, yaml.safe_load(path.read_text(encoding="utf-8")), schema)
-
-
-# (YAML that the loader rejects, so the schema must reject it too)
-SCHEMA_REJECTS = [
-    "charactr: [lucy]",  # unknown field
-    "painting_style: [impasta]",  # not a card word
-    "race: [{elf: high}]",  # weight not a number
-    "character: [{character: lucy, gender: woman}]",  # gender
-    "race: [{character: lucy}]",  # typed entry in the wrong slot
-    "merge: {quality: overwrite}",  # merge mode
-    "networks: [lora]",  # not a token
-    "race: ['a, b']",  # comma
-    "expression: [{choose: []}]",  # no options
-]
-
-
-@pytest.mark.parametrize("text", SCHEMA_REJECTS)
-def test_schema_rejects_what_the_loader_rejects(text: str) -> None:
-
-    schema = prompt_file_schema()
-    assert not _validates(schema, yaml.safe_load(text), schema)
-    with pytest.raises(PromptFileError):
-        load_prompt_text(text)
-
-
-def test_schema_is_json_and_names_every_slot() -> None:
-    schema = json.loads(json.dumps(prompt_file_schema()))
-    assert {slot.value for slot in Slot} <= set(schema["properties"])
-    assert schema["$defs"]["painting_style"]["anyOf"][0]["enum"] == [s.value for s in PaintingStyle]
-    assert set(schema["$defs"]["typed_quality"]["properties"]["quality"]["enum"]) >= {
-        q.value for q in Quality
-    }

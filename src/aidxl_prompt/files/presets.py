@@ -9,8 +9,15 @@ A preset is a prompt file (same format, no ``choose``) that other files name in
 * ``painting-<style>``: each of the card's 11 painting styles (the flat anime styles
   bring ``realistic, photorealistic, 3d`` to the negative prompt).
 
-User folders come first (a user preset hides a built-in one of the same name): given
-as an argument, else in ``$AIDXL_PROMPT_PRESETS`` (``os.pathsep``-separated).
+Every function here takes the presets as ``library``: a :class:`PresetLibrary`, or a
+list of user folders (searched first: a user preset hides a built-in one of the same
+name, and the built-in ones come last). By default, the built-in presets only: the
+environment is read only by :meth:`PresetLibrary.from_env` (which the command line
+uses for ``$AIDXL_PROMPT_PRESETS``).
+
+As for prompt files, ``load`` gives a :class:`~aidxl_prompt.Prompt`
+(:func:`load_preset`, :meth:`PresetLibrary.load`) and ``read`` the parsed
+:class:`~aidxl_prompt.files.prompt_file.PromptFile` (:meth:`PresetLibrary.read`).
 
 >>> [info.name for info in list_presets()][:2]
 ['default-negative', 'painting-3d']
@@ -29,12 +36,14 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from ..model.prompt import Prompt
-from .prompt_file import CONTENT_FIELDS, PRESETS_ENV_VAR, PresetLibrary
+from ._format import CONTENT_FIELDS
+from ._library import PRESETS_ENV_VAR, PresetLibrary
 
 __all__ = [
     "PRESETS_ENV_VAR",
     "PresetInfo",
     "PresetLibrary",
+    "Presets",
     "detect_presets",
     "list_presets",
     "load_preset",
@@ -52,23 +61,24 @@ class PresetInfo(BaseModel):
     builtin: bool
 
 
-def _library(library: PresetLibrary | Iterable[str | Path] | None) -> PresetLibrary:
+Presets = PresetLibrary | Iterable[str | Path] | None
+"""What the functions here take as ``library``: a library, user folders, or ``None``
+(the built-in presets)."""
+
+
+def _library(library: Presets) -> PresetLibrary:
     if isinstance(library, PresetLibrary):
         return library
-    return PresetLibrary.from_env(library)
+    return PresetLibrary(folders=tuple(Path(folder) for folder in library or ()))
 
 
-def list_presets(library: PresetLibrary | Iterable[str | Path] | None = None) -> list[PresetInfo]:
-    """Every preset (user folders first), with its description and file.
-
-    ``library`` is a :class:`PresetLibrary` or a list of user folders; by default the
-    folders in ``$AIDXL_PROMPT_PRESETS``.
-    """
+def list_presets(library: Presets = None) -> list[PresetInfo]:
+    """Every preset (user folders first), with its description and file."""
     presets = _library(library)
     builtin = PresetLibrary.builtin_folder().resolve()
     infos = []
     for name, path in presets.locations().items():
-        document = presets.load(name)
+        document = presets.read(name)
         infos.append(
             PresetInfo(
                 name=name,
@@ -80,14 +90,12 @@ def list_presets(library: PresetLibrary | Iterable[str | Path] | None = None) ->
     return infos
 
 
-def load_preset(name: str, library: PresetLibrary | Iterable[str | Path] | None = None) -> Prompt:
+def load_preset(name: str, library: Presets = None) -> Prompt:
     """The Prompt a preset stands for (its own ``extends`` merged in)."""
-    return _library(library).load(name).resolve()
+    return _library(library).load(name)
 
 
-def detect_presets(
-    prompt: Prompt, library: PresetLibrary | Iterable[str | Path] | None = None
-) -> list[str]:
+def detect_presets(prompt: Prompt, library: Presets = None) -> list[str]:
     """The presets fully applied in ``prompt``: each of their items (positive and
     negative, with its weight) is in the same field of ``prompt``.
 
@@ -97,7 +105,7 @@ def detect_presets(
     found = []
     have = {field: Counter(_keys(getattr(prompt, field))) for field in CONTENT_FIELDS}
     for name in presets.names():
-        preset = presets.load(name).resolve()
+        preset = presets.load(name)
         wanted = {field: Counter(_keys(getattr(preset, field))) for field in CONTENT_FIELDS}
         if not any(wanted.values()):
             continue
