@@ -35,20 +35,31 @@ PROMPTS = 400
 WEIGHTS = ("1.1", "1.2", "0.8", "1.3", "0.9", "1.15")
 
 
-def make_prompts(rows: list[tuple[str, int, int]]) -> list[str]:
-    """Realistic A1111 prompts (see the module docstring)."""
+def make_workload(
+    rows: list[tuple[str, int, int]], count: int = PROMPTS
+) -> tuple[list[str], list[list[str]]]:
+    """Realistic A1111 prompts (see the module docstring), and for each prompt the
+    Danbooru names it was built from, as Danbooru writes them."""
     rng = random.Random(SEED)
     names = [row[0] for row in rows]
     counts = [row[2] for row in rows]
     prompts = []
-    for _ in range(PROMPTS):
+    drawn = []
+    for _ in range(count):
         parts = []
-        for name in rng.choices(names, counts, k=rng.randint(20, 40)):
+        chosen = rng.choices(names, counts, k=rng.randint(20, 40))
+        for name in chosen:
             text = escape(normalize_tag(name))
             parts.append(f"({text}:{rng.choice(WEIGHTS)})" if rng.random() < 0.15 else text)
         parts.insert(rng.randint(0, len(parts)), "<lora:aidxl_style_v2:0.8>")
         prompts.append(", ".join(parts))
-    return prompts
+        drawn.append(chosen)
+    return prompts, drawn
+
+
+def make_prompts(rows: list[tuple[str, int, int]], count: int = PROMPTS) -> list[str]:
+    """Realistic A1111 prompts (see the module docstring)."""
+    return make_workload(rows, count)[0]
 
 
 # --- the bare baselines: the least code that does the same job on this workload --------

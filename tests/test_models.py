@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import re
 from typing import Any
 
@@ -150,7 +151,19 @@ def test_extra_network_rejects(token: str) -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["[a:b:10]", "[a|b]", "[a:5]", "[a::5]", "[[a:b:3]:c:5]"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a:b:10]",
+        "[a|b]",
+        "[a:5]",
+        "[a::5]",
+        "[[a:b:3]:c:5]",
+        "[a|[b|c]]",  # alternation inside alternation: A1111's grammar nests them
+        "[a:[b|c]:5]",  # and inside editing
+        "[(a:1.2):5]",  # emphasis inside
+    ],
+)
 def test_schedule_keeps_text(text: str) -> None:
     assert str(Schedule(text=text)) == text
     assert Schedule(text=text, weight=1.1).weight == 1.1
@@ -170,6 +183,9 @@ SCHEDULE_ERRORS: list[tuple[dict[str, Any], str]] = [
     ({"text": "[a]|[b:c:5]"}, _NOT_A_SCHEDULE.format("'[a]|[b:c:5]'")),  # two groups
     ({"text": "[a:b:c:5]"}, _NOT_A_SCHEDULE.format("'[a:b:c:5]'")),  # too many colons
     ({"text": "[a:b]"}, _NOT_A_SCHEDULE.format("'[a:b]'")),  # no step number
+    ({"text": "[(a:b:c):5]"}, _NOT_A_SCHEDULE.format("'[(a:b:c):5]'")),  # no rule inside
+    ({"text": "[[)|]"}, _NOT_A_SCHEDULE.format("'[[)|]'")),  # a stray close inside
+    ({"text": "[a:5\\]"}, _NOT_A_SCHEDULE.format("'[a:5\\\\]'")),  # the ] is escaped
     (
         {"text": "[a:5]", "weight": math.nan},
         "Value error, a schedule's weight must be a number from -1000 to 1000 (got nan)",
@@ -183,6 +199,33 @@ def test_schedule_validation(kwargs: dict[str, Any], message: str) -> None:
         Schedule(**kwargs)
     field = "weight" if "weight" in kwargs else "text"
     assert str(info.value) == f"Schedule: {field}: {message.removeprefix('Value error, ')}"
+
+
+# (schedule, the words it is classified by: its first non-empty choice, syntax removed)
+SCHEDULE_WORDS = [
+    ("[red hair:blue hair:0.5]", "red hair"),  # editing: the first text
+    ("[:blue_hair:5]", "blue hair"),  # nothing first: the next choice
+    ("[a|b]", "a"),  # alternation
+    ("[(white:1.2) dress:3]", "white dress"),  # the weight's syntax is no word
+    ("[[x:y:2]|z]", "x:y:2"),  # an inner schedule: its brackets go, its colons stay
+]
+
+
+@pytest.mark.parametrize(("text", "words"), SCHEDULE_WORDS)
+def test_schedule_plain_text(text: str, words: str) -> None:
+    assert Schedule(text=text).plain_text == words
+
+
+def test_tag_from_valid_is_model_construct() -> None:
+    built = Tag.from_valid("long hair", 1.2)
+    constructed = Tag.model_construct(text="long hair", weight=1.2)
+    assert built == constructed == Tag("long_hair", 1.2)
+    assert hash(built) == hash(constructed)
+    assert built.model_fields_set == constructed.model_fields_set
+    assert built.model_dump() == constructed.model_dump()
+    assert built.model_copy(update={"weight": 2.0}) == Tag("long hair", 2.0)
+    assert pickle.loads(pickle.dumps(built)) == built
+    assert (built.a1111, repr(built)) == ("(long hair:1.2)", "Tag(text='long hair', weight=1.2)")
 
 
 def test_keywords_print_as_themselves() -> None:

@@ -1,4 +1,4 @@
-"""The A1111 fast paths give exactly what the full scanner gives, or step aside."""
+"""The shortcuts give exactly what the full paths give, or step aside."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import aidxl_prompt.model.parser as parser_module
 from aidxl_prompt import escape
-from aidxl_prompt.model.parser import ParseResult, parse_items
-from aidxl_prompt.syntax.normalize import _normalize_fully, normalize_tag
+from aidxl_prompt.model import parser
+from aidxl_prompt.syntax.normalize import (
+    _normalize_fully,
+    _spell,
+    _with_embeddings,
+    normalize_spelling,
+    normalize_tag,
+)
 
 _WORDS = st.sampled_from(
     [
@@ -19,6 +24,7 @@ _WORDS = st.sampled_from(
         ":d",
         "honkai: star rail",
         "\\m/",
+        "\\\\//",
         "re:zero",
         "st. louis (azur lane)",
         "<o>_<o>",
@@ -31,40 +37,25 @@ _WORDS = st.sampled_from(
 )
 _SEGMENT = st.one_of(
     _WORDS.map(escape),
-    st.tuples(_WORDS, st.sampled_from(["1.2", "0.8", "2", "1.15"])).map(
+    st.tuples(_WORDS, st.sampled_from(["1.2", "0.8", "2", "1.15", "0", "1e3", "9" * 400])).map(
         lambda pair: f"({escape(pair[0])}:{pair[1]})"
     ),
     st.sampled_from(["<lora:style_x:0.8>", "<lora:a:1>", "", " ", "(", ")", "[a:b:5]", "\\"]),
-    st.text(alphabet="ab ():<>\\,|:1.", max_size=6),
+    st.text(alphabet="ab ():<>\\,|:1.[]_", max_size=6),
 )
 _PROMPT = st.lists(_SEGMENT, max_size=8).map(", ".join)
 
 
-def _full_scanner(text: str) -> ParseResult:
-    original = parser_module._fast_a1111
-    parser_module._fast_a1111 = lambda *args, **kwargs: None  # type: ignore[assignment]
-    try:
-        return parse_items(text)
-    finally:
-        parser_module._fast_a1111 = original
-
-
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(_PROMPT)
-def test_fast_path_with_spans_matches_the_scanner(text: str) -> None:
-    fast = parser_module._fast_a1111(text)
-    if fast is not None:
-        full = _full_scanner(text)
-        assert fast == (full.items, full.spans)
+def test_shortcut_matches_the_scanner(text: str) -> None:
+    shortcut = parser._simple_items(text)
+    if shortcut is not None:
+        full = parser._read(text, "a1111", strict=False)
+        assert tuple(shortcut) == full.items
+        assert parser._segment_spans(text) == full.spans
         assert full.repairs == ()
-
-
-@settings(max_examples=400, deadline=None)
-@given(_PROMPT)
-def test_bulk_fast_path_matches_the_scanner(text: str) -> None:
-    fast = parser_module._fast_a1111_items(text)
-    if fast is not None:
-        assert fast == list(_full_scanner(text).items)
+        assert parser.parse_items(text) == full
 
 
 @pytest.mark.parametrize(
@@ -72,17 +63,36 @@ def test_bulk_fast_path_matches_the_scanner(text: str) -> None:
     [
         "(honkai: star rail:1.3), >_<, (:d:1.15), (c::1.15)",  # colons and '<' as text
         "a, <lora:x:1>, (b:1.2), bishop \\(chess\\)",  # the common mix
+        "a, \\\\m/, (\\\\m/:1.2), b",  # escaped backslashes (issue 9: once sent to the scanner)
+        "",  # nothing at all
     ],
 )
-def test_common_prompts_take_the_fast_path(text: str) -> None:
-    assert parser_module._fast_a1111_items(text) is not None
-    assert parser_module._fast_a1111(text) is not None
+def test_common_prompts_take_the_shortcut(text: str) -> None:
+    assert parser._simple_items(text) is not None
 
 
-# --- normalize_tag's shortcut for text that is already canonical --------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\\b",  # a lone backslash: A1111 drops it
+        "a\\, b",  # likewise before a comma
+        "(a:1.2) BREAK b",  # keywords reach across segments
+        "aspect 16:9",  # a trailing weight
+        "(a:0)",  # a weight the reader repairs (zero)
+        "x <lora:a:1> y",  # a network inside text
+        "a" * 300,  # too long to memoise
+    ],
+)
+def test_other_prompts_take_the_scanner(text: str) -> None:
+    assert parser._simple_items(text) is None
+
+
+# --- normalize_tag's shortcut for simple ASCII text -----------------------------------
 
 _TAG_TEXT = st.one_of(
     st.text(alphabet="ab :()_\\ABz1^`[]~!\t\u3000\uff41", max_size=12),
+    st.text(alphabet="ab_ ^<>o|x-", max_size=8),  # underscores, kaomoji-like
+    st.sampled_from(["^_^", "<o>_<o>", "o_o", "embedding:my_net", "a_embedding:x_y", "_a", "a_"]),
     st.text(max_size=8),
 )
 
@@ -90,4 +100,10 @@ _TAG_TEXT = st.one_of(
 @settings(max_examples=1500, deadline=None)
 @given(_TAG_TEXT)
 def test_normalize_shortcut_matches_the_full_path(text: str) -> None:
-    assert normalize_tag(text) == _normalize_fully(text)
+    assert normalize_tag(text) == _with_embeddings(text, _normalize_fully)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TAG_TEXT)
+def test_spelling_shortcut_matches_the_full_path(text: str) -> None:
+    assert normalize_spelling(text) == _with_embeddings(text, _spell)

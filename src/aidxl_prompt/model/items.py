@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -34,6 +33,8 @@ from pydantic import (
 )
 
 from ..errors import PromptValueError
+from ..syntax.a1111 import schedule_choices
+from ..syntax.grammar import RULES
 from ..syntax.normalize import (
     MAX_WEIGHT,
     MIN_WEIGHT,
@@ -65,9 +66,6 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-# A1111's extra-network syntax (extra_networks.py): ``<kind:arg[:arg...]>``.
-EXTRA_NETWORK_PATTERN = re.compile(r"<(\w+):([^>]+)>")
 
 
 def check_weight(value: Any, what: str = "a weight") -> float:
@@ -142,6 +140,9 @@ def _text_of(value: Any, noun: str) -> str:
     return value
 
 
+_set_slot = object.__setattr__  # a frozen model's own slots, as pydantic sets them
+
+
 class _Value(BaseModel):
     """A frozen value whose construction errors are the project's own, on one line."""
 
@@ -190,6 +191,16 @@ class _TextAndWeight(_Value):
         data.setdefault("weight", weight)
         super().__init__(**data)
 
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return cls._checked_text(_text_of(value, cls._noun))
+
+    @classmethod
+    def _checked_text(cls, value: str) -> str:
+        """The text this kind of value keeps, or a ValueError."""
+        return value
+
 
 class Tag(_TextAndWeight):
     """One tag: canonical text and a weight (1.0 = unweighted).
@@ -209,13 +220,12 @@ class Tag(_TextAndWeight):
 
     _noun = "tag"
 
-    def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-        super().__init__(text, weight, **data)
+    if TYPE_CHECKING:  # the positional form, for the pydantic plugin's signature
 
-    @field_validator("text", mode="before")
+        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None: ...
+
     @classmethod
-    def _canonical_text(cls, value: Any) -> Any:
-        value = _text_of(value, cls._noun)
+    def _checked_text(cls, value: str) -> str:
         text = normalize_tag(value)
         if not text:
             raise ValueError(f"a tag's text may not be empty (got {value!r})")
@@ -253,9 +263,27 @@ class Tag(_TextAndWeight):
             raise PromptValueError(f"Tag: text: not one tag's text: {text!r}")
         return cls.model_construct(text=spelled, weight=tag.weight)
 
+    @classmethod
+    def from_valid(cls, text: str, weight: float = 1.0) -> Tag:
+        """A tag from values already checked, built without validation: ``text`` is a
+        tag's canonical text (not empty, no comma) and ``weight`` one that
+        :func:`check_weight` returned. The readers build their tags this way.
+
+        >>> Tag.from_valid("long hair", 1.2) == Tag("long_hair", 1.2)
+        True
+        """
+        # What model_construct does for these two fields, without its general loop
+        # (a reader builds tens of thousands of tags).
+        tag = cls.__new__(cls)
+        _set_slot(tag, "__dict__", {"text": text, "weight": weight})
+        _set_slot(tag, "__pydantic_fields_set__", {"text", "weight"})
+        _set_slot(tag, "__pydantic_extra__", None)
+        _set_slot(tag, "__pydantic_private__", None)
+        return tag
+
     def with_weight(self, weight: float) -> Tag:
         """The same tag with another weight."""
-        return Tag.model_construct(text=self.text, weight=check_weight(weight))
+        return Tag.from_valid(self.text, check_weight(weight))
 
     def __str__(self) -> str:
         return self.text
@@ -270,36 +298,38 @@ class Run(_TextAndWeight):
 
     _noun = "run"
 
-    def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None:
-        super().__init__(text, weight, **data)
-
-    @field_validator("text", mode="before")
     @classmethod
-    def _spelling(cls, value: Any) -> Any:
-        return _spell_run(_text_of(value, cls._noun))
+    def _checked_text(cls, value: str) -> str:
+        spelled = cls.spell(value)
+        if "," in spelled:
+            raise ValueError(f"a run's text may not contain a comma (got {value!r})")
+        if not spelled.strip() and not value.isspace():
+            raise ValueError(f"a run's text may not be empty (got {value!r})")
+        return spelled
+
+    @staticmethod
+    def spell(text: str) -> str:
+        """A run's spelling of ``text``: :func:`~aidxl_prompt.normalize_spelling`
+        inside, one space kept at each edge that had whitespace (or an underscore, which
+        is a space once spelled), and one space for text that spells as nothing.
+        Commas are kept (a run refuses them; a reader turns them into spaces).
+
+        >>> Run.spell("a "), Run.spell("  "), Run.spell("_Long_Hair"), Run.spell("_")
+        ('a ', ' ', ' long hair', ' ')
+        """
+        core = normalize_spelling(text)
+        if not core:
+            return " " if text else ""
+        head = " " if text[:1].isspace() or text[:1] == "_" else ""
+        tail = " " if text[-1:].isspace() or text[-1:] == "_" else ""
+        return head + core + tail
+
+    if TYPE_CHECKING:  # the positional form, for the pydantic plugin's signature
+
+        def __init__(self, text: Any = None, weight: Any = 1.0, /, **data: Any) -> None: ...
 
     def __str__(self) -> str:
         return self.text
-
-
-def _spell_run(value: str) -> str:
-    """A run's text: :func:`~aidxl_prompt.normalize_spelling` inside, one space kept at
-    each edge that had whitespace; refuses commas (they would split the phrase).
-
-    >>> _spell_run("a "), _spell_run("  "), _spell_run("Long_Hair")
-    ('a ', ' ', 'long hair')
-    """
-    core = normalize_spelling(value)
-    if "," in core:
-        raise ValueError(f"a run's text may not contain a comma (got {value!r})")
-    if not core:
-        if value and value.isspace():
-            return " "
-        raise ValueError(f"a run's text may not be empty (got {value!r})")
-    # An edge underscore is a space once spelled (``bishop_`` before a group).
-    head = " " if value[:1].isspace() or value[:1] == "_" else ""
-    tail = " " if value[-1:].isspace() or value[-1:] == "_" else ""
-    return head + core + tail
 
 
 class Break(_Value):
@@ -348,7 +378,7 @@ class ExtraNetwork(_Value):
     @field_validator("text", mode="before")
     @classmethod
     def _is_extra_network(cls, value: Any) -> Any:
-        if not isinstance(value, str) or not EXTRA_NETWORK_PATTERN.fullmatch(value):
+        if not isinstance(value, str) or not RULES["EXTRA_NETWORK"].fullmatch(value):
             raise ValueError(
                 f"not an extra-network token of the form <kind:name[:weight]>: {value!r}"
             )
@@ -400,7 +430,7 @@ class Schedule(_Value):
     @field_validator("text", mode="before")
     @classmethod
     def _is_schedule(cls, value: Any) -> Any:
-        if not isinstance(value, str) or not _is_schedule_text(value):
+        if not isinstance(value, str) or schedule_choices(value) is None:
             raise ValueError(
                 "a schedule is one bracket group [a:b:N], [a:N], [a::N] or [a|b] "
                 f"with balanced brackets inside: {value!r}"
@@ -410,73 +440,14 @@ class Schedule(_Value):
     @property
     def plain_text(self) -> str:
         """The words of its first non-empty choice, for classification."""
-        return _schedule_words(self.text)
+        for choice in schedule_choices(self.text) or ():
+            words = normalize_spelling(RULES["ATTENTION_SYNTAX"].sub(" ", choice))
+            if words:
+                return words
+        return ""
 
     def __str__(self) -> str:
         return self.text
-
-
-# A1111's NUMBER in the scheduling grammar (lark's SIGNED_NUMBER).
-SCHEDULE_STEP = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
-
-
-def _top_level_cuts(text: str) -> tuple[list[int], list[int], bool]:
-    """Colons and pipes directly inside the outer brackets of ``text``, and whether its
-    brackets balance with the outer pair closing last."""
-    depth = 0
-    colons: list[int] = []
-    pipes: list[int] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            if index + 1 >= len(text) or text[index + 1] == "\n":
-                return colons, pipes, False
-            index += 2
-            continue
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-            if depth < 0 or (depth == 0 and index != len(text) - 1):
-                return colons, pipes, False
-        elif depth == 1 and char == ":":
-            colons.append(index)
-        elif char == "|":
-            if depth != 1:
-                return colons, pipes, False
-            pipes.append(index)
-        index += 1
-    return colons, pipes, depth == 0
-
-
-def _is_schedule_text(text: str) -> bool:
-    """True for one bracket group that A1111's grammar reads as editing or alternation."""
-    if len(text) < 3 or text[0] != "[" or text[-1] != "]":
-        return False
-    colons, pipes, balanced = _top_level_cuts(text)
-    if not balanced:
-        return False
-    if pipes:
-        return not colons
-    return 1 <= len(colons) <= 2 and bool(
-        SCHEDULE_STEP.fullmatch(text, colons[-1] + 1, len(text) - 1)
-    )
-
-
-_BRACKETS_AND_WEIGHTS = re.compile(r":\s*[+-]?[.\d]+\s*\)|[()\[\]\\]")
-
-
-def _schedule_words(text: str) -> str:
-    colons, pipes, _ = _top_level_cuts(text)
-    cuts = pipes or colons[:-1]
-    end = len(text) - 1 if pipes else colons[-1]
-    bounds = [0, *cuts, end]
-    for start, stop in itertools.pairwise(bounds):
-        words = normalize_spelling(_BRACKETS_AND_WEIGHTS.sub(" ", text[start + 1 : stop]))
-        if words:
-            return words
-    return ""
 
 
 PhrasePart = Run | Schedule
@@ -577,33 +548,43 @@ def coerce_item(value: Any) -> PromptItem:
     card_tag = _card_value_tag(value)
     if card_tag is not None:
         return card_tag
+    item: PromptItem | None = None
     if isinstance(value, str):
-        return Tag(value)
-    if (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(_plain_str(value[0]), str)
-        and not isinstance(value[1], str)
-    ):
-        return Tag(value[0], value[1])
-    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
-        return Tag(value[0], value[1])
-    if isinstance(value, Mapping):
-        kind = value.get("kind")
-        if isinstance(kind, str) and kind in _CONTROL_KINDS:
-            item = _CONTROL_KINDS[kind].model_validate(dict(value))
-            assert isinstance(item, _ITEM_TYPES)
-            return item
-        if "text" in value:
-            return Tag.model_validate(dict(value))
-        if len(value) == 1:
-            ((text, weight),) = value.items()
-            if isinstance(text, str):
-                return Tag(text, 1.0 if weight is None else weight)
-    raise TypeError(
-        "expected a tag as 'text', ('text', weight), {'text': weight}, a Tag, a Phrase "
-        f"or one of the card's values, not {type(value).__name__} {value!r}"
-    )
+        item = Tag(value)
+    elif isinstance(value, (tuple, list)) and len(value) == 2:
+        item = _pair_item(value)
+    elif isinstance(value, Mapping):
+        item = _mapping_item(value)
+    if item is None:
+        raise TypeError(
+            "expected a tag as 'text', ('text', weight), {'text': weight}, a Tag, a Phrase "
+            f"or one of the card's values, not {type(value).__name__} {value!r}"
+        )
+    return item
+
+
+def _pair_item(value: tuple[Any, ...] | list[Any]) -> Tag | None:
+    """``("text", weight)`` (the text may be a card value) or ``["text", weight]``."""
+    text, weight = value
+    if isinstance(value, tuple) and isinstance(_plain_str(text), str):
+        return None if isinstance(weight, str) else Tag(text, weight)
+    return Tag(text, weight) if isinstance(text, str) else None
+
+
+def _mapping_item(value: Mapping[Any, Any]) -> PromptItem | None:
+    """``{"kind": ...}``, the model's own fields, or ``{"text": weight}``."""
+    kind = value.get("kind")
+    if isinstance(kind, str) and kind in _CONTROL_KINDS:
+        item = _CONTROL_KINDS[kind].model_validate(dict(value))
+        assert isinstance(item, _ITEM_TYPES)
+        return item
+    if "text" in value:
+        return Tag.model_validate(dict(value))
+    if len(value) == 1:
+        ((text, weight),) = value.items()
+        if isinstance(text, str):
+            return Tag(text, 1.0 if weight is None else weight)
+    return None
 
 
 def _card_value_tag(value: Any) -> Tag | None:

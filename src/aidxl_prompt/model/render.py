@@ -21,32 +21,18 @@ by yoneyama mai, bishop (chess), smile, a white dress
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from ..errors import RenderError
 from ..syntax._compel import compel_escape, compel_problem
+from ..syntax.grammar import RULES, trailing_weight
 from ..syntax.normalize import DIALECTS, Dialect, escape, format_weight, same_weight
 from .items import And, Break, ExtraNetwork, Phrase, PromptItem, PromptWeight, Run, Schedule, Tag
 
 __all__ = ["render_items"]
 
-# A1111 reads a (sub)prompt's trailing ":number" as its weight (``aspect 16:9`` is
-# ``aspect 16`` at weight 9); a unit that would end a sub-prompt like that is wrapped
-# in an explicit ``(text:1)``, which A1111 reads as the same text at weight 1.
-_TRAILING_NUMBER = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
-# In A1111, one "|" outside square brackets makes the scheduling grammar fail and
-# switches [a:b:n] off for the whole prompt; "\|" is a plain escaped character there
-# (and the attention parser drops the backslash), so prompts with schedules get it.
-_PIPE = re.compile(r"\|")
 _SEPARATOR = ", "
 _AND_MESSAGE = "{dialect} has no AND: joining the sub-prompts would change the prompt"
-# compel's withLora() takes a LoRA name only as a bare identifier (which text compel
-# reads back is _compel's to say, checked against compel 2.5.1's own parser).
-_COMPEL_LORA_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_NUMBER_END = frozenset("0123456789. \t\n")
-# ComfyUI's internal placeholders for escaped parentheses (sd1_clip.py).
-_COMFY_PLACEHOLDER = re.compile("\x00[\x01\x02]")
 _ITEM_TYPES = (Tag, Phrase, Break, And, PromptWeight, ExtraNetwork, Schedule)
 
 
@@ -134,14 +120,14 @@ def _a1111_run(run: Run, protect_pipes: bool, weight_text: str | None = None) ->
     weight = weight_text or format_weight(run.weight)
     escaped = escape(run.text, "a1111", weighted=weight != "1")
     if protect_pipes:
-        escaped = _PIPE.sub(r"\\|", escaped)
+        escaped = _protect_pipes(escaped)
     return escaped if weight == "1" else f"({escaped}:{weight})"
 
 
 def _a1111_unit(item: Tag | Phrase | Schedule, protect_pipes: bool) -> str:
     if isinstance(item, Tag):
         # "|" only ever appears in the text part of the fragment, never the weight.
-        return _PIPE.sub(r"\\|", item.a1111) if protect_pipes else item.a1111
+        return _protect_pipes(item.a1111) if protect_pipes else item.a1111
     if isinstance(item, Schedule):
         return _a1111_weighted(item.text, item.weight)
     out: list[str] = []
@@ -203,31 +189,34 @@ def _guard_part(parts: list[tuple[str, str]], index: int | None) -> None:
 
 
 def _guard_trailing_number(text: str) -> str:
-    """Wrap a fragment that would end a sub-prompt with ``:number`` as ``(text:1)``.
+    """Wrap a fragment that would end a sub-prompt with ``:number`` as ``(text:1)``:
+    A1111 reads a (sub-)prompt's trailing ``:N`` as its weight (``aspect 16:9`` is
+    ``aspect 16`` at weight 9), and ``(text:1)`` as the same text at weight 1.
 
     Networks are cut out before A1111 looks at the end of each sub-prompt (the text
     before an ``AND``, and the whole prompt), so they do not protect it.
     """
-    if text[-1:] in _NUMBER_END and _TRAILING_NUMBER.search(text):
-        return f"({text}:1)"
-    return text
+    return text if trailing_weight(text) is None else f"({text}:1)"
+
+
+def _protect_pipes(escaped: str) -> str:
+    """In A1111, one "|" outside square brackets makes the scheduling grammar fail and
+    switches [a:b:n] off for the whole prompt; "\\|" is a plain escaped character there
+    (and the attention reader drops the backslash), so prompts with schedules get it."""
+    return escaped.replace("|", "\\|")
 
 
 # --- ComfyUI ----------------------------------------------------------------------------
 
 
-def _comfy_text(text: str) -> str:
-    if _COMFY_PLACEHOLDER.search(text):
+def _comfy_weighted(text: str, weight: float) -> str:
+    if "\x00" in text and RULES["COMFYUI_PLACEHOLDER"].search(text):
         raise RenderError(
             f"cannot write {text!r} for ComfyUI: it holds ComfyUI's internal placeholder "
             "for an escaped parenthesis (\\x00\\x01 or \\x00\\x02), which it reads as a bracket"
         )
-    return escape(text, "comfyui")
-
-
-def _comfy_weighted(text: str, weight: float) -> str:
+    escaped = escape(text, "comfyui") if "(" in text or ")" in text else text
     weight_text = format_weight(weight)
-    escaped = _comfy_text(text)
     return escaped if weight_text == "1" else f"({escaped}:{weight_text})"
 
 
@@ -256,12 +245,12 @@ def _comfy_phrase(phrase: Phrase) -> str:
 
 
 def _render_comfyui(items: list[PromptItem]) -> str:
-    parts: list[tuple[str, str]] = []
+    texts: list[str] = []
     for item in items:
         if isinstance(item, Tag):
-            parts.append((_comfy_weighted(item.text, item.weight), "unit"))
+            texts.append(_comfy_weighted(item.text, item.weight))
         elif isinstance(item, Phrase):
-            parts.append((_comfy_phrase(item), "unit"))
+            texts.append(_comfy_phrase(item))
         elif isinstance(item, Schedule):
             raise RenderError(
                 f"ComfyUI has no prompt editing: {item.text!r} would reach CLIP as plain "
@@ -269,7 +258,7 @@ def _render_comfyui(items: list[PromptItem]) -> str:
             )
         elif isinstance(item, (And, PromptWeight)):
             raise RenderError(_AND_MESSAGE.format(dialect="ComfyUI"))
-    return _join(parts)
+    return _SEPARATOR.join(texts)
 
 
 # --- plain captions ---------------------------------------------------------------------
@@ -326,27 +315,32 @@ def _compel_phrase(phrase: Phrase) -> str:
     return " ".join(fragment for fragment in out if fragment)
 
 
+def _compel_lora(network: ExtraNetwork) -> str:
+    """compel's ``withLora(name, weight)`` for a LoRA it can load."""
+    if network.network != "lora":
+        raise RenderError(f"compel only loads LoRAs, not {network.text!r}")
+    if not RULES["COMPEL_LORA_NAME"].fullmatch(network.name):
+        raise RenderError(
+            f"compel reads withLora() only for names of letters, digits, '_' and "
+            f"'-': {network.name!r}"
+        )
+    weight = network.multiplier if network.multiplier is not None else 1.0
+    return f"withLora({network.name}, {format_weight(weight)})"
+
+
 def _render_compel(items: list[PromptItem]) -> str:
-    parts: list[tuple[str, str]] = []
+    texts: list[str] = []
     for item in items:
         if isinstance(item, Tag):
-            parts.append((_compel_weighted(item.text, item.weight, item.text), "unit"))
+            texts.append(_compel_weighted(item.text, item.weight, item.text))
         elif isinstance(item, Phrase):
-            parts.append((_compel_phrase(item), "unit"))
+            texts.append(_compel_phrase(item))
         elif isinstance(item, ExtraNetwork):
-            if item.network != "lora":
-                raise RenderError(f"compel only loads LoRAs, not {item.text!r}")
-            if not _COMPEL_LORA_NAME.fullmatch(item.name):
-                raise RenderError(
-                    f"compel reads withLora() only for names of letters, digits, '_' and "
-                    f"'-': {item.name!r}"
-                )
-            weight = item.multiplier if item.multiplier is not None else 1.0
-            parts.append((f"withLora({item.name}, {format_weight(weight)})", "unit"))
+            texts.append(_compel_lora(item))
         elif isinstance(item, Schedule):
             raise RenderError(
                 f"compel has no A1111 prompt editing: {item.text!r} (use .swap() or .blend())"
             )
         elif isinstance(item, (And, PromptWeight)):
             raise RenderError(_AND_MESSAGE.format(dialect="compel") + " (use .and())")
-    return _join(parts)
+    return _SEPARATOR.join(texts)

@@ -27,34 +27,13 @@ True
 
 from __future__ import annotations
 
-import re
+from .grammar import RULES
 
 __all__ = ["compel_escape", "compel_problem", "compel_unescape"]
 
-# The characters compel's escapes give back, each after one backslash (compel's Fragment
-# replaces "\(", "\)" and '\"'; "\," "\." "\+" "\-" "\=" keep their backslash, so they are
-# no escape for us).
-_COMPEL_SPECIAL = re.compile(r'[()"]')
-_COMPEL_ESCAPED = re.compile(r'\\([()"])')
-# Python's string.whitespace (" \t\n\r\x0b\x0c") ends compel's words, which it joins again
-# with one space (pyparsing skips only " \t\r\n" between them, so "\x0b" and "\x0c" make
-# the parse fail): any of it but a single space between words changes the text.
-_BAD_SPACING = re.compile(r"[\t\n\r\x0b\x0c]|\A | \Z|  ")
-# compel's "non_syntax_word", one ordered choice at a time as pyparsing takes them, over
-# its "syntactic_chars" ( ) " , . + - = : an escaped syntax character, a "+"/"-" before an
-# ordinary character, or one ordinary character (neither whitespace nor syntax). Like
-# pyparsing there, the first choice that fits is kept; nothing is retried.
-_WORD = re.compile(r'(?:\\[()",.+\-=]|[+\-](?=[^ \t\r\n()",.+\-=])|[^ \t\n\r\x0b\x0c()",.+\-=])*')
-# Text with none of compel's syntax characters and single spaces between words is read
-# back in both forms (parentheses are escaped); most tags take this one-step path.
-_PLAIN = re.compile(r'[^\s\\",.+\-=]+(?: [^\s\\",.+\-=]+)*')
-# compel's first step, re.sub(r",(\S)", r", \1", prompt): a comma followed by anything but
-# whitespace gets a space.
-_COMMA_THEN_TEXT = re.compile(r",\S")
-# Escapes compel deletes again each time it rebuilds a fragment; a tag holding one as text
-# would lose its backslash a number of times that depends on its neighbours.
-_REMOVED_AGAIN = re.compile(r'\\[()"]')
-_SIGN_RUN = re.compile(r"\++|-+")
+_SPECIAL = RULES["COMPEL_SPECIAL"]
+_ESCAPED = RULES["COMPEL_ESCAPE"]
+_WORD = RULES["COMPEL_WORD"]
 
 
 def compel_escape(text: str) -> str:
@@ -69,7 +48,7 @@ def compel_escape(text: str) -> str:
     >>> print(compel_escape(r"\m/"))
     \m/
     """
-    return _COMPEL_SPECIAL.sub(r"\\\g<0>", text)
+    return _SPECIAL.sub(r"\\\g<0>", text)
 
 
 def compel_unescape(text: str) -> str:
@@ -81,7 +60,7 @@ def compel_unescape(text: str) -> str:
     >>> print(compel_unescape(r'bishop \(chess\), \"hi\", \m/'))
     bishop (chess), "hi", \m/
     """
-    return _COMPEL_ESCAPED.sub(r"\1", text)
+    return _ESCAPED.sub(r"\1", text)
 
 
 def compel_problem(text: str, *, weighted: bool) -> str | None:
@@ -99,9 +78,11 @@ def compel_problem(text: str, *, weighted: bool) -> str | None:
     >>> compel_problem("a=b", weighted=True)
     "compel cannot read '=' inside weighted parentheses and keeps the group as text"
     """
-    if _PLAIN.fullmatch(text):
+    if RULES["COMPEL_PLAIN"].fullmatch(text):
         return None
-    if _REMOVED_AGAIN.search(text):
+    # An escape as text would lose its backslash a number of times that depends on
+    # its neighbours: compel deletes them again each time it rebuilds a fragment.
+    if _ESCAPED.search(text):
         return (
             "compel deletes the backslash of '\\(', '\\)' and '\\\"' each time it rebuilds the text"
         )
@@ -116,13 +97,13 @@ def compel_problem(text: str, *, weighted: bool) -> str | None:
 
 
 def _whitespace_problem(text: str) -> str | None:
-    if _BAD_SPACING.search(text):
+    if RULES["COMPEL_BAD_SPACING"].search(text):
         return "compel splits words at whitespace and joins them with single spaces"
     return None
 
 
 def _comma_problem(text: str, *, weighted: bool) -> str | None:
-    if _COMMA_THEN_TEXT.search(text):
+    if RULES["COMPEL_COMMA_THEN_TEXT"].search(text):
         return "compel adds a space after a ',' that is followed by text"
     if not weighted and text.endswith(","):
         return "compel adds a space between a final ',' and the ', ' after the tag"
@@ -137,7 +118,7 @@ def _word_end(text: str, start: int) -> int:
 
 def _weight_suffix(text: str, index: int) -> str:
     """The reason for a '+'/'-' run compel reads as a weight at ``index``."""
-    found = _SIGN_RUN.match(text, index)
+    found = RULES["COMPEL_SIGN_RUN"].match(text, index)
     signs = found.group() if found else text[index]
     return f"compel reads {signs!r} after a word as a weight"
 

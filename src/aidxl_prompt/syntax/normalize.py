@@ -24,12 +24,14 @@ import math
 import re
 import struct
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Literal, NewType, cast
 
 from .._data import load_builtin_yaml
 from ..errors import DataFileError
 from ._compel import compel_escape, compel_unescape
+from .grammar import RULES
 
 __all__ = [
     "DIALECTS",
@@ -73,32 +75,12 @@ _BACKSLASHES_BEFORE_BRACKET = re.compile(r"(?<!\\)\\+(?=[()\[\]])")
 # the same name); collapsing the run is what makes normalisation idempotent.
 _BACKSLASH_RUN = re.compile(r"\\{2,}")
 
-# --- escape tables -------------------------------------------------------------------
-# A1111 (prompt_parser.py): ``\\``, ``\(``, ``\)``, ``\[``, ``\]`` are its escapes, and
-# a lone backslash is deleted, so a literal backslash must be doubled too.
-_A1111_SPECIAL = re.compile(r"[\\()\[\]]")
-# A1111 strips ``<word:...>`` as an extra network before anything else, even inside
-# brackets, and the ":" may be the one a weight adds after the text (``(<3:1.2)``). A
-# backslash right after the "<" breaks the ``<\w+:`` match, and the attention parser
-# then deletes that backslash again.
-_A1111_NETWORK_START = re.compile(r"<(?=\w+:)")
-# The same, for text a weight's ":" will follow (``(<3:1.2)``): a "<word" at the end.
-_A1111_NETWORK_AT_END = re.compile(r"<(?=\w+$)")
-# A backslash escape() put after "<"; normalize_tag removes it like the other escapes.
-_NETWORK_ESCAPE = re.compile(r"<\\(?=\w+:)")
-# ComfyUI finds embeddings by file name, case-sensitively: ``embedding:Name`` keeps its
-# case (and its underscores) through normalisation. The name ends where ComfyUI ends it.
-_EMBEDDING = re.compile(r"(?i)(?<![^\s(])embedding:[^\s,<\[]+")
-# ComfyUI (sd1_clip.py escape_important): only ``\(`` and ``\)`` are escapes. Its other
-# backslashes reach CLIP as written, so ``[``, ``]`` and ``\`` are left alone.
-_COMFYUI_SPECIAL = re.compile(r"[()]")
-_A1111_UNESCAPE = re.compile(r"\\(.?)", re.DOTALL)
-# Text that normalize_tag returns unchanged, recognised in one step: printable ASCII
-# without upper case, underscores or backslashes, single spaces only between words.
-# (NFKC, lower case and whitespace folding leave it alone, and no verbatim name or
-# escape rule applies to it.) A property test holds this equal to the full path.
-_ALREADY_CANONICAL = re.compile(r"(?!.*  )[!-@\[\]^`-~](?:[ !-@\[\]^`-~]*[!-@\[\]^`-~])?")
-_PAREN_UNESCAPE = re.compile(r"\\([()])")
+# Simple text: printable ASCII without upper case or backslashes, with single spaces or
+# underscores only between words. NFKC, case and whitespace folding leave it alone and no
+# escape rule applies to it, so its spelling is itself with underscores made spaces
+# (unless the name keeps them: ``^_^``, ``embedding:my_net``). Most Danbooru names are
+# simple; a property test holds this shortcut equal to the full path.
+_EDGES = (" ", "_")
 
 
 @functools.cache
@@ -161,9 +143,8 @@ def normalize_tag(text: str) -> CanonicalTag:
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize_tag() takes a str, not {type(text).__name__}")
-    if _ALREADY_CANONICAL.fullmatch(text):
-        return CanonicalTag(text)
-    return _with_embeddings(text, _normalize_fully)
+    simple = _simple_spelling(text)
+    return _with_embeddings(text, _normalize_fully) if simple is None else simple
 
 
 def normalize_spelling(text: str) -> CanonicalTag:
@@ -177,9 +158,21 @@ def normalize_spelling(text: str) -> CanonicalTag:
     >>> normalize_spelling("long_hair")
     'long hair'
     """
-    if _ALREADY_CANONICAL.fullmatch(text):
+    simple = _simple_spelling(text)
+    return _with_embeddings(text, _spell) if simple is None else simple
+
+
+def _simple_spelling(text: str) -> CanonicalTag | None:
+    """The spelling of simple text (see ``_EDGES``) in one step, else None."""
+    if not (text.isascii() and text.isprintable()) or "\\" in text or text.lower() != text:
+        return None
+    if text[:1] in _EDGES or text[-1:] in _EDGES or "  " in text:
+        return None
+    if "_" not in text:
         return CanonicalTag(text)
-    return _with_embeddings(text, _spell)
+    if "__" in text or " _" in text or "_ " in text or "embedding:" in text:
+        return None
+    return CanonicalTag(text if text in verbatim_names() else text.replace("_", " "))
 
 
 def _with_embeddings(text: str, normalize: Callable[[str], str]) -> CanonicalTag:
@@ -188,7 +181,7 @@ def _with_embeddings(text: str, normalize: Callable[[str], str]) -> CanonicalTag
         return CanonicalTag(normalize(text))
     out: list[str] = []
     position = 0
-    for found in _EMBEDDING.finditer(text):
+    for found in RULES["EMBEDDING"].finditer(text):
         out.append(_spaced(text[position : found.start()], normalize))
         out.append("embedding:" + found.group(0)[len("embedding:") :])
         position = found.end()
@@ -225,12 +218,12 @@ def _normalize_fully(text: str) -> CanonicalTag:
         return CanonicalTag("")
     verbatim = verbatim_names()
     spaced = _fold(folded.replace("_", " "))
-    for candidate in (folded, spaced, _A1111_UNESCAPE.sub(r"\1", folded)):
+    for candidate in (folded, spaced, RULES["A1111_UNESCAPE"].sub(r"\1", folded)):
         if candidate in verbatim:
             return CanonicalTag(candidate)
     unescaped = _BACKSLASH_RUN.sub(r"\\", _BACKSLASHES_BEFORE_BRACKET.sub("", spaced))
     if "<\\" in unescaped:
-        unescaped = _NETWORK_ESCAPE.sub("<", unescaped)
+        unescaped = RULES["NETWORK_ESCAPE"].sub("<", unescaped)
     return CanonicalTag(_fold(unescaped))
 
 
@@ -249,19 +242,7 @@ def escape(text: str, dialect: Dialect = "a1111", *, weighted: bool = False) -> 
     >>> escape("bishop (chess)", "plain")
     'bishop (chess)'
     """
-    if dialect == "a1111":
-        escaped = _A1111_SPECIAL.sub(r"\\\g<0>", text)
-        if "<" not in escaped:
-            return escaped
-        escaped = _A1111_NETWORK_START.sub("<\\\\", escaped)
-        return _A1111_NETWORK_AT_END.sub("<\\\\", escaped) if weighted else escaped
-    if dialect == "comfyui":
-        return _COMFYUI_SPECIAL.sub(r"\\\g<0>", text)
-    if dialect == "compel":
-        return compel_escape(text)
-    if dialect == "plain":
-        return text
-    raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+    return _escapes_of(dialect)[0](text, weighted)
 
 
 def unescape(text: str, dialect: Dialect = "a1111") -> str:
@@ -275,15 +256,45 @@ def unescape(text: str, dialect: Dialect = "a1111") -> str:
     >>> unescape(r"a\\[b\\]", "comfyui")
     'a\\\\[b\\\\]'
     """
-    if dialect == "a1111":
-        return _A1111_UNESCAPE.sub(r"\1", text)
-    if dialect == "comfyui":
-        return _PAREN_UNESCAPE.sub(r"\1", text)
-    if dialect == "compel":
-        return compel_unescape(text)
-    if dialect == "plain":
-        return text
-    raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+    return _escapes_of(dialect)[1](text)
+
+
+def _escape_a1111(text: str, weighted: bool) -> str:
+    escaped = RULES["A1111_SPECIAL"].sub(r"\\\g<0>", text)
+    if "<" not in escaped:
+        return escaped
+    escaped = RULES["NETWORK_START"].sub("<\\\\", escaped)
+    return RULES["NETWORK_AT_END"].sub("<\\\\", escaped) if weighted else escaped
+
+
+def _escape_comfyui(text: str, _weighted: bool) -> str:
+    return RULES["COMFYUI_SPECIAL"].sub(r"\\\g<0>", text)
+
+
+def _escape_compel(text: str, _weighted: bool) -> str:
+    return compel_escape(text)
+
+
+def _as_written(text: str, _weighted: bool = False) -> str:
+    return text
+
+
+# Each dialect's escape (text, weighted) and the unescape its own reader applies.
+_ESCAPES: Mapping[str, tuple[Callable[[str, bool], str], Callable[[str], str]]] = MappingProxyType(
+    {
+        "a1111": (_escape_a1111, functools.partial(RULES["A1111_UNESCAPE"].sub, r"\1")),
+        "comfyui": (_escape_comfyui, functools.partial(RULES["COMFYUI_ESCAPE"].sub, r"\1")),
+        "compel": (_escape_compel, compel_unescape),
+        "plain": (_as_written, _as_written),
+    }
+)
+
+
+def _escapes_of(dialect: str) -> tuple[Callable[[str, bool], str], Callable[[str], str]]:
+    found = _ESCAPES.get(dialect) if isinstance(dialect, str) else None
+    if found is None:
+        raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+    return found
 
 
 def format_weight(weight: float) -> str:
@@ -297,6 +308,8 @@ def format_weight(weight: float) -> str:
     >>> format_weight(1 / 1.1), format_weight(1.00000001)
     ('0.90909091', '1')
     """
+    if weight == 1.0:  # most weights: no need to search for digits
+        return "1"
     if not math.isfinite(weight):
         raise ValueError(f"a weight must be a finite number, not {weight!r}")
     return _format_weight(weight)
