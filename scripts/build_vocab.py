@@ -28,7 +28,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from aidxl_prompt.vocab._tables import TagCategory, TagTable, pack_table, read_table
+from aidxl_prompt.vocab._readers import read_table
+from aidxl_prompt.vocab._tables import TagCategory, TagTable, pack_table
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TABLE = REPO_ROOT.parent / "shared" / "data" / "danbooru_tags.csv"

@@ -18,6 +18,7 @@ from aidxl_prompt._data import load_builtin_yaml, vocab_dir
 from aidxl_prompt.compose import parse
 from aidxl_prompt.errors import DataFileError
 from aidxl_prompt.syntax.normalize import normalize_tag
+from aidxl_prompt.vocab._readers import read_table
 from aidxl_prompt.vocab._tables import PackedTable, TagTable, pack_table
 from aidxl_prompt.vocab.classify import classify
 from aidxl_prompt.vocab.suggest import suggest
@@ -31,7 +32,6 @@ from aidxl_prompt.vocab.vocabulary import (
     canonical,
     embedded_table,
     load_vocabulary,
-    read_table,
     vocabulary_paths_from_env,
 )
 from conftest import REPO_ROOT, require_shared_file

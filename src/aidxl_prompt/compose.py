@@ -22,7 +22,8 @@ its parentheses stay part of the names:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
 from pydantic import BaseModel, ConfigDict
@@ -159,6 +160,8 @@ def _read_danbooru_names(
     items: list[PromptItem] = []
     repairs: list[Repair] = []
     source = result.source
+    if "(" not in source:  # every raw name has its qualifier in parentheses
+        return list(result.items), repairs
     for item, (start, end) in zip(result.items, result.spans, strict=True):
         if isinstance(item, Phrase):
             found = _raw_name(source[start:end], vocabulary)
@@ -242,80 +245,75 @@ def prompt_from_items(
     >>> p.painting_style, [unit.text for unit in p.sections[0].clothing]
     ([Tag(text='impasto', weight=1.0)], ['a white dress'])
     """
-    vocab = vocabulary if vocabulary is not None else Vocabulary.default()
-    networks: list[ExtraNetwork] = []
-    units: list[PromptItem] = []
+    sorter = _Sorter(vocabulary if vocabulary is not None else Vocabulary.default(), keep_meta)
     for item in items:
-        if isinstance(item, str):
-            units.append(Tag(text=item))
-        elif isinstance(item, ExtraNetwork):
-            networks.append(item)
-        else:
-            units.append(item)
-    sections = _split_sections(units)
-    _, first_weight, first_items = sections[0]
-    # The items are valid already: no second validation pass, but the slots are still
-    # checked lists for whatever the caller does next.
-    later = [
-        Section.from_valid(_slotted(section_items, vocab, keep_meta), joiner=joiner, weight=weight)
-        for joiner, weight, section_items in sections[1:]
-    ]
-    return Prompt.from_valid(
-        {**_slotted(first_items, vocab, keep_meta), "networks": networks},
-        sections=later,
-        weight=first_weight,
-    )
+        sorter.add(Tag(text=item) if isinstance(item, str) else item)
+    return sorter.prompt()
 
 
-def _slotted(
-    items: Sequence[PromptItem], vocabulary: Vocabulary, keep_meta: bool
-) -> dict[str, list[SlotItem]]:
-    """The units of one section by slot name (controls were taken out before)."""
-    slots: dict[Slot, list[SlotItem]] = {}
-    for item in items:
-        unit: SlotItem
+@dataclass
+class _Section:
+    """One section being filled: its joiner (None for the first), sub-prompt weight and
+    units by slot."""
+
+    joiner: str | None
+    weight: float = 1.0
+    slots: dict[Slot, list[SlotItem]] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, list[SlotItem]]:
+        return {slot.value: units for slot, units in self.slots.items()}
+
+
+@dataclass
+class _Sorter:
+    """Items in the order given, into sections (cut at ``Break`` and ``And``) and slots.
+
+    A :class:`PromptWeight` sets the weight of the sub-prompt it ends, stored on the
+    section that began it (the first, or the last ``And``).
+    """
+
+    vocabulary: Vocabulary
+    keep_meta: bool
+    sections: list[_Section] = field(default_factory=lambda: [_Section(None)])
+    networks: list[ExtraNetwork] = field(default_factory=list)
+    subprompt: int = 0  # the section whose weight a PromptWeight sets
+
+    def add(self, item: PromptItem) -> None:
         if isinstance(item, Tag):
-            found = classify(item, vocabulary)
-            unit = item
+            found = classify(item, self.vocabulary)
             if found.text != item.text:  # e.g. an artist gets "by " (text is canonical)
-                unit = Tag.model_construct(text=found.text, weight=item.weight)
+                item = Tag.model_construct(text=found.text, weight=item.weight)
         elif isinstance(item, (Phrase, Schedule)):
             text = item.text if isinstance(item, Phrase) else item.plain_text
-            found = classify(text, vocabulary)
-            unit = item
+            found = classify(text, self.vocabulary)
         else:
-            continue
-        if keep_meta or not found.meta:
-            slots.setdefault(found.slot, []).append(unit)
-    return {slot.value: units for slot, units in slots.items()}
+            self.control(item)
+            return
+        if self.keep_meta or not found.meta:
+            self.sections[-1].slots.setdefault(found.slot, []).append(item)
 
-
-def _split_sections(
-    items: Sequence[PromptItem],
-) -> list[tuple[str | None, float, list[PromptItem]]]:
-    """A flat item list cut at ``Break``/``And``: ``(joiner, sub-prompt weight, items)``.
-
-    The first section's joiner is None. A :class:`PromptWeight` sets the weight of the
-    sub-prompt it ends (stored on the section that began it).
-
-    >>> [(j, w, len(i)) for j, w, i in _split_sections([Tag("a"), Break(), Tag("b"),
-    ...     PromptWeight(weight=0.5), And(), Tag("c")])]
-    [(None, 0.5, 1), ('BREAK', 1.0, 1), ('AND', 1.0, 1)]
-    """
-    sections: list[tuple[str | None, float, list[PromptItem]]] = [(None, 1.0, [])]
-    subprompt_start = 0
-    for item in items:
-        if isinstance(item, (Break, And)):
-            keyword = "BREAK" if isinstance(item, Break) else "AND"
-            if keyword == "AND":
-                subprompt_start = len(sections)
-            sections.append((keyword, 1.0, []))
+    def control(self, item: Break | And | PromptWeight | ExtraNetwork) -> None:
+        if isinstance(item, ExtraNetwork):
+            self.networks.append(item)
         elif isinstance(item, PromptWeight):
-            joiner, _, section_items = sections[subprompt_start]
-            sections[subprompt_start] = (joiner, item.weight, section_items)
+            self.sections[self.subprompt].weight = item.weight
         else:
-            sections[-1][2].append(item)
-    return sections
+            if isinstance(item, And):
+                self.subprompt = len(self.sections)
+            self.sections.append(_Section("AND" if isinstance(item, And) else "BREAK"))
+
+    def prompt(self) -> Prompt:
+        # The items are valid already: no second validation pass, but the slots are
+        # still checked lists for whatever the caller does next.
+        first, *later = self.sections
+        return Prompt.from_valid(
+            {**first.fields(), "networks": self.networks},
+            sections=[
+                Section.from_valid(section.fields(), joiner=section.joiner, weight=section.weight)
+                for section in later
+            ],
+            weight=first.weight,
+        )
 
 
 def reading_dialect(dialect: Dialect, input_dialect: Dialect | None = None) -> Dialect:

@@ -1,5 +1,6 @@
 """The bulk tag-table reader gives exactly what the row-by-row reader gives, or steps
-aside; alias and implication tables (one reader) read back what was written.
+aside; alias and implication tables (one reader) read back what was written; the
+packed table finds every name it holds and no other.
 
 Tables are written the way real files come: by ``csv.writer`` (quoting where needed),
 and by hand with the mistakes people make (blank lines, stray quotes, missing fields,
@@ -22,10 +23,12 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
+import aidxl_prompt.vocab._readers as readers
 import aidxl_prompt.vocab._tables as tables
 from aidxl_prompt.errors import DataFileError
 from aidxl_prompt.syntax.normalize import normalize_tag
-from aidxl_prompt.vocab._tables import TagTable, parse_table
+from aidxl_prompt.vocab._readers import parse_table
+from aidxl_prompt.vocab._tables import PackedTable, TagTable, pack_table
 from conftest import require_shared_file
 
 _PLAIN_BASES = ("long_hair", "1girl", "bishop_(chess)", "c++", "16:9", "re:zero", "a_b")
@@ -137,12 +140,12 @@ def _relation_files(draw: st.DrawFn) -> tuple[str, list[list[str]]]:
 
 @contextmanager
 def _small_blocks(size: int = 40) -> Iterator[None]:
-    original = tables._BULK_BYTES
-    tables._BULK_BYTES = size
+    original = readers._BULK_BYTES
+    readers._BULK_BYTES = size
     try:
         yield
     finally:
-        tables._BULK_BYTES = original
+        readers._BULK_BYTES = original
 
 
 def _summary(table: TagTable) -> tuple[Any, ...]:
@@ -179,17 +182,17 @@ def _read_both_ways(name: str, text: str, lenient: bool) -> None:
 def _row_by_row_spy() -> Iterator[list[bool]]:
     """Records whether the row-by-row reader was called."""
     called: list[bool] = []
-    original = tables._read_row_by_row
+    original = readers._read_row_by_row
 
     def spy(*args: Any) -> TagTable:
         called.append(True)
         return original(*args)
 
-    tables._read_row_by_row = spy  # type: ignore[assignment]
+    readers._read_row_by_row = spy  # type: ignore[assignment]
     try:
         yield called
     finally:
-        tables._read_row_by_row = original  # type: ignore[assignment]
+        readers._read_row_by_row = original  # type: ignore[assignment]
 
 
 # Blocks of a line or two, and blocks large enough for the odd-byte search to halve them.
@@ -266,3 +269,47 @@ def test_the_danbooru_tag_table_reads_alike() -> None:
         bulk = parse_table(path, False)
     assert declined == []
     assert _summary(bulk) == _summary(parse_table(path, False, bulk=False))
+
+
+# --- the packed table's line index ------------------------------------------------------
+
+_PACKED_NAMES = st.text(alphabet="ab c(\u00e9\u30ed", min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(_PACKED_NAMES, max_size=40),
+    st.lists(st.text(alphabet="ab c(\u00e9\u30ed", max_size=7), max_size=12),
+    st.sampled_from([1, 8, 32, 4096]),
+)
+def test_packed_lookups_find_every_name_and_no_other(
+    names: set[str], probes: list[str], sample_bytes: int
+) -> None:
+    # A line start is kept every few bytes; a name is then found between two of them.
+    ordered = sorted(names)
+    table = TagTable(
+        source="x",
+        kind="tags",
+        names=ordered,
+        counts=range(len(ordered)),
+        categories=bytes(len(ordered)),
+        aliases={f"{name}x": name for name in ordered},
+    )
+    tags, aliases = pack_table(table)
+    original = tables._SAMPLE_BYTES
+    tables._SAMPLE_BYTES = sample_bytes
+    try:
+        packed = PackedTable("x", tags, aliases)
+        for name in ordered:
+            position = packed.position(name)
+            assert position is not None
+            assert (packed.name_of(position), packed.count_of(position)) == (
+                name,
+                ordered.index(name),
+            )
+            assert packed.alias_of(f"{name}x") == name
+        for probe in probes:
+            assert (packed.position(probe) is not None) == (probe in names)
+            assert (packed.alias_of(probe) is not None) == (probe in table.aliases)
+    finally:
+        tables._SAMPLE_BYTES = original

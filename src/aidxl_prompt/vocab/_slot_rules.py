@@ -30,13 +30,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._data import data_dir, load_builtin_yaml, load_yaml_file, read_vocab_file
 from ..errors import DataFileError, OrderingError
 from ..model.ordering import Slot
 from ..syntax.normalize import normalize_tag
-from ._word_patterns import FirstRule, expanded, word_rule
+
+if TYPE_CHECKING:
+    from ._word_patterns import FirstRule
 
 __all__ = ["CuratedEntry", "PatternRule", "SlotRules", "curated_tags", "slot_rules"]
 
@@ -65,6 +67,8 @@ class PatternRule:
     @functools.cached_property
     def expression(self) -> str:
         """``match`` as a regular expression, its sets written out."""
+        from ._word_patterns import expanded  # noqa: PLC0415 (see SlotRules._first_rule)
+
         return expanded(self.match, self.sets)
 
 
@@ -96,6 +100,10 @@ class SlotRules:
     @functools.cached_property
     def _first_rule(self) -> FirstRule:
         """The rules read into word tables (see ``_word_patterns``)."""
+        # Read on first use: a prompt of common tags is answered from the pattern table
+        # and never loads the module.
+        from ._word_patterns import FirstRule, word_rule  # noqa: PLC0415
+
         return FirstRule(
             [
                 word_rule(rule.match, rule.sets, functools.partial(_compile_pattern, index))

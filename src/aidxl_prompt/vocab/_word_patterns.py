@@ -197,13 +197,17 @@ class _UnreadableError(Exception):
 # The tokens of the syntax read here; anything else (``*``, ``+`` after a literal, ``^``,
 # ``\\d``, a lookahead) makes the whole expression unreadable.
 _PLAIN = r"[^\\()|?*+{}.\[\]^$]+"  # characters that stand for themselves
-_TOKENS = re.compile(
-    rf"(?P<list>\(\?:{_PLAIN}(?:\|{_PLAIN})+\))"  # (?:word|word|...): a word list
-    r"|(?P<open>\(\?:)|(?P<close>\))|(?P<bar>\|)|(?P<any>\.\+)|(?P<set>\{[a-z_]+\})"
-    r"|(?P<klass>\[\]?[^\]\\]*\](?:\{\d*,?\d*\}|[*+?])?)|(?P<opt>\?)"
-    rf"|(?P<escape>\\[^0-9A-Za-z])|(?P<text>{_PLAIN})|(?P<other>.)",
-    re.DOTALL,
-)
+
+
+@functools.cache
+def _tokens() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?P<list>\(\?:{_PLAIN}(?:\|{_PLAIN})+\))"  # (?:word|word|...): a word list
+        r"|(?P<open>\(\?:)|(?P<close>\))|(?P<bar>\|)|(?P<any>\.\+)|(?P<set>\{[a-z_]+\})"
+        r"|(?P<klass>\[\]?[^\]\\]*\](?:\{\d*,?\d*\}|[*+?])?)|(?P<opt>\?)"
+        rf"|(?P<escape>\\[^0-9A-Za-z])|(?P<text>{_PLAIN})|(?P<other>.)",
+        re.DOTALL,
+    )
 
 
 class _Reader:
@@ -211,7 +215,7 @@ class _Reader:
     sequence)*``); ``{name}`` stands for the words of that set."""
 
     def __init__(self, pattern: str, sets: Mapping[str, frozenset[str]]) -> None:
-        found = [(str(token.lastgroup), token.group()) for token in _TOKENS.finditer(pattern)]
+        found = [(str(token.lastgroup), token.group()) for token in _tokens().finditer(pattern)]
         self.kinds = [kind for kind, _ in found] + ["end"]
         self.texts = [text for _, text in found]
         self.at = 0

@@ -49,7 +49,7 @@ from ..card.words import card_words
 from ..errors import AidxlPromptError
 from ..model.items import Tag
 from ..model.ordering import Slot
-from ..syntax.normalize import normalize_tag
+from ..syntax.normalize import CanonicalTag, normalize_tag
 from ._slot_rules import slot_rules
 from .vocabulary import TagCategory, Vocabulary
 
@@ -139,8 +139,8 @@ def _explicit(text: str) -> Classification | None:
 
 
 def _category(text: str, vocabulary: Vocabulary) -> TagCategory | None:
-    """The vocabulary's category of ``text`` (aliases resolved), or None if unknown."""
-    found = vocabulary.locate(text) or vocabulary.locate(vocabulary.canonical(text))
+    """The vocabulary's category of canonical ``text`` (aliases resolved), or None."""
+    found = vocabulary.resolve(CanonicalTag(text))[1]
     return None if found is None else found[0].category_of(found[1])
 
 
@@ -172,7 +172,7 @@ def _character_form(text: str, vocabulary: Vocabulary) -> Classification | None:
     name, qualifier = found.groups()
     if (
         qualifier in _general_qualifiers()
-        and _category(name, vocabulary) is not TagCategory.character
+        and _category(normalize_tag(name), vocabulary) is not TagCategory.character
     ):
         return None
     return _found(slot=Slot.character, rule="character-tag", text=text)
@@ -236,13 +236,13 @@ def _classify_text(text: str, vocab: Vocabulary) -> Classification:
     found = _explicit(text)
     if found is not None:
         return found
-    category = _category(text, vocab)
+    resolved, where = vocab.resolve(CanonicalTag(text))
+    category = None if where is None else where[0].category_of(where[1])
     known = _from_category(text, category) if category is not None else None
     found = known or (_character_form(text, vocab) if category is None else None)
     found = found or _from_rules(text)
     if found is not None:
         return found
-    resolved = vocab.canonical(text)
     if resolved != text:
         found = _from_rules(resolved)
         if found is not None:

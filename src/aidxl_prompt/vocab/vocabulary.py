@@ -58,7 +58,6 @@ from ._tables import (
     TableKind,
     TagCategory,
     TagTable,
-    read_table,
 )
 
 __all__ = [
@@ -75,7 +74,6 @@ __all__ = [
     "canonical",
     "embedded_table",
     "load_vocabulary",
-    "read_table",
     "vocabulary_paths_from_env",
 ]
 
@@ -217,6 +215,10 @@ class Vocabulary:
         """
         if not paths:
             raise DataFileError("no vocabulary file given")
+        # The CSV readers load with the first file: a start-up on the embedded table
+        # never needs them.
+        from ._readers import read_table  # noqa: PLC0415
+
         tables = tuple(read_table(path, lenient=lenient) for path in paths)
         return _vocabulary_of(tables, include_builtin, include_embedded)
 
@@ -294,17 +296,28 @@ class Vocabulary:
         >>> Vocabulary.builtin().canonical("Gray_Hair")
         'grey hair'
         """
-        start = name = normalize_tag(tag)
+        return self.resolve(normalize_tag(tag))[0]
+
+    def resolve(self, name: CanonicalTag) -> tuple[CanonicalTag, tuple[AnyTable, int] | None]:
+        """A canonical name's alias chain followed to its end: that name, and where it
+        is (None when the vocabulary does not know it). A cycle leads nowhere: the name
+        is kept as written.
+
+        >>> name, found = Vocabulary.builtin().resolve(CanonicalTag("gray hair"))
+        >>> name, found is not None
+        ('grey hair', True)
+        """
+        start = name
         seen: set[str] = {name}
-        while self.locate(name) is None:
+        while (found := self.locate(name)) is None:
             target = self.alias_target(name)
             if target is None:
                 break
             if target in seen:  # an alias cycle leads nowhere: keep what was written
-                return start
+                return start, None
             seen.add(target)
             name = CanonicalTag(target)
-        return name
+        return name, found
 
     def implied(self, tag: str) -> tuple[CanonicalTag, ...]:
         """Every tag that ``tag`` implies, transitively, nearest first.
