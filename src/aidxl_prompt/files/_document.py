@@ -9,9 +9,10 @@ is).
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -37,17 +38,20 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 FileItem = Tag | Phrase | Break | And | Schedule | ExtraNetwork
 
 
-@runtime_checkable
-class PresetSource(Protocol):
-    """What a prompt file needs of a preset library: find a preset, and read one."""
+class PresetSource(abc.ABC):
+    """What a prompt file needs of a preset library: find a preset, and read one.
 
+    :class:`~aidxl_prompt.files.presets.PresetLibrary` is the one there is; it lives
+    above the reader (it reads presets with it), so a document knows it by this base.
+    """
+
+    @abc.abstractmethod
     def find(self, name: str, relative_to: Path | None = None) -> Path:
         """The file of preset ``name``."""
-        ...
 
+    @abc.abstractmethod
     def read(self, name: str, relative_to: Path | None = None) -> PromptFile:
         """Preset ``name``, parsed."""
-        ...
 
 
 class Contribution(BaseModel):

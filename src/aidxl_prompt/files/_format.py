@@ -96,7 +96,8 @@ class Shape:
     def check(self, value: Mapping[Any, Any], path: EntryPath) -> None:
         """Refuse the first key of ``value`` that this shape does not have."""
         for key in value:
-            check_known(key, self.keys, path, self.expected(), word=self.word)
+            if key not in self.keys:  # the message is made only for a key that is wrong
+                check_known(key, self.keys, path, self.expected(), word=self.word)
 
 
 def _listing(names: Sequence[str]) -> str:

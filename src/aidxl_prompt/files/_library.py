@@ -22,7 +22,7 @@ from .._data import data_dir
 from .._input import MAX_INPUT_BYTES
 from ..errors import PromptFileError, did_you_mean
 from ..model.prompt import Prompt
-from ._document import PromptFile
+from ._document import PresetSource, PromptFile
 from ._problems import EntryPath
 from ._reader import read_document
 
@@ -35,7 +35,7 @@ PRESETS_ENV_VAR = "AIDXL_PROMPT_PRESETS"
 _SUFFIXES = (".yaml", ".yml")
 
 
-class PresetLibrary(BaseModel):
+class PresetLibrary(BaseModel, PresetSource):
     """Where presets are looked up: the ``folders`` given first, then the built-in ones
     (``data/tags/presets``) unless ``include_builtin`` is false.
 
