@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,9 @@ from aidxl_prompt.model.items import (
     Tag,
 )
 from aidxl_prompt.model.parser import parse_items, parse_tags
+from aidxl_prompt.syntax import grammar
+from aidxl_prompt.syntax.a1111 import schedule_choices
+from aidxl_prompt.syntax.grammar import RULES, trailing_weight
 from aidxl_prompt.syntax.normalize import Dialect, normalize_tag, unescape
 
 BR = Break()
@@ -497,6 +501,68 @@ def test_compel_cannot_be_parsed() -> None:
     message = "cannot parse the 'compel' dialect; parsing reads 'a1111', 'comfyui' or 'plain'"
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         parse_items("a", "compel")
+
+
+# --- the grammar table ----------------------------------------------------------------
+
+
+def test_every_grammar_rule_is_used() -> None:
+    # The table holds the grammar the readers and writers use, and nothing else.
+    package = Path(grammar.__file__).resolve().parents[1]
+    sources = "".join(path.read_text(encoding="utf-8") for path in package.rglob("*.py"))
+    unused = [name for name in RULES if sources.count(f'RULES["{name}"]') == 0]
+    assert unused == []
+
+
+# (text, the span A1111 reads as its trailing weight, or None)
+TRAILING_WEIGHTS: list[tuple[str, tuple[int, int] | None]] = [
+    ("aspect 16:9", (9, 11)),  # the aspect-ratio trap
+    ("score:9 ", (5, 8)),  # whitespace after it
+    ("a :1.5", (1, 6)),  # and before it: the span starts there
+    ("a: +.5", (1, 6)),  # a sign, no leading digit
+    ("a:1.", (1, 4)),  # no trailing digit
+    ("16:9 girl", None),  # text after the number
+    ("a:1e3", None),  # no exponent in this number
+    ("a:1.2.3", None),  # nor two points
+    ("re:zero:", None),  # no number at all
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("text", "span"), TRAILING_WEIGHTS)
+def test_trailing_weight(text: str, span: tuple[int, int] | None) -> None:
+    assert trailing_weight(text) == span
+
+
+# (text, the choices of the one schedule it is, or None)
+SCHEDULE_CHOICES: list[tuple[str, list[str] | None]] = [
+    ("[a:b:10]", ["a", "b"]),  # editing
+    ("[a:5]", ["a"]),  # added at a step
+    ("[a::5]", ["a", ""]),  # removed at a step
+    ("[a:b: 5 ]", ["a", "b"]),  # whitespace around the step
+    ("[a:b:-1.5e1]", ["a", "b"]),  # lark's signed number
+    ("[a|b|c]", ["a", "b", "c"]),  # alternation
+    ("[a|]", ["a", ""]),  # with an empty choice
+    ("[[a:b:3]:c:5]", ["[a:b:3]", "c"]),  # nested editing
+    ("[a|[b|c]]", ["a", "[b|c]"]),  # nested alternation
+    ("[(x:1.2):5]", ["(x:1.2)"]),  # emphasis inside
+    ("[a]", None),  # emphasis, not a schedule
+    ("[a:b]", None),  # no step
+    ("[a:b:c:5]", None),  # three colons
+    ("[a:5]x", None),  # not one group
+    ("[a|b", None),  # unclosed
+    ("[a\\|b]", None),  # an escaped '|' is text
+    ("[a:5\\]", None),  # an escaped ']' is text
+    ("[(a:b:c):5]", None),  # a group inside that is no rule
+]
+
+
+@pytest.mark.parametrize(("text", "choices"), SCHEDULE_CHOICES)
+def test_schedule_choices(text: str, choices: list[str] | None) -> None:
+    assert schedule_choices(text) == choices
+    # The reader keeps exactly these verbatim (a schedule standing alone).
+    if choices is not None:
+        assert parse_tags(text) == [S(text)]
 
 
 # --- linear-time safety: a megabyte of brackets, no recursion ---------------------------

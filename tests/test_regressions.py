@@ -22,6 +22,7 @@ from aidxl_prompt import (
 )
 from aidxl_prompt.cli.app import main
 from aidxl_prompt.files.prompt_file import load_prompt_text, prompt_to_yaml
+from aidxl_prompt.model import parser
 from aidxl_prompt.model.ordering import ordering_presets
 
 
@@ -147,3 +148,26 @@ def test_issue_8_comfyui_output_of_an_a1111_prompt() -> None:
     assert format_prompt("1girl, embedding:EasyNegative", "comfyui") == (
         "1girl, embedding:EasyNegative"
     )
+
+
+# --- issue 9: one grammar ----------------------------------------------------------------
+
+
+def test_nested_alternation_the_reader_keeps_is_a_valid_schedule() -> None:
+    # The reader kept "[a|[b|c]]" verbatim, but Schedule's own check (a second grammar,
+    # in the model) refused it, so a parsed prompt could not be rebuilt from its values.
+    (schedule,) = parse_tags("[a|[b|c]]")
+    assert isinstance(schedule, Schedule)
+    assert Schedule(text=schedule.text) == schedule
+
+
+def test_one_escaped_backslash_keeps_a_prompt_on_the_shortcut() -> None:
+    # One "\\" anywhere sent a whole prompt to the full scanner (8.5x slower on 1 MB):
+    # the shortcut took the second backslash of the pair for a lone one.
+    text = "long hair, \\\\m/, (\\\\m/:1.2), smile"
+    assert parser._simple_items(text) == [
+        Tag("long hair"),
+        Tag.from_reading("\\m/"),
+        Tag.from_reading("\\m/", 1.2),
+        Tag("smile"),
+    ]

@@ -106,6 +106,7 @@ def kaomoji_names() -> frozenset[str]:
     return _verbatim_tables()[0]
 
 
+@functools.cache
 def verbatim_names() -> frozenset[str]:
     """Every canonical name kept exactly as written: kaomoji and names with backslashes."""
     kaomoji, backslash = _verbatim_tables()
