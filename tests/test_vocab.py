@@ -15,10 +15,13 @@ from types import ModuleType
 import pytest
 
 from aidxl_prompt._data import load_builtin_yaml, vocab_dir
+from aidxl_prompt.card.words import card_data, card_examples, card_words
 from aidxl_prompt.compose import parse
 from aidxl_prompt.errors import DataFileError
+from aidxl_prompt.model.ordering import Ordering, Slot
 from aidxl_prompt.syntax.normalize import normalize_tag
 from aidxl_prompt.vocab._readers import read_table
+from aidxl_prompt.vocab._slot_rules import curated_tags
 from aidxl_prompt.vocab._tables import PackedTable, TagTable, pack_table
 from aidxl_prompt.vocab.classify import classify
 from aidxl_prompt.vocab.suggest import suggest
@@ -307,6 +310,11 @@ SHARED_CHANGES = [
     ("built-in categories", lambda: builtin_table().categories.__setitem__(0, 1)),  # type: ignore[attr-defined]
     ("a table's field", lambda: setattr(builtin_table(), "names", ())),
     ("default layers", lambda: setattr(Vocabulary.default(), "tables", ())),
+    ("card words", lambda: card_words().__setitem__("x", None)),  # type: ignore[attr-defined]
+    ("card data", lambda: card_data()["quality_levels"].append("x")),  # type: ignore[attr-defined]
+    ("card examples", lambda: card_examples().pop(Slot.quality)),  # type: ignore[attr-defined]
+    ("curated lists", lambda: curated_tags().pop("twintails")),  # type: ignore[attr-defined]
+    ("slot ranks", lambda: Ordering.preset("caption")._ranks().pop(Slot.quality)),  # type: ignore[attr-defined]
 ]
 
 

@@ -268,7 +268,10 @@ def card_examples() -> Mapping[Slot, tuple[str, ...]]:
     raw = card_data().get("ordering_example")
     if not isinstance(raw, Mapping):
         raise DataFileError("card.yaml: 'ordering_example' must be a mapping of slots")
-    return {Slot.parse(str(name)): tuple(str(v) for v in values) for name, values in raw.items()}
+    examples = {
+        Slot.parse(str(name)): tuple(str(v) for v in values) for name, values in raw.items()
+    }
+    return MappingProxyType(examples)
 
 
 @functools.cache

@@ -180,7 +180,7 @@ def _build(raw: Mapping[str, Any], *, where: str) -> Ordering:
 
 @functools.cache
 def _rank_table(slots: tuple[Slot, ...]) -> Mapping[Slot, int]:
-    return {slot: index for index, slot in enumerate(slots)}
+    return MappingProxyType({slot: index for index, slot in enumerate(slots)})
 
 
 @functools.cache

@@ -159,10 +159,10 @@ CURATED_FILE = "curated_tags.tsv"
 
 
 @functools.cache
-def _known_matches() -> list[str]:
+def _known_matches() -> tuple[str, ...]:
     """The lines of :data:`PATTERN_MATCHES_FILE` (``tag<TAB>rule<TAB>slot``, sorted; the
     tab sorts before every character of a tag, so a line sorts where its tag does)."""
-    return read_vocab_file(PATTERN_MATCHES_FILE).decode("utf-8").splitlines()
+    return tuple(read_vocab_file(PATTERN_MATCHES_FILE).decode("utf-8").splitlines())
 
 
 def _known_match(text: str) -> tuple[bool, PatternHit | None]:
