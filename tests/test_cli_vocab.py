@@ -99,36 +99,37 @@ def test_classify_json(tags: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_suggest_needs_no_tags(capsys: pytest.CaptureFixture[str]) -> None:
-    # the README's example, answered by the embedded Danbooru table
-    assert run(["suggest", "long_hiar"]) == 0
-    assert capsys.readouterr().out == "long hair  fuzzy   score  88.9  4,350,743 posts  general\n"
-
-
-def test_suggest_an_art_style(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["suggest", "by wlpo"]) == 0
-    assert capsys.readouterr().out == "by wlop  fuzzy   score  85.7        365 posts  artist\n"
-
-
-def test_classify_needs_no_tags(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["classify", "wlop", "ganyu_(genshin_impact)", "frieren (sousou no frieren)"]) == 0
-    assert capsys.readouterr().out == (
+# (argv, stdout), with the embedded Danbooru table alone or a --tags file over it
+EMBEDDED_CASES = [
+    (
+        ["suggest", "long_hiar"],
+        "long hair  fuzzy   score  88.9  4,350,743 posts  general\n",
+    ),  # the README's example
+    (
+        ["suggest", "by wlpo"],
+        "by wlop  fuzzy   score  85.7        365 posts  artist\n",
+    ),  # an art style: "by" kept
+    (
+        ["classify", "wlop", "ganyu_(genshin_impact)", "frieren (sousou no frieren)"],
         "by wlop                      art_style               artist-category\n"
         "ganyu (genshin impact)       character               character-category\n"
-        "frieren (sousou no frieren)  character               character-tag\n"
-    )
-
-
-def test_tags_file_is_layered_over_the_embedded_table(
-    tags: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # highres comes from the user's file; ganyu from the embedded table
-    assert run(["classify", "highres", "ganyu (genshin impact)", "--tags", str(tags)]) == 0
-    assert capsys.readouterr().out == (
+        "frieren (sousou no frieren)  character               character-tag\n",
+    ),
+    (
+        ["classify", "highres", "ganyu (genshin impact)", "--tags", "{tags}"],
         "highres                 secondary_description   meta-category  "
         "(meta: kept out of prompts)\n"
-        "ganyu (genshin impact)  character               character-category\n"
-    )
+        "ganyu (genshin impact)  character               character-category\n",
+    ),  # highres comes from the user's file; ganyu from the embedded table
+]
+
+
+@pytest.mark.parametrize(("argv", "out"), EMBEDDED_CASES)
+def test_the_embedded_table_answers(
+    argv: list[str], out: str, tags: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run([arg.format(tags=tags) for arg in argv]) == 0
+    assert capsys.readouterr() == (out, "")
 
 
 def test_classify_json_and_jsonl_hold_the_same_records(
