@@ -186,6 +186,22 @@ def test_all_is_sorted_unique_and_resolves() -> None:
     assert set(names) >= ISSUE_NAMES
 
 
+def test_the_lazy_table_the_type_checking_imports_and_all_agree() -> None:
+    # __init__.py names each export three times (for type checkers, for the lazy loader,
+    # in __all__): the three must be the same names, from the same modules.
+    tree = ast.parse((PACKAGE_DIR / "__init__.py").read_text(encoding="utf-8"))
+    checked: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom)
+                for alias in statement.names:
+                    checked[alias.name] = str(statement.module)
+    lazy = vars(aidxl_prompt)["_EXPORTS"]
+    assert checked == lazy
+    assert set(aidxl_prompt.__all__) == set(lazy)
+
+
 # Modules whose own __all__ is public API: every name there is exported from the
 # package, except these, which are deliberately left at module level.
 NOT_REEXPORTED = {
