@@ -142,8 +142,9 @@ def throughput(prompts: list[str], names: list[str]) -> None:
     print(row("render", render_ours_time, render_base_time, "tags", tags_total, 2.0))
     print(row("format", format_ours, format_base, "tags", tags_total, None))
     print(
-        "  (best of 9 alternating rounds; normalize runs uncached; parse and render keep "
-        "small caches of canonical and rendered tags, as a batch repeats its tags)"
+        "  (best of 9 alternating rounds, caches warm: parse keeps the items of the segments "
+        "it has read and a tag its A1111 fragment, as a batch repeats its tags; "
+        "bench_syntax.py times first-seen inputs)"
     )
 
 

@@ -224,6 +224,12 @@ RENDER_ERRORS: list[tuple[Dialect, list[PromptItem], str]] = [
         [T("a"), AND, T("b")],
         "a plain caption has no AND: joining the sub-prompts would change the prompt",
     ),
+    (
+        "comfyui",
+        [T("a\x00\x02b", 1.2)],
+        "cannot write 'a\\x00\\x02b' for ComfyUI: it holds ComfyUI's internal placeholder "
+        "for an escaped parenthesis (\\x00\\x01 or \\x00\\x02), which it reads as a bracket",
+    ),  # it would read '(' there
 ]
 
 

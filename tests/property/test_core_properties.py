@@ -133,9 +133,18 @@ def _assert_same_tags(read: list[PromptItem], tags: list[Tag]) -> None:
         assert same_weight(item.weight, tag.weight)  # the same float32
 
 
+def _writable(tags: list[Tag], dialect: Dialect) -> bool:
+    """ComfyUI reads its own placeholders for escaped parentheses as brackets, so the
+    renderer refuses a tag holding one (test_render.py checks that it does)."""
+    return dialect != "comfyui" or not any(
+        placeholder in tag.text for tag in tags for placeholder in ("\x00\x01", "\x00\x02")
+    )
+
+
 @SETTINGS
 @given(prompts(), st.sampled_from(["a1111", "comfyui"]))
 def test_parse_of_render_gives_back_the_tags(prompt: Prompt, dialect: Dialect) -> None:
+    assume(_writable(prompt.tags(), dialect))
     rendered = render(prompt, dialect)
     _assert_same_tags(parse_tags(rendered, dialect), prompt.tags())
 
@@ -143,6 +152,7 @@ def test_parse_of_render_gives_back_the_tags(prompt: Prompt, dialect: Dialect) -
 @SETTINGS
 @given(st.lists(TAGS, max_size=6), st.sampled_from(["a1111", "comfyui"]))
 def test_rendered_tags_parse_without_repairs(tags: list[Tag], dialect: Dialect) -> None:
+    assume(_writable(tags, dialect))
     rendered = render(tags, dialect)
     assert parse_items(rendered, dialect, strict=True).tags() == parse_tags(rendered, dialect)
 

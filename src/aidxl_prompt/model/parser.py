@@ -29,7 +29,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -185,7 +185,8 @@ def _simple_items(text: str) -> list[PromptItem] | None:
     if max(map(len, segments)) > _CACHED_LENGTH:
         return None
     items = list(map(_segment_item, segments))
-    return items if all(items) else None  # type: ignore[return-value]
+    # all(): items are always true, None is not (and truth is cheaper than "None in").
+    return cast("list[PromptItem]", items) if all(items) else None
 
 
 def _segment_spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -274,6 +275,10 @@ class _Assembly:
         return items, spans
 
     def _add_text(self, piece: Piece) -> None:
+        if "," not in piece.text:
+            if piece.text:
+                self.unit.add(piece.text, piece.weight, piece.run)
+            return
         position = piece.start
         for index, part in enumerate(piece.text.split(",")):
             if index:

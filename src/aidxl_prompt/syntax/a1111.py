@@ -37,8 +37,8 @@ from .pieces import Piece, PieceKind, RepairCode, Repairs
 
 __all__ = ["scan_a1111", "schedule_choices"]
 
-ROUND = 1.1
-SQUARE = 1 / 1.1
+_ROUND = 1.1
+_SQUARE = 1 / 1.1
 # Past this many brackets around one run, weights are multiplied in opening order
 # instead of A1111's closing order (same value to within a few ulps), to stay linear.
 _EXACT_FOLD_DEPTH = 16
@@ -232,18 +232,18 @@ class _Attention:
                 match.end(),
             )
             self._add("text", match.group(0)[:-1], match.start(), match.end() - 1)
-            multiplier = ROUND
+            multiplier = _ROUND
         self._close(self.round_open, multiplier)
 
     def _close_round(self, match: Match[str]) -> None:
         if self.round_open:
-            self._close(self.round_open, ROUND)
+            self._close(self.round_open, _ROUND)
         else:
             self._stray(match)
 
     def _close_square(self, match: Match[str]) -> None:
         if self.square_open:
-            self._close(self.square_open, SQUARE)
+            self._close(self.square_open, _SQUARE)
         else:
             self._stray(match)
 
@@ -283,8 +283,8 @@ class _Attention:
     def _close_unclosed(self) -> None:
         count = len(self.elements)
         for opened, name, multiplier in (
-            (self.round_open, "(", ROUND),
-            (self.square_open, "[", SQUARE),
+            (self.round_open, "(", _ROUND),
+            (self.square_open, "[", _SQUARE),
         ):
             for first, offset in opened:
                 self.text.report(
@@ -298,11 +298,10 @@ class _Attention:
     def _pieces(self) -> list[Piece]:
         text = self.text
         weights = _fold_weights(len(self.elements), self.ranges)
+        cut = bool(text.cut_starts)  # without cuts, offsets are source offsets already
         pieces: list[Piece] = []
         for (kind, value, start, stop), weight in zip(self.elements, weights, strict=True):
-            if kind == "text" and text.cut_starts:
-                _add_cut_text(value, weight, start, text, pieces)
-            elif kind == "break" and weight != 1.0:
+            if kind == "break" and weight != 1.0:
                 # A1111 multiplies its ('BREAK', -1) marker by the brackets around it, and
                 # then no longer sees a break: it encodes the word with that weight.
                 text.report(
@@ -313,6 +312,10 @@ class _Attention:
                     stop,
                 )
                 pieces.append(text.piece("literal", "break", -weight, start, stop))
+            elif not cut:
+                pieces.append(Piece(kind, value, weight, start, stop))
+            elif kind == "text":
+                _add_cut_text(value, weight, start, text, pieces)
             else:
                 pieces.append(text.piece(kind, value, weight, start, stop))
         return pieces
@@ -523,8 +526,10 @@ class _Schedules:
         self.outer: _OpenBracket | None = None  # the last top-level schedule
 
     def read(self, begin: int, end: int) -> _Schedules:
+        steps = _SCHEDULE_STEPS
         for match in RULES["SCHEDULE_SYNTAX"].finditer(self.text, begin, end):
-            _SCHEDULE_STEPS[match.group(0)[0]](self, match.group(0), match.start())
+            token = match.group()
+            steps[token[0]](self, token, match.start())
         while self.stack:  # unclosed: the grammar cannot read them as rules
             bracket = self.stack.pop()
             if bracket.pipes:

@@ -84,7 +84,7 @@ class Repairs:
         if self._pending:
             last = self._pending[-1]
             if last.code == code and last.message == message and last.end == start:
-                self._pending[-1] = last._replace(end=end)
+                self._pending[-1] = RepairRecord(code, message, last.start, end)
                 return
         self._pending.append(RepairRecord(code, message, start, end))
 
