@@ -203,18 +203,24 @@ def _segment_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+# The rules a segment is read by (bound once: every new segment goes through them).
+_SEGMENT_SYNTAX = RULES["SEGMENT_SYNTAX"]
+_WEIGHTED_TEXT = RULES["WEIGHTED_TEXT"]
+
+
 @functools.lru_cache(maxsize=65536)
 def _segment_item(segment: str) -> PromptItem | None:
     """The one item of a stripped segment, or None when it needs the scanner (it is
     not one simple unit, or its weight or text needs a repair)."""
-    if RULES["SEGMENT_SYNTAX"].search(segment) is None:
-        return _tag_of_escaped(segment, 1.0)
+    if _SEGMENT_SYNTAX.search(segment) is None:  # a bare tag, most segments
+        text = normalize_spelling(segment)
+        return Tag.from_valid(text) if text and "," not in text else None
     if segment[0] == "<" and RULES["EXTRA_NETWORK"].fullmatch(segment):
         return ExtraNetwork.model_construct(text=segment)
     if "<" in segment and RULES["NETWORK_OPENER"].search(segment):
         return None  # a network inside other text, or one that may run past a comma
     if segment[0] == "(":
-        group = RULES["WEIGHTED_TEXT"].fullmatch(segment)
+        group = _WEIGHTED_TEXT.fullmatch(segment)
         return None if group is None else _tag_of_escaped(group["text"], float(group["weight"]))
     if RULES["ESCAPED_TEXT"].fullmatch(segment) is None:
         return None
