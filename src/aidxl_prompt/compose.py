@@ -44,6 +44,7 @@ from .model.items import (
 from .model.ordering import OrderLike, Slot
 from .model.parser import ParseResult, Repair, parse_items
 from .model.prompt import Prompt, Section, render
+from .syntax.grammar import ATTENTION_NUMBER
 from .syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_tag
 from .vocab.classify import classify
 from .vocab.vocabulary import TagCategory, Vocabulary
@@ -143,14 +144,13 @@ def parse_prompt(
 
 # --- Danbooru names written raw ---------------------------------------------------------
 
-_A1111_WEIGHT = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 # A name and a parenthesised qualifier, as Danbooru spells them: ``bishop_(chess)``,
 # ``ganyu (genshin impact)``; optionally inside one weighted or emphasis group.
 _RAW_NAME = re.compile(
     r"(?P<open>\(|\[)?\s*"
     r"(?P<name>[^()\[\]\\:,<>|]*[^()\[\]\\:,<>|\s_])(?P<joint>_|\s+)"
     r"\((?P<qualifier>[^()\[\]\\:,<>|]+)\)"
-    rf"\s*(?::\s*(?P<weight>{_A1111_WEIGHT})\s*)?(?P<close>\)|\])?"
+    rf"\s*(?::\s*(?P<weight>{ATTENTION_NUMBER})\s*)?(?P<close>\)|\])?"
 )
 
 
@@ -187,24 +187,32 @@ def _raw_name(text: str, vocabulary: Vocabulary) -> tuple[Tag, str] | None:
     found = _RAW_NAME.fullmatch(text)
     if found is None:
         return None
-    opened, closed, number = found["open"], found["close"], found["weight"]
-    weight = 1.0
-    if opened or closed:
-        if opened != {")": "(", "]": "["}.get(closed or "", "") or (number and opened != "("):
-            return None
-        weight = float(number) if number else (1.1 if opened == "(" else 1 / 1.1)
-    elif number:
-        return None
+    weight = _group_weight(found["open"], found["close"], found["weight"])
     name, qualifier = found["name"], found["qualifier"]
     canonical = normalize_tag(f"{name} ({qualifier})")
-    if found["joint"] != "_" and not _known_name(canonical, qualifier, vocabulary):
+    if weight is None or not MIN_WEIGHT <= abs(weight) <= MAX_WEIGHT:
         return None
-    if not MIN_WEIGHT <= abs(weight) <= MAX_WEIGHT:
+    if found["joint"] != "_" and not _known_name(canonical, qualifier, vocabulary):
         return None
     tag = Tag.model_construct(text=canonical, weight=weight)  # canonical, in range
     inner = round(weight * 1.1, 10)
     reading = f"{name + found['joint']!r} and {qualifier!r} at {inner:g}"
     return tag, reading
+
+
+def _group_weight(opened: str | None, closed: str | None, number: str | None) -> float | None:
+    """The weight of the one group around a raw name (1.0 with none), or None when the
+    brackets do not pair up or the number is not one A1111 reads."""
+    if not (opened or closed):
+        return None if number else 1.0
+    if opened != {")": "(", "]": "["}.get(closed or "", "") or (number and opened != "("):
+        return None
+    if not number:
+        return 1.1 if opened == "(" else 1 / 1.1
+    try:  # A1111's weight pattern takes "1..2", which float() (and A1111) cannot read
+        return float(number)
+    except ValueError:
+        return None
 
 
 def _known_name(canonical: str, qualifier: str, vocabulary: Vocabulary) -> bool:
