@@ -9,11 +9,12 @@ Each figure is printed beside a baseline measured in the same run, as a ratio:
   target: typed within 1.5x;
 * expansion of a 5-slot x 10-alternative combinatorial file (100,000 combinations)
   beside ``itertools.product`` + ``", ".join`` over the same strings;
-* loading prompt files and presets, in fresh processes, the code of :data:`BEFORE`
-  (before ``prompt_file.py`` was split) beside this checkout, each beside a bare
-  ``yaml.safe_load`` of the same text: the import, the first file a process loads, a
-  file loaded again (presets cached), and all built-in presets listed and loaded, from
-  files the cache has not seen (a new folder each time) and again from the cache.
+* loading prompt files and presets, in fresh processes: the code of :data:`BEFORE`
+  (before ``prompt_file.py`` was split), this checkout with ``files/`` as it was then
+  (the split alone), and this checkout, each figure beside a bare ``yaml.safe_load`` of
+  the same text: the import, the first file a process loads, a file loaded again
+  (presets cached), and all built-in presets listed and loaded, from files the cache
+  has not seen (a new folder each time) and again from the cache.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -195,31 +197,33 @@ def bench_expand(count: int = 10_000) -> None:
 
 # Runs in a fresh process, from the ``src`` given on PYTHONPATH (before or after): every
 # figure of prompt-file and preset loading, each beside a bare yaml.safe_load of the same
-# text measured in the same process. Only API that both versions have is used.
+# text measured in the same process. Only API that both versions have is used. Times are
+# the process's CPU time: on this shared two-core machine, wall time mostly measures the
+# other processes.
 _LOAD_CHILD = r"""
 import json, shutil, sys, tempfile, time
 from pathlib import Path
 
-start = time.perf_counter()
+start = time.process_time()
 from aidxl_prompt.files.presets import list_presets, load_preset
 from aidxl_prompt.files.prompt_file import PresetLibrary, load_prompt_file, read_prompt_file
-imported = time.perf_counter()
+imported = time.process_time()
 import yaml
 
 examples, repeats = Path(sys.argv[1]), int(sys.argv[2])
 frieren, variations = examples / "frieren.yaml", examples / "variations.yaml"
 builtin = PresetLibrary(folders=())
-begin = time.perf_counter()
+begin = time.process_time()
 load_prompt_file(frieren, library=builtin)
-first_file = time.perf_counter() - begin
+first_file = time.process_time() - begin
 
 
 def best(function, rounds=5):
     times = []
     for _ in range(rounds):
-        begin = time.perf_counter()
+        begin = time.process_time()
         function()
-        times.append(time.perf_counter() - begin)
+        times.append(time.process_time() - begin)
     return min(times)
 
 
@@ -241,9 +245,9 @@ def first_seen_presets():
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(folder, tmp, dirs_exist_ok=True)
         library = PresetLibrary(folders=(Path(tmp),), include_builtin=False)
-        begin = time.perf_counter()
+        begin = time.process_time()
         all_presets(library)
-        return time.perf_counter() - begin
+        return time.process_time() - begin
 
 
 warm_library = PresetLibrary(folders=(folder,), include_builtin=False)
@@ -264,7 +268,7 @@ print(json.dumps(result))
 
 # (key, label, the safe_load baseline's key or None, what kind of figure)
 _LOAD_ROWS = [
-    ("import", "import files.prompt_file + files.presets", None, "cold process"),
+    ("import", "import files.prompt_file, files.presets", None, "cold process"),
     ("first_file", "first load of frieren.yaml in a process", None, "cold process"),
     ("frieren", "load + resolve frieren.yaml", "frieren_yaml", "warm, presets cached"),
     ("variations", "parse variations.yaml (choices kept)", "variations_yaml", "warm"),
@@ -275,15 +279,30 @@ _LOAD_ROWS = [
 
 def _unpack_before(folder: Path) -> Path:
     """The ``src`` and ``data`` of :data:`BEFORE`, unpacked into ``folder``."""
+    _unpack(BEFORE, ["src", "data"], folder)
+    return folder / "src"
+
+
+def _unsplit(folder: Path) -> Path:
+    """This checkout's ``src`` with ``files/`` as it was at :data:`BEFORE` (one
+    ``prompt_file.py``): the split is the only difference from this checkout."""
+    shutil.copytree(REPO / "src", folder / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    files = folder / "src" / "aidxl_prompt" / "files"
+    shutil.rmtree(files)
+    _unpack(BEFORE, ["src/aidxl_prompt/files"], folder)
+    (folder / "data").symlink_to(REPO / "data")
+    return folder / "src"
+
+
+def _unpack(commit: str, paths: list[str], folder: Path) -> None:
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", BEFORE, "src", "data"],
+        ["git", "archive", "--format=tar", commit, *paths],
         cwd=REPO,
         capture_output=True,
         check=True,
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
-    return folder / "src"
 
 
 def _load_child(source: Path, repeats: int) -> dict[str, float]:
@@ -300,10 +319,15 @@ def _load_child(source: Path, repeats: int) -> dict[str, float]:
     return result
 
 
-def bench_load(repeats: int = 100, processes: int = 6) -> None:
-    """Prompt files and presets, before (:data:`BEFORE`) and after, in fresh processes."""
+def bench_load(repeats: int = 100, processes: int = 8) -> None:
+    """Prompt files and presets: :data:`BEFORE`, this checkout with ``files/`` unsplit,
+    and this checkout, in alternating fresh processes."""
     with tempfile.TemporaryDirectory() as folder:
-        sources = {"before": _unpack_before(Path(folder)), "after": REPO / "src"}
+        sources = {
+            "before": _unpack_before(Path(folder) / "before"),
+            "unsplit": _unsplit(Path(folder) / "unsplit"),
+            "after": REPO / "src",
+        }
         for source in sources.values():
             # Bytecode compiled, as pip install does: a cold process reads it, not the source.
             subprocess.run(
@@ -313,30 +337,36 @@ def bench_load(repeats: int = 100, processes: int = 6) -> None:
             )
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in sources}
         for round_number in range(processes):
-            # Alternating, and each first in every other round: the same machine load for both.
-            order = list(sources) if round_number % 2 == 0 else list(reversed(sources))
-            for name in order:
+            # Alternating, each first in turn: the same machine load for all three.
+            names = list(sources)
+            turn = round_number % len(names)
+            for name in names[turn:] + names[:turn]:
                 runs[name].append(_load_child(sources[name], repeats))
     best = {
         name: {key: min(r[key] for r in rows) for key in rows[0]} for name, rows in runs.items()
     }
     print(
-        f"\nPrompt files and presets: before ({BEFORE}) and after, best of {processes} "
-        "alternating fresh processes; ms, and the ratio to a bare yaml.safe_load of the "
-        "same text in the same process"
+        f"\nPrompt files and presets, best of {processes} alternating fresh processes, ms of CPU "
+        f"time. before: {BEFORE} (before the split); unsplit: this checkout with files/ of "
+        f"{BEFORE}, so that after/unsplit is the split alone (the rest of the package has "
+        "changed since); x safe_load: each figure over a bare yaml.safe_load of the same text "
+        "in the same process"
     )
-    print(f"  {'':<44} {'before':>9} {'after':>9} {'after/before':>13}   {'vs safe_load':>14}")
+    print(
+        f"  {'':<42} {'before':>8} {'unsplit':>8} {'after':>8} {'after/unsplit':>14}"
+        f" {'after/before':>13}   x safe_load (unsplit -> after)"
+    )
     for key, label, baseline, kind in _LOAD_ROWS:
-        before, after = best["before"][key], best["after"][key]
+        before, unsplit, after = (best[name][key] for name in ("before", "unsplit", "after"))
         versus = ""
         if baseline is not None:
             versus = (
-                f"{before / best['before'][baseline]:6.1f}x -> "
-                f"{after / best['after'][baseline]:.1f}x"
+                f"{unsplit / best['unsplit'][baseline]:.2f}x -> "
+                f"{after / best['after'][baseline]:.2f}x"
             )
         print(
-            f"  {label:<44} {before * 1e3:9.2f} {after * 1e3:9.2f} {after / before:12.2f}x"
-            f"   {versus:<16} ({kind})"
+            f"  {label:<42} {before * 1e3:8.2f} {unsplit * 1e3:8.2f} {after * 1e3:8.2f}"
+            f" {after / unsplit:13.2f}x {after / before:12.2f}x   {versus:<16} ({kind})"
         )
 
 
