@@ -22,6 +22,8 @@ import resource
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import zipfile
 from collections import Counter
@@ -262,8 +264,64 @@ def embedded_section() -> None:
     print()
 
 
+# The table readers before issue 9 (alias and implication files had a bulk path too).
+READERS_BEFORE = "6550e6d"
+_READ_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+try:
+    from aidxl_prompt.vocab._readers import parse_table
+except ImportError:  # before issue 9 the readers lived in _tables
+    from aidxl_prompt.vocab._tables import parse_table
+path = Path(sys.argv[1])
+start = time.perf_counter()
+table = parse_table(path, False)
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "rows": len(table.aliases) + len(table.implications)}))
+"""
+
+
+def readers_section(folder: Path) -> None:
+    """Each shared table read by the reader of its kind, this checkout beside the code of
+    :data:`READERS_BEFORE` (fresh processes, alternating, best of the rounds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", READERS_BEFORE, "src", "data"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        sources = {"before": Path(tmp) / "src", "after": REPO / "src"}
+        print(
+            f"table readers: {READERS_BEFORE} (a bulk path for alias and implication files "
+            f"too) beside this checkout; best of {COLD_RUNS} fresh processes, alternating"
+        )
+        for name in ("danbooru_tags.csv", "danbooru_tag_aliases.csv"):
+            best: dict[str, float] = {}
+            for _ in range(COLD_RUNS):
+                for label, source in sources.items():
+                    env = {**os.environ, "PYTHONPATH": str(source)}
+                    child = subprocess.run(
+                        [sys.executable, "-c", _READ_SCRIPT, str(folder / name)],
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                        env=env,
+                    )
+                    seconds = json.loads(child.stdout)["seconds"]
+                    best[label] = min(best.get(label, seconds), seconds)
+            print(
+                f"  {name:<28} before {best['before']:.3f} s, after {best['after']:.3f} s"
+                f"   after / before {best['after'] / best['before']:.2f}x"
+            )
+    print()
+
+
 def main() -> None:
     embedded_section()
+    readers_section(shared_data_dir())
     folder = shared_data_dir()
     tags_csv = folder / "danbooru_tags.csv"
     aliases_csv = folder / "danbooru_tag_aliases.csv"
