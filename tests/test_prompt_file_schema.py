@@ -528,3 +528,12 @@ def _closed_objects(schema: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(schema, list):
         for item in schema:
             yield from _closed_objects(item)
+
+
+def test_each_call_gives_a_schema_of_its_own() -> None:
+    # The schema's parts are shared with the format's table: a caller that edits its
+    # copy must not change the next one.
+    schema = prompt_file_schema()
+    schema["properties"]["weight"]["type"].append("string")
+    schema["properties"]["networks"]["anyOf"][0]["pattern"] = "x"
+    assert prompt_file_schema() == SCHEMA

@@ -12,6 +12,7 @@ from the same table, so the reader and the schema cannot drift apart.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -171,10 +172,12 @@ def prompt_file_schema() -> dict[str, Any]:
         **{f"entry_{field}": _entry(field) for field in TAG_FIELDS},
         **{f"field_{field}": _field(field) for field in TAG_FIELDS},
     }
-    return {
+    schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://aidxl-prompt.invalid/prompt-file.schema.json",
         "title": "aidxl-prompt prompt file",
         **_object(DOCUMENT, _place),
         "$defs": defs,
     }
+    # The parts are shared with the format's table and each other: the caller gets its own.
+    return copy.deepcopy(schema)
