@@ -91,10 +91,10 @@ class Table:
         self.rows.append((label, peer, ours, theirs, ratio, f"<= {target:g}x  {verdict}"))
 
     def print(self) -> None:
-        print(f"  {'figure':<34} {'ours':>10} {'peer':>10} {'ratio':>7}  {'target':<26} peer")
+        print(f"  {'figure':<38} {'ours':>10} {'peer':>10} {'ratio':>7}  {'target':<26} peer")
         for label, peer, ours, theirs, ratio, verdict in self.rows:
             print(
-                f"  {label:<34} {ours * 1e3:>8.1f}ms {theirs * 1e3:>8.1f}ms {ratio:>6.2f}x"
+                f"  {label:<38} {ours * 1e3:>8.1f}ms {theirs * 1e3:>8.1f}ms {ratio:>6.2f}x"
                 f"  {verdict:<26} {peer}"
             )
 
