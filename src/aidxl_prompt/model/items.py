@@ -140,7 +140,10 @@ def _text_of(value: Any, noun: str) -> str:
     return value
 
 
-_set_slot = object.__setattr__  # a frozen model's own slots, as pydantic sets them
+# A model's instance and its own slots, made as pydantic's model_construct makes them
+# (object.__new__ bound once: looking it up through a model class costs as much again).
+_new_object = object.__new__
+_set_slot = object.__setattr__
 
 
 class _Value(BaseModel):
@@ -274,7 +277,7 @@ class Tag(_TextAndWeight):
         """
         # What model_construct does for these two fields, without its general loop
         # (a reader builds tens of thousands of tags).
-        tag = cls.__new__(cls)
+        tag = _new_object(cls)
         _set_slot(tag, "__dict__", {"text": text, "weight": weight})
         _set_slot(tag, "__pydantic_fields_set__", {"text", "weight"})
         _set_slot(tag, "__pydantic_extra__", None)

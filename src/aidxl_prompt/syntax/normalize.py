@@ -75,12 +75,14 @@ _BACKSLASHES_BEFORE_BRACKET = re.compile(r"(?<!\\)\\+(?=[()\[\]])")
 # the same name); collapsing the run is what makes normalisation idempotent.
 _BACKSLASH_RUN = re.compile(r"\\{2,}")
 
-# Simple text: printable ASCII without upper case or backslashes, with single spaces or
-# underscores only between words. NFKC, case and whitespace folding leave it alone and no
-# escape rule applies to it, so its spelling is itself with underscores made spaces
-# (unless the name keeps them: ``^_^``, ``embedding:my_net``). Most Danbooru names are
-# simple; a property test holds this shortcut equal to the full path.
-_EDGES = (" ", "_")
+# Simple text, spelled in one step: printable ASCII words without upper case, underscores
+# or backslashes, with single spaces between them, is its own spelling (NFKC, case and
+# whitespace folding leave it alone and no escape rule applies to it). With single
+# underscores between the words as well, the underscores become spaces (unless the name
+# keeps them: ``^_^``, ``embedding:my_net``). Most Danbooru names are simple; a property
+# test holds this shortcut equal to the full path.
+_CANONICAL_WORDS = re.compile(r"[!-@\[\]^`-~]+(?: [!-@\[\]^`-~]+)*")
+_UNDERSCORED_WORDS = re.compile(r"[!-@\[\]^`-~]+(?:[ _][!-@\[\]^`-~]+)*")
 
 
 @functools.cache
@@ -164,14 +166,10 @@ def normalize_spelling(text: str) -> CanonicalTag:
 
 
 def _simple_spelling(text: str) -> CanonicalTag | None:
-    """The spelling of simple text (see ``_EDGES``) in one step, else None."""
-    if not (text.isascii() and text.isprintable()) or "\\" in text or text.lower() != text:
-        return None
-    if text[:1] in _EDGES or text[-1:] in _EDGES or "  " in text:
-        return None
-    if "_" not in text:
+    """The spelling of simple text (see ``_CANONICAL_WORDS``) in one step, else None."""
+    if _CANONICAL_WORDS.fullmatch(text):
         return CanonicalTag(text)
-    if "__" in text or " _" in text or "_ " in text or "embedding:" in text:
+    if "_" not in text or "embedding:" in text or not _UNDERSCORED_WORDS.fullmatch(text):
         return None
     return CanonicalTag(text if text in verbatim_names() else text.replace("_", " "))
 
