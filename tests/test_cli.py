@@ -279,33 +279,53 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 
 
 def _declaration(action: argparse.Action) -> tuple[object, ...]:
-    """What an option means: everything but the parser it was added to."""
+    """What an option means: everything but the parser it was added to (for
+    ``--format``, whose choices are each command's, everything but those: see
+    FORMAT_CHOICES)."""
     converter = getattr(action.type, "__qualname__", action.type)  # a fresh closure each
+    own = action.option_strings == ["--format"]
     return (
         type(action),
         action.option_strings,
         action.dest,
         action.nargs,
         action.const,
-        action.default,
+        None if own else action.default,
         converter,
-        action.choices,
+        None if own else action.choices,
         action.metavar,
-        action.help,
+        None if own else action.help,
     )
 
 
 # The shared options each subcommand declares (every one from cli/_options.py).
 SHARED_OPTIONS = {
     "format": {"--dialect", "--input-dialect", "--order", "--tags", "--max-bytes"},
-    "render": {"--dialect", "--order", "--presets-dir", "--max-bytes"},
+    "render": {"--dialect", "--order", "--presets-dir", "--max-bytes", "--format", "--seed"},
+    "resolution": {"--format"},
+    "infotext": {"--tags", "--max-bytes"},
+    "styles": {"--order", "--presets-dir", "--tags", "--max-bytes"},
+    "lint": {"--tags", "--max-bytes", "--format"},
     "suggest": {"--tags", "--format"},
     "classify": {"--tags", "--format"},
     "schema": set(),
     "presets": {"--dialect", "--order", "--presets-dir", "--max-bytes"},
-    "expand": {"--dialect", "--order", "--presets-dir", "--max-bytes", "--format"},
+    "expand": {"--dialect", "--order", "--presets-dir", "--max-bytes", "--format", "--seed"},
 }
 ALL_SHARED = set().union(*SHARED_OPTIONS.values())
+
+RECORDS = ["text", "json", "jsonl"]
+DIALECT_NAMES = ["a1111", "comfyui", "compel", "plain"]
+TOOL_FORMATS = ["infotext", "a1111-api", "comfyui-workflow", "diffusers-json"]
+# --format's choices and default, by command: the shared three, or a command's own.
+FORMAT_CHOICES = {
+    "render": ([*DIALECT_NAMES, *TOOL_FORMATS], None),
+    "lint": ([*RECORDS, "github", "sarif"], "text"),
+    "resolution": (RECORDS, "text"),
+    "suggest": (RECORDS, "text"),
+    "classify": (RECORDS, "text"),
+    "expand": (RECORDS, "text"),
+}
 
 
 def test_every_subcommand_and_shared_option_is_in_the_table() -> None:
@@ -329,6 +349,18 @@ def test_shared_options_are_declared_alike_everywhere(command: str) -> None:
             declared.add(option)
             assert _declaration(action) == reference[option], (command, option)
     assert declared & ALL_SHARED == SHARED_OPTIONS[command]
+
+
+def test_format_choices_are_each_commands() -> None:
+    found = {}
+    for name, parser in _subcommands().items():
+        for action in parser._actions:
+            if "--format" in action.option_strings:
+                choices = list(action.choices or ())
+                found[name] = (choices, action.default)
+                default = action.default or "the --dialect"
+                assert action.help == f"output format: {', '.join(choices)} (default: {default})"
+    assert found == FORMAT_CHOICES
 
 
 def _order_file(folder: Path, name: str, *, reverse: bool = False) -> Path:
@@ -539,9 +571,18 @@ def test_help_examples_run(
         words = words[:at] + words[at + 2 :]
     if ">" in words:  # standard output to a file: read here instead
         words = words[: words.index(">")]
+    if "|" in words:  # a pipe: the first command's output is the second's input
+        at = words.index("|")
+        assert main(words[:at], {}) == 0
+        monkeypatch.setattr(sys, "stdin", io.StringIO(capsys.readouterr().out))
+        words = words[at + 2 :]
     assert words[0] == command
-    assert main(words, {}) == 0, capsys.readouterr().err
+    assert main(words, {}) == EXAMPLE_EXIT.get(command, 0), capsys.readouterr().err
     assert capsys.readouterr().out
+
+
+# The exit code of a command's examples when it is not 0: lint finds something in each.
+EXAMPLE_EXIT = {"lint": 1}
 
 
 def test_version_returns_0(capsys: pytest.CaptureFixture[str]) -> None:

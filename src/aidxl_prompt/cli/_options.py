@@ -26,10 +26,10 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from .._data import load_builtin_yaml
-from .._input import MAX_INPUT_BYTES
+from .._input import MAX_INPUT_BYTES, check_size, check_text, read_stream
 from ..syntax.normalize import DIALECTS, Dialect
 
 if TYPE_CHECKING:
@@ -54,14 +54,18 @@ __all__ = [
     "add_max_bytes",
     "add_order",
     "add_presets_dir",
+    "add_seed",
     "add_tags",
     "environment_paths",
+    "ordering",
     "positive_int",
     "preset_library",
+    "read_prompt",
     "render",
     "render_negative",
     "rendering",
     "vocabulary",
+    "write_json",
     "write_records",
 ]
 
@@ -123,6 +127,14 @@ class HelpFormatter(argparse.HelpFormatter):
             else:
                 paragraphs.append(super()._fill_text(paragraph, width, indent))
         return "\n\n".join(paragraphs)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        # argparse measures a subcommand's name without its indentation, so a long one
+        # ("resolution") would push its summary to the next line of the main help.
+        for subaction in self._iter_indented_subactions(action):
+            length = len(self._format_action_invocation(subaction)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, length)
 
 
 # --- option builders -----------------------------------------------------------------------
@@ -194,13 +206,31 @@ def add_max_bytes(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_format(parser: argparse.ArgumentParser) -> None:
-    """``--format text|json|jsonl``: how results are printed (see :func:`write_records`)."""
+def add_format(
+    parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS, default: str | None = "text"
+) -> None:
+    """``--format``: how results are printed; ``text|json|jsonl`` (see
+    :func:`write_records`) unless a command names its own ``formats`` (``lint`` adds
+    ``github`` and ``sarif``, ``render`` has each tool's format; its default, None, is
+    the ``--dialect``)."""
     parser.add_argument(
         "--format",
-        choices=FORMATS,
-        default="text",
-        help="text (default), json (one array) or jsonl (one record per line)",
+        choices=formats,
+        default=default,
+        metavar="FORMAT",
+        help=f"output format: {', '.join(formats)} (default: {default or 'the --dialect'})",
+    )
+
+
+def add_seed(parser: argparse.ArgumentParser) -> None:
+    """``--seed N``: the seed that makes a command's output repeatable."""
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the seed: of the batch expand draws (default 0), of the image a tool's format "
+        "generates (default: the settings preset's, -1: random)",
     )
 
 
@@ -212,6 +242,7 @@ SHARED_OPTIONS: Mapping[str, Callable[[argparse.ArgumentParser], None]] = {
     "--presets-dir": add_presets_dir,
     "--max-bytes": add_max_bytes,
     "--format": add_format,
+    "--seed": add_seed,
 }
 """The options subcommands share, by option string: each declared by one builder."""
 
@@ -278,16 +309,19 @@ class Rendering(NamedTuple):  # not a dataclass: dataclasses imports inspect, 10
     ordering: Ordering
 
 
-def rendering(args: argparse.Namespace) -> Rendering:
-    """The ``--dialect`` and ``--order`` of ``args``; an order file is read here."""
+def ordering(args: argparse.Namespace) -> Ordering:
+    """The ordering ``--order`` names; an order file is read here."""
     from ..model.ordering import Ordering  # noqa: PLC0415 (loaded when a command runs)
 
     value: str = args.order
     if value.endswith((".yaml", ".yml")) or Path(value).is_file():
-        ordering = Ordering.load(value)
-    else:
-        ordering = Ordering.preset(value)
-    return Rendering(cast("Dialect", args.dialect), ordering)  # argparse checked the choice
+        return Ordering.load(value)
+    return Ordering.preset(value)
+
+
+def rendering(args: argparse.Namespace) -> Rendering:
+    """The ``--dialect`` and ``--order`` of ``args``."""
+    return Rendering(cast("Dialect", args.dialect), ordering(args))  # argparse checked it
 
 
 def render(prompt: Prompt, how: Rendering) -> str:
@@ -304,11 +338,36 @@ def render_negative(prompt: Prompt, how: Rendering) -> str:
     return render_items(prompt.negative, how.dialect)
 
 
-def write_records(records: Iterable[Mapping[str, Any]], output_format: str) -> None:
+def write_records(
+    records: Iterable[Mapping[str, Any]], output_format: str, stream: IO[str] | None = None
+) -> None:
     """Print ``records`` as ``--format json`` (one indented array) or ``jsonl`` (one
-    compact record a line, UTF-8 kept as is, each written as soon as it is made)."""
+    compact record a line, UTF-8 kept as is, each written as soon as it is made), to
+    ``stream`` (default: standard output)."""
+    out = sys.stdout if stream is None else stream
     if output_format == "json":
-        sys.stdout.write(json.dumps(list(records), indent=2) + "\n")
+        write_json(list(records), out)
         return
     for record in records:
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def write_json(value: Any, stream: IO[str] | None = None) -> None:
+    """Print ``value`` as indented JSON (one document, a final line break)."""
+    (sys.stdout if stream is None else stream).write(json.dumps(value, indent=2) + "\n")
+
+
+def read_prompt(value: str, max_bytes: int) -> str:
+    """The prompt argument, or standard input for ``-``: UTF-8, at most ``max_bytes``."""
+    if value != "-":
+        # Bytes of an argument that are not UTF-8 arrive as lone surrogates (PEP 383).
+        check_text(value, source="the prompt argument")
+        check_size(value, source="the prompt argument", max_bytes=max_bytes)
+        return value
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return read_stream(buffer, source="<stdin>", max_bytes=max_bytes)
+    text = sys.stdin.read(max_bytes + 1)  # a text stream with no bytes underneath
+    check_text(text, source="<stdin>")
+    check_size(text, source="<stdin>", max_bytes=max_bytes)
+    return text

@@ -63,13 +63,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     presets = _options.add_command(subparsers, "presets", _presets, _PRESETS_HELP, _RENDERS)
     presets.add_argument("--show", metavar="NAME", help="render one preset")
     expand = _options.add_command(
-        subparsers, "expand", _expand, _EXPAND_HELP, ("--format", *_RENDERS)
+        subparsers, "expand", _expand, _EXPAND_HELP, ("--format", "--seed", *_RENDERS)
     )
     expand.add_argument("file", metavar="FILE", help="a prompt file (YAML)")
     expand.add_argument(
         "-n", type=int, default=None, help="how many prompts (default: mode-dependent)"
     )
-    expand.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     expand.add_argument(
         "--mode", choices=MODES, default="random", help="how to pick (default: random)"
     )
@@ -111,11 +110,12 @@ def _expand(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from ..files.expand import expand  # noqa: PLC0415 (loaded when needed)
 
     how = _options.rendering(args)
+    seed = 0 if args.seed is None else args.seed
     variations = expand(
         args.file,
         cast("Mode", args.mode),  # argparse checked the choice
         n=args.n,
-        seed=args.seed,
+        seed=seed,
         replace=not args.no_repeats,
         library=_options.preset_library(args, environ),
         max_bytes=args.max_bytes,
@@ -127,7 +127,7 @@ def _expand(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     records = (
         {
             "index": variation.index,
-            "seed": args.seed,
+            "seed": seed,
             "mode": args.mode,
             "prompt": _options.render(variation.prompt, how),
             "negative": _options.render_negative(variation.prompt, how),

@@ -17,8 +17,14 @@ in ``--dialect``: its output is ``render(parse(text, input_dialect), dialect)``,
 refuses, with exit code 2, whatever the library refuses. Input (a prompt, standard
 input, a prompt file) over ``--max-bytes`` (default 4 MiB) is refused before parsing.
 
-Subcommands: ``format`` (parse, normalise, order, render a prompt), ``render`` (a YAML
-prompt file), plus ``suggest``/``classify`` (:mod:`._vocab`) and
+``format`` also takes a pasted A1111 infotext (more than one line, with a ``Negative
+prompt:`` line or a last ``Steps: ...`` line): its prompt and negative prompt are
+formatted apart and its settings line kept, checked against the card (notes on stderr).
+
+Subcommands: ``format`` (parse, normalise, order, render a prompt), ``render`` (a
+prompt file; its tools' formats in :mod:`._export`), plus
+``resolution``/``infotext``/``styles`` (:mod:`._export`), ``lint``
+(:mod:`._lint`), ``suggest``/``classify`` (:mod:`._vocab`) and
 ``schema``/``presets``/``expand`` (:mod:`._prompts`).
 """
 
@@ -28,14 +34,20 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import NoReturn, cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
-from .._input import check_size, check_text, read_stream
 from ..errors import AidxlPromptError
+from ..syntax.normalize import DIALECTS, Dialect
+from . import _export as _cli_export
+from . import _lint as _cli_lint
 from . import _options
 from . import _prompts as _cli_prompts
 from . import _vocab as _cli_vocab
-from ._options import PROG, Handler, render
+from ._options import PROG, Handler, Rendering, render, render_negative
+
+if TYPE_CHECKING:
+    from ..export.infotext import Infotext
+    from ..model.prompt import Prompt
 
 __all__ = ["main"]
 
@@ -62,32 +74,18 @@ class _Parser(argparse.ArgumentParser):
         raise _Exit(status)
 
 
-def _read_prompt(value: str, max_bytes: int) -> str:
-    """The prompt argument, or standard input for ``-``: UTF-8, at most ``max_bytes``."""
-    if value != "-":
-        # Bytes of an argument that are not UTF-8 arrive as lone surrogates (PEP 383).
-        check_text(value, source="the prompt argument")
-        check_size(value, source="the prompt argument", max_bytes=max_bytes)
-        return value
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is not None:
-        return read_stream(buffer, source="<stdin>", max_bytes=max_bytes)
-    text = sys.stdin.read(max_bytes + 1)  # a text stream with no bytes underneath
-    check_text(text, source="<stdin>")
-    check_size(text, source="<stdin>", max_bytes=max_bytes)
-    return text
-
-
 def _format(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from ..compose import parse_prompt  # noqa: PLC0415 (loaded when the command runs)
 
     how = _options.rendering(args)  # a bad --order is named before the prompt is read
-    text = _read_prompt(args.prompt, args.max_bytes)
+    text = _options.read_prompt(args.prompt, args.max_bytes)
+    vocabulary = _options.vocabulary(args, environ)
+    info = _pasted_infotext(text)
     parsed = parse_prompt(
-        text,
+        text if info is None else info.prompt,
         args.input_dialect,
         strict=args.strict,
-        vocabulary=_options.vocabulary(args, environ),
+        vocabulary=vocabulary,
         danbooru_names=args.danbooru_names,
         max_bytes=args.max_bytes,
     )
@@ -97,20 +95,36 @@ def _format(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             column = repair.span[0] + 1
             note = f"{PROG}: note: column {column}: {repair.message} [{repair.code}]"
             print(note, file=sys.stderr)
+    if info is not None:
+        output = _formatted_infotext(info, parsed.prompt, how, quiet=args.quiet)
     print(output)
     return 0
 
 
-def _render(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from ..files.prompt_file import load_prompt_file  # noqa: PLC0415 (when the command runs)
+def _pasted_infotext(text: str) -> Infotext | None:
+    """The A1111 infotext ``text`` is, if it is one: more than one line, with a
+    ``Negative prompt:`` line or a last line of ``Steps: ...`` settings (a one-line
+    prompt is never read as one: ``(a:1.1), (b:1.2), (c:1.3)`` looks like settings)."""
+    lines = text.strip().splitlines()
+    negative = any(line.strip().startswith("Negative prompt:") for line in lines)
+    if len(lines) < 2 or not (negative or lines[-1].strip().startswith("Steps:")):
+        return None
+    from ..export.infotext import parse_infotext  # noqa: PLC0415 (loaded when needed)
 
-    how = _options.rendering(args)
-    library = _options.preset_library(args, environ)
-    prompt = load_prompt_file(args.file, library=library, max_bytes=args.max_bytes)
-    print(render(prompt, how))
-    if prompt.negative and not args.positive_only:
-        print("Negative prompt: " + _options.render_negative(prompt, how))
-    return 0
+    return parse_infotext(text)
+
+
+def _formatted_infotext(info: Infotext, prompt: Prompt, how: Rendering, *, quiet: bool) -> str:
+    """The infotext with its prompt and negative prompt formatted, its settings kept
+    (and checked against the card: warnings as notes)."""
+    if info.parameters and not quiet:
+        for warning in info.settings().warnings():
+            print(f"{PROG}: note: settings: {warning}", file=sys.stderr)
+    prompt.negative = info.model_copy(update={"prompt": ""}).to_prompt().negative
+    formatted = info.model_copy(
+        update={"prompt": render(prompt, how), "negative_prompt": render_negative(prompt, how)}
+    )
+    return formatted.to_text()
 
 
 _FORMAT_HELP = f"""
@@ -139,24 +153,52 @@ def _add_format(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     parser.add_argument("--quiet", "-q", action="store_true", help="do not print repair notes")
 
 
+def _render(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from ..files.prompt_file import load_prompt_file  # noqa: PLC0415 (when the command runs)
+
+    how = _options.rendering(args)
+    if args.format in DIALECTS:
+        how = how._replace(dialect=cast("Dialect", args.format))
+    library = _options.preset_library(args, environ)
+    prompt = load_prompt_file(args.file, library=library, max_bytes=args.max_bytes)
+    if args.format in _cli_export.TOOL_FORMATS:
+        sys.stdout.write(_cli_export.tool_output(args, prompt, how) + "\n")
+        return 0
+    print(render(prompt, how))
+    if prompt.negative and not args.positive_only:
+        print("Negative prompt: " + render_negative(prompt, how))
+    return 0
+
+
 _RENDER_HELP = f"""
-render a YAML prompt file
+render a prompt file as a prompt, or in a tool's own format
 
 Render a prompt file (slot name -> list of 'tag' or {{tag: weight}}) and, on a second
-line, its negative prompt.
+line, its negative prompt; --format a1111, comfyui, compel or plain is the same as -d.
+The tools' formats: infotext (A1111's generation parameters), a1111-api (the JSON body
+of POST /sdapi/v1/txt2img), comfyui-workflow (an API-format workflow, POST /prompt),
+diffusers-json (the StableDiffusionXLPipeline call, scheduler and LoRAs).
 
-example:
+The tools' formats need generation settings. Prompt files carry none yet: they come
+from a settings preset of the card (--settings euler_a or dpmpp_2m_karras) and the
+options below; the card's warnings about them go to stderr.
+
+examples:
   {PROG} render examples/frieren.yaml -d comfyui --order style_last
+  {PROG} render examples/frieren.yaml --format infotext --aspect 2:3 --seed 1
+  {PROG} render examples/frieren.yaml --format comfyui-workflow --settings dpmpp_2m_karras --seed 7
 """
 
 
 def _add_render(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    shared = ("--dialect", "--order", "--presets-dir", "--max-bytes")
+    shared = ("--dialect", "--order", "--presets-dir", "--max-bytes", "--seed")
     parser = _options.add_command(subparsers, "render", _render, _RENDER_HELP, shared)
+    _options.add_format(parser, _cli_export.RENDER_FORMATS, default=None)
     parser.add_argument("file", metavar="FILE", help="the YAML prompt file")
     parser.add_argument(
         "--positive-only", action="store_true", help="do not print the negative prompt"
     )
+    _cli_export.add_settings(parser)
 
 
 _EPILOG = f"""\
@@ -187,8 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     _add_format(subparsers)
     _add_render(subparsers)
+    _cli_export.register(subparsers)
     _cli_vocab.register(subparsers)
     _cli_prompts.register(subparsers)
+    _cli_lint.register(subparsers)
     return parser
 
 
