@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from aidxl_prompt.card.settings import Settings
 from aidxl_prompt.files.prompt_file import (
     PresetLibrary,
     PromptFileError,
     dump_prompt_file,
+    load_prompt_and_settings,
     load_prompt_file,
     load_prompt_text,
     parse_prompt_text,
@@ -131,7 +133,7 @@ ERROR_CASES = [
     (
         "charactr: [lucy]\n",
         "<string>:1: charactr: unknown field; did you mean 'character'? (a prompt file has slot "
-        "names, negative, networks, sections, weight, extends, merge and description)",
+        "names, negative, networks, sections, weight, extends, merge, description and settings)",
     ),  # misspelt slot
     (
         "race: elf, human\n",
@@ -310,6 +312,33 @@ ERROR_CASES = [
         "<string>:1: extends[0]: preset file 'shared/nope.yaml' not found (looked for "
         "shared/nope.yaml)",
     ),  # a preset path that is not there
+    (
+        "race: [elf]\nsettings:\n  width: 1000\n",
+        "<string>:3: settings.width: 1000 is not a multiple of 32; the nearest valid widths are "
+        '992 and 1024 (card: "...multiples of 32")',
+    ),  # a size the card forbids, at its own line
+    (
+        "settings: {height: 200}\n",
+        "<string>:1: settings.height: 200 is below 256; the nearest valid height is 256 "
+        '(card: "Not lower than 256x256")',
+    ),
+    (
+        "settings: {cfg_scal: 7}\n",
+        "<string>:1: settings.cfg_scal: unknown setting; did you mean 'cfg_scale'? (a settings "
+        "block has preset, width, height, cfg_scale, steps, sampler, scheduler, seed, batch_size "
+        "and clip_skip)",
+    ),
+    (
+        "settings: {preset: euler}\n",
+        "<string>:1: settings.preset: unknown preset 'euler'; did you mean 'euler_a'? (expected "
+        "one of: euler_a, dpmpp_2m_karras)",
+    ),
+    (
+        "settings: {cfg_scale: '7'}\n",
+        "<string>:1: settings.cfg_scale: expected a number, got a string ('7')",
+    ),  # Settings alone would read the string; the file is as strict as its schema
+    ("settings: {steps: 2.5}\n", "<string>:1: settings.steps: must be a whole number (got 2.5)"),
+    ("settings: [euler_a]\n", "<string>:1: settings: expected a mapping of settings, got a list"),
 ]
 
 
@@ -413,6 +442,64 @@ def test_merge_replace_drops_what_presets_gave(tmp_path: Path) -> None:
     assert prompt.negative == []  # replace with nothing clears the slot
 
 
+# (preset files, the file, expected settings fields or None): how settings merge
+SETTINGS_MERGES: list[tuple[dict[str, str], str, dict[str, Any] | None]] = [
+    ({}, "race: [elf]", None),  # no block anywhere
+    ({}, "settings: {}", {}),  # an empty block: the defaults
+    ({"base": "settings: {seed: 5, steps: 30}"}, "extends: base", {"seed": 5, "steps": 30}),
+    (
+        {"base": "settings: {seed: 5, steps: 30}"},
+        "extends: base\nsettings: {steps: 40}",
+        {"seed": 5, "steps": 40},
+    ),  # the file's key wins, field by field
+    (
+        {"a": "settings: {seed: 1, cfg_scale: 6}", "b": "settings: {seed: 2}"},
+        "extends: [a, b]",
+        {"seed": 2, "cfg_scale": 6},
+    ),  # a later preset wins over an earlier one
+    (
+        {"base": "settings: {preset: dpmpp_2m_karras, seed: 3}"},
+        "extends: base\nsettings: {preset: euler_a}",
+        {"sampler": "Euler a", "scheduler": "Automatic", "steps": 28, "seed": 3},
+    ),  # a preset in the file writes its fields over the preset file's
+    (
+        {"inner": "settings: {width: 832, height: 1248}", "outer": "extends: inner"},
+        "extends: outer\nsettings: {width: 1248, height: 832}",
+        {"width": 1248, "height": 832},
+    ),  # a preset's own presets count too
+    ({"base": "quality: [best]"}, "extends: base\nsettings: {seed: 9}", {"seed": 9}),
+]
+
+
+@pytest.mark.parametrize(("presets", "text", "expected"), SETTINGS_MERGES)
+def test_settings_merge_over_the_presets_field_by_field(
+    tmp_path: Path, presets: dict[str, str], text: str, expected: dict[str, Any] | None
+) -> None:
+    for name, body in presets.items():
+        _write(tmp_path, f"{name}.yaml", body + "\n")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    settings = parse_prompt_text(text, library=library).resolve_settings()
+    assert settings == (None if expected is None else Settings(**expected))
+
+
+def test_settings_of_a_choice_between_presets_follow_the_pick(tmp_path: Path) -> None:
+    _write(tmp_path, "small.yaml", "settings: {width: 768, height: 768}\n")
+    _write(tmp_path, "tall.yaml", "settings: {width: 832, height: 1248}\n")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    document = parse_prompt_text("extends: [{choose: [small, tall], id: size}]", library=library)
+    assert document.resolve_settings({"size": 1}) == Settings(width=832, height=1248)
+    with pytest.raises(PromptFileError, match="no pick for the choice 'size'"):
+        document.resolve_settings()
+
+
+def test_load_prompt_and_settings(tmp_path: Path) -> None:
+    path = _write(tmp_path, "p.yaml", "extends: quality-best\nrace: [elf]\nsettings: {seed: 4}\n")
+    prompt, settings = load_prompt_and_settings(path)
+    assert prompt == load_prompt_file(path)
+    assert settings == Settings(seed=4)
+    assert load_prompt_and_settings(_write(tmp_path, "q.yaml", "race: [elf]\n"))[1] is None
+
+
 def test_a_preset_reached_twice_is_applied_once() -> None:
     # quality-amazing extends default-negative; naming both must not double the negative.
     prompt = load_prompt_text("extends: [quality-amazing, default-negative]\n")
@@ -509,6 +596,28 @@ DUMP_CASES: list[tuple[Prompt, str]] = [
 def test_prompt_to_yaml(prompt: Prompt, expected: str) -> None:
     assert prompt_to_yaml(prompt) == expected
     assert load_prompt_text(expected) == prompt
+
+
+# (settings, the settings block written): only the fields given are written
+SETTINGS_DUMPS = [
+    (Settings(), "settings: {}\n"),
+    (Settings(seed=1, width=832, height=1248), "settings: {width: 832, height: 1248, seed: 1}\n"),
+    (
+        Settings.preset("euler_a"),
+        "settings: {cfg_scale: 7.0, steps: 28, sampler: Euler a, scheduler: Automatic}\n",
+    ),  # a preset is written as its fields
+    (Settings(sampler="DPM++ 2M Karras"), "settings: {sampler: DPM++ 2M, scheduler: Karras}\n"),
+]
+
+
+@pytest.mark.parametrize(("settings", "expected"), SETTINGS_DUMPS)
+def test_settings_are_written_and_read_back(settings: Settings, expected: str) -> None:
+    text = prompt_to_yaml(Prompt(), settings)
+    assert text == expected
+    read = parse_prompt_text(text).settings
+    assert read == settings
+    assert read is not None
+    assert read.model_fields_set == settings.model_fields_set
 
 
 def test_dump_prompt_file_round_trips(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from aidxl_prompt.files._format import (
     RESERVED_KEYS,
     SCHEDULE,
     SECTION,
+    SETTINGS,
     TAG_FIELDS,
     TYPED,
 )
@@ -44,6 +45,7 @@ _TYPES: dict[str, Any] = {
     "object": dict,
     "array": list,
     "string": str,
+    "integer": int,
     "number": (int, float),
     "null": type(None),
 }
@@ -74,6 +76,7 @@ _KEYWORDS = {
     "minimum": (int, float),
     "maximum": (int, float),
     "exclusiveMinimum": (int, float),
+    "multipleOf": int,
 }
 
 
@@ -136,6 +139,7 @@ def _validates(schema: dict[str, Any], value: Any, root: dict[str, Any] = SCHEMA
         checks.append(value >= schema.get("minimum", -float("inf")))
         checks.append(value <= schema.get("maximum", float("inf")))
         checks.append(value > schema.get("exclusiveMinimum", -float("inf")))
+        checks.append("multipleOf" not in schema or value % schema["multipleOf"] == 0)
     if isinstance(value, list):
         checks.append(len(value) >= schema.get("minItems", 0))
         checks.extend(_validates(schema.get("items", {}), item, root) for item in value)
@@ -191,6 +195,7 @@ def test_schema_names_every_slot_and_the_cards_words() -> None:
         "extends",
         "merge",
         "description",
+        "settings",
     }
     painting = SCHEMA["$defs"]["entry_painting_style"]["anyOf"][0]
     assert painting == {"enum": [style.value for style in PaintingStyle]}
@@ -221,6 +226,10 @@ SCHEMA_ACCEPTS = [
     "extends: default-negative",
     "sections: [{joiner: AND, weight: 0.5, race: [elf]}]",
     "negative: [{kind: break}]",
+    "settings:",  # no settings
+    "settings: {}",  # the defaults
+    "settings: {preset: euler_a, steps: 30, seed: -1}",
+    "settings: {cfg_scale: 4, sampler: Euler, scheduler: Karras}",  # off the card: warnings
 ]
 
 
@@ -245,6 +254,16 @@ SCHEMA_REJECTS = [
     "expression: [{choose: []}]",  # no options
     "expression: [{choose: [[]]}]",  # an empty option
     "description: [a]",
+    "settings: [euler_a]",  # not a mapping
+    "settings: {cfg: 7}",  # unknown setting
+    "settings: {preset: euler}",  # unknown preset
+    "settings: {width: 1000}",  # not a multiple of 32
+    "settings: {width: 128}",  # under 256
+    "settings: {height: 1024.0}",  # not a whole number
+    "settings: {cfg_scale: '7'}",  # a string
+    "settings: {steps: 0}",
+    "settings: {seed: -2}",
+    "settings: {sampler: ' '}",
 ]
 
 
@@ -292,8 +311,8 @@ def _sample(schema: dict[str, Any]) -> Any:
     kind = schema["type"] if isinstance(schema["type"], str) else schema["type"][0]
     if kind == "string":
         return next(text for text in ("x", "[a:b:1]", "<lora:x:1>") if _validates(schema, text))
-    if kind == "number":
-        return 1
+    if kind in ("number", "integer"):
+        return next(number for number in (1, 1024) if _validates(schema, number))
     if kind == "array":
         return [_sample(schema["items"])] if schema.get("minItems") else []
     return {key: _sample(schema["properties"][key]) for key in schema.get("required", [])}
@@ -395,6 +414,7 @@ EXTRAS: dict[str, Any] = {
         {"joiner": "BREAK", "race": ["elf"]},
         {"joiner": "AND", "weight": 0.5, "character": ["1boy"]},
     ],
+    "settings": {"preset": "euler_a", "width": 832, "height": 1248, "cfg_scale": 6.5},
 }
 
 
@@ -513,7 +533,8 @@ def test_every_shape_of_the_schema_is_reached_by_the_documents() -> None:
     closed = {json.dumps(schema, sort_keys=True) for schema in _closed_objects(SCHEMA)}
     assert closed <= reached
     # ...and those objects are the shapes of the format's table, each of them.
-    shapes = [EXPLICIT, BREAK, PHRASE, SCHEDULE, CHOICE, OPTION, SECTION, MERGE, DOCUMENT]
+    shapes = [EXPLICIT, BREAK, PHRASE, SCHEDULE, CHOICE, OPTION, SECTION, MERGE, SETTINGS]
+    shapes.append(DOCUMENT)
     shapes += [typed.shape for typed in TYPED.values()]
     keys = {tuple(schema["properties"]) for schema in _closed_objects(SCHEMA)}
     assert keys == {tuple(shape.keys) for shape in shapes}
@@ -528,6 +549,20 @@ def _closed_objects(schema: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(schema, list):
         for item in schema:
             yield from _closed_objects(item)
+
+
+# Values of every kind, for each setting: right, off by a little, of the wrong type.
+SETTING_VALUES = [None, True, -2, -1, 0, 1, 5.5, 256, 1000, 1024, 1024.0, float("nan")]
+SETTING_VALUES += ["", " ", "7", "Euler a", "Karras", "euler_a", "dpmpp_2m_karras", [], {}]
+
+
+@pytest.mark.parametrize("key", list(SETTINGS.keys))
+def test_reader_and_schema_agree_on_every_setting_value(key: str) -> None:
+    # The reader checks values with Settings, the schema with its own keywords: they
+    # take the same values (the card's warnings are not errors in either).
+    for value in SETTING_VALUES:
+        document = {"settings": {key: value}}
+        assert _reader_accepts(document) == _validates(SCHEMA, document), document
 
 
 def test_each_call_gives_a_schema_of_its_own() -> None:

@@ -1,4 +1,4 @@
-"""Property: any Prompt written with prompt_to_yaml loads back equal."""
+"""Property: any Prompt (with any Settings) written with prompt_to_yaml loads back equal."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aidxl_prompt.card.settings import Settings, sampler_table, scheduler_table
 from aidxl_prompt.files.prompt_file import (
     CONTENT_FIELDS,
     SLOT_FIELDS,
     TAG_FIELDS,
     load_prompt_text,
+    parse_prompt_text,
     prompt_to_yaml,
 )
 from aidxl_prompt.model.items import Break, ExtraNetwork, Phrase, Schedule, Tag
@@ -102,6 +104,47 @@ def test_yaml_round_trip(prompt: Prompt) -> None:
 def test_yaml_is_a_fixed_point_after_one_pass(prompt: Prompt) -> None:
     text = prompt_to_yaml(prompt)
     assert prompt_to_yaml(load_prompt_text(text)) == text
+
+
+_SIDE = st.integers(min_value=8, max_value=256).map(lambda n: n * 32)
+_COUNT = st.integers(min_value=1, max_value=10**6)
+_NAME = st.one_of(
+    st.sampled_from([*sampler_table(), *scheduler_table(), "DPM++ 2M Karras"]),
+    _TEXT.map(str.strip).filter(bool),
+)
+_SETTING = {
+    "width": _SIDE,
+    "height": _SIDE,
+    "cfg_scale": st.floats(min_value=0, max_value=1e6, allow_nan=False) | st.integers(0, 30),
+    "steps": _COUNT,
+    "sampler": _NAME,
+    "scheduler": _NAME,
+    "seed": st.integers(min_value=-1, max_value=2**64),
+    "batch_size": _COUNT,
+    "clip_skip": _COUNT,
+}
+
+
+@st.composite
+def settings_of_any_fields(draw: st.DrawFn) -> Settings:
+    """Settings given any subset of the fields, or a preset and some of them."""
+    names = draw(st.lists(st.sampled_from(sorted(_SETTING)), unique=True))
+    fields = {name: draw(_SETTING[name]) for name in names}
+    if draw(st.booleans()):
+        return Settings.preset(draw(st.sampled_from(["euler_a", "dpmpp_2m_karras"])), **fields)
+    return Settings(**fields)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(prompts(), settings_of_any_fields())
+def test_settings_round_trip(prompt: Prompt, given_settings: Settings) -> None:
+    text = prompt_to_yaml(prompt, given_settings)
+    document = parse_prompt_text(text)
+    assert document.settings is not None
+    assert document.settings == given_settings
+    assert document.settings.model_fields_set == given_settings.model_fields_set
+    assert document.resolve() == prompt
+    assert prompt_to_yaml(document.resolve(), document.settings) == text  # a fixed point
 
 
 def test_every_content_field_is_written() -> None:

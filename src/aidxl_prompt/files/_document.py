@@ -10,12 +10,13 @@ is).
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..card.settings import Settings
 from ..errors import PromptFileError
 from ..model.items import And, Break, ExtraNetwork, Phrase, Schedule, Tag
 from ..model.prompt import Prompt, Section
@@ -93,11 +94,13 @@ ExtendsEntry = str | ChoicePoint
 
 
 class PromptFile(BaseModel):
-    """A parsed prompt (or preset) file: what it extends, its entries, its merge modes.
+    """A parsed prompt (or preset) file: what it extends, its entries, its merge modes,
+    its ``settings:`` block (``None`` when it has none).
 
     :meth:`resolve` turns it into a :class:`~aidxl_prompt.Prompt`, given a pick for each
-    choice point when it has any. ``library`` is where its presets are read from (the
-    reader sets it; a file that extends nothing needs none).
+    choice point when it has any; :meth:`resolve_settings` gives its settings with its
+    presets' merged in. ``library`` is where its presets are read from (the reader sets
+    it; a file that extends nothing needs none).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -110,6 +113,7 @@ class PromptFile(BaseModel):
     library: PresetSource | None = None
     weight: float = 1.0
     sections: tuple[tuple[Literal["BREAK", "AND"], float], ...] = ()
+    settings: Settings | None = None
 
     def choice_points(self) -> tuple[ChoicePoint, ...]:
         """The choice points in document order: ``extends`` first, then the slots."""
@@ -139,6 +143,22 @@ class PromptFile(BaseModel):
         ]
         values = {field: fields.get(field, []) for field in CONTENT_FIELDS}
         return Prompt.from_valid(values, sections=sections, weight=self.weight)
+
+    def resolve_settings(self, picks: Mapping[str, int] | None = None) -> Settings | None:
+        """The settings of this file merged over its presets' (in ``extends`` order,
+        each preset's own presets first): a key written later wins, field by field, and
+        a ``preset:`` counts as writing that preset's fields. ``None`` when neither the
+        file nor any of its presets has a ``settings:`` block; ``picks`` as for
+        :meth:`resolve` (only choices in ``extends`` matter here).
+
+        >>> from aidxl_prompt.files.prompt_file import parse_prompt_text
+        >>> document = parse_prompt_text("settings: {preset: euler_a, seed: 7}")
+        >>> settings = document.resolve_settings()
+        >>> settings.sampler, settings.seed, settings.steps
+        ('Euler a', 7, 28)
+        """
+        written = _settings_fields(self, picks or {}, set(), ())
+        return None if written is None else Settings(**written)
 
 
 def section_field(index: int, slot: str) -> str:
@@ -195,10 +215,11 @@ def _preset_paths(document: PromptFile, picks: Mapping[str, int]) -> list[str]:
     return paths
 
 
-def _resolve_fields(
+def _presets(
     document: PromptFile, picks: Mapping[str, int], applied: set[str], stack: tuple[str, ...]
-) -> dict[str, list[FileItem]]:
-    fields: dict[str, list[FileItem]] = {}
+) -> Iterator[tuple[PromptFile, tuple[str, ...]]]:
+    """Each preset ``document`` extends that is not applied yet, read, with the stack
+    to resolve it under; a cycle is an error."""
     for path in _preset_paths(document, picks):
         if path in stack or path == document.source:
             cycle = " -> ".join([*stack, document.source, path])
@@ -213,7 +234,32 @@ def _resolve_fields(
                 f"extends {path!r}, but the file was given no preset library",
                 source=document.source,
             )
-        preset = document.library.read(path)
-        layer = _resolve_fields(preset, {}, applied, (*stack, document.source))
+        yield document.library.read(path), (*stack, document.source)
+
+
+def _resolve_fields(
+    document: PromptFile, picks: Mapping[str, int], applied: set[str], stack: tuple[str, ...]
+) -> dict[str, list[FileItem]]:
+    fields: dict[str, list[FileItem]] = {}
+    for preset, inner in _presets(document, picks, applied, stack):
+        layer = _resolve_fields(preset, {}, applied, inner)
         fields = _merge(fields, layer, preset.merge)
     return _merge(fields, _collect(document, picks), document.merge)
+
+
+def _settings_fields(
+    document: PromptFile, picks: Mapping[str, int], applied: set[str], stack: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """The settings fields written in ``document`` and its presets, the later winning;
+    ``None`` when none of them has a ``settings:`` block."""
+    written: dict[str, Any] | None = None
+    for preset, inner in _presets(document, picks, applied, stack):
+        layer = _settings_fields(preset, {}, applied, inner)
+        if layer is not None:
+            written = {**(written or {}), **layer}
+    own = document.settings
+    if own is not None:
+        # The fields set are those the block wrote (a preset's fields included): a
+        # default the file did not write must not hide a preset's value.
+        written = {**(written or {}), **own.model_dump(include=own.model_fields_set)}
+    return written

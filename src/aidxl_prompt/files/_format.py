@@ -11,8 +11,12 @@ field it is in; :mod:`._schema` says what each name stands for).
 >>> EXPLICIT.expected()
 'a tag has text and weight'
 >>> DOCUMENT.expected()
-'a prompt file has slot names, negative, networks, sections, weight, extends, merge and description'
-"""
+'a prompt file has slot names, negative, networks, sections, weight, extends, merge, description and settings'
+>>> SETTINGS.check({"cfg_scal": 7}, ("settings",))
+Traceback (most recent call last):
+...
+aidxl_prompt.files._problems.EntryProblem: unknown setting; did you mean 'cfg_scale'? (a settings block has preset, width, height, cfg_scale, steps, sampler, scheduler, seed, batch_size and clip_skip)
+"""  # noqa: E501 (the doctests show whole messages)
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..card.forms import CharacterForm
+from ..card.settings import Settings
 from ..card.words import Quality
 from ..model.ordering import Slot
 from ..syntax.normalize import MAX_WEIGHT
@@ -39,6 +44,7 @@ __all__ = [
     "RESERVED_KEYS",
     "SCHEDULE",
     "SECTION",
+    "SETTINGS",
     "SLOT_FIELDS",
     "TAG_FIELDS",
     "TYPED",
@@ -232,6 +238,29 @@ MERGE = Shape(
     description="Per field: append to what the presets gave (the default), or replace it.",
     word="field",
 )
+# What a setting's value is; "side" and "preset" are named because their limits and
+# names are the card's data (``settings.yaml``), read when the schema is made, not when
+# a prompt file is. The values themselves are checked by Settings.
+_COUNT: Mapping[str, Any] = {"type": "integer", "minimum": 1}
+_SAMPLER_NAME: Mapping[str, Any] = {"type": "string", "pattern": "\\S"}
+_SETTING_VALUES: Mapping[str, Value] = {
+    "width": "side",
+    "height": "side",
+    "cfg_scale": {"type": "number", "minimum": 0},
+    "steps": _COUNT,
+    "sampler": {**_SAMPLER_NAME, "description": "A1111's name: Euler a, DPM++ 2M, ..."},
+    "scheduler": {**_SAMPLER_NAME, "description": "A1111's schedule type: Automatic, Karras"},
+    "seed": {"type": "integer", "minimum": -1, "description": "-1: random"},
+    "batch_size": _COUNT,
+    "clip_skip": _COUNT,
+}
+SETTINGS = Shape(
+    "a settings block",
+    {"preset": "preset", **{name: _SETTING_VALUES[name] for name in Settings.model_fields}},
+    description="The card's generation settings; preset names a set the other keys override.",
+    word="setting",
+)
+
 DOCUMENT = Shape(
     "a prompt file",
     {
@@ -242,6 +271,7 @@ DOCUMENT = Shape(
         "extends": "extends",
         "merge": "merge",
         "description": {"type": "string"},
+        "settings": "settings",
     },
     description="A prompt for AIDXL in the model card's slots; see docs/prompt_files.md.",
     word="field",

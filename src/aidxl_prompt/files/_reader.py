@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 
 from .._input import MAX_INPUT_BYTES, read_text_file
+from ..card.settings import Settings, SettingsError
 from ..errors import PromptFileError, PromptValueError
 from ..errors import _format_path as format_path
 from ..model.items import ExtraNetwork
@@ -43,6 +44,7 @@ from ._format import (
     MERGE_MODES,
     OPTION,
     SECTION,
+    SETTINGS,
     SLOT_FIELDS,
     TAG_FIELDS,
     MergeMode,
@@ -151,6 +153,7 @@ class _Reader:
             library=self.library,
             weight=tag_weight(raw.get("weight"), ("weight",)),
             sections=tuple(sections),
+            settings=_settings(raw.get("settings")),
         )
 
     # sections ------------------------------------------------------------------------
@@ -302,6 +305,28 @@ def _merge_modes(value: Any) -> tuple[tuple[str, MergeMode], ...]:
             raise EntryProblem(("merge", key), f"expected append or replace, got {describe(mode)}")
         modes.append((key, "replace" if mode == "replace" else "append"))
     return tuple(modes)
+
+
+def _settings(value: Any) -> Settings | None:
+    """``settings:``: the card's generation settings (see :class:`Settings`)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise EntryProblem(("settings",), f"expected a mapping of settings, got {describe(value)}")
+    SETTINGS.check(value, ("settings",))
+    cfg_scale = value.get("cfg_scale")
+    # Settings (in pydantic's lax mode) would read "7" or true as a number; a prompt file
+    # is as strict as its schema.
+    if "cfg_scale" in value and (
+        isinstance(cfg_scale, bool) or not isinstance(cfg_scale, (int, float))
+    ):
+        raise EntryProblem(
+            ("settings", "cfg_scale"), f"expected a number, got {describe(cfg_scale)}"
+        )
+    try:
+        return Settings.from_mapping(value)
+    except SettingsError as exc:
+        raise EntryProblem(("settings", exc.field), exc.problem) from None
 
 
 def _networks(value: Any) -> Contribution:

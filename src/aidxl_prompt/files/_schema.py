@@ -16,6 +16,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from ..card.settings import settings_data, settings_presets
 from ..card.words import PaintingStyle
 from ._format import (
     BREAK,
@@ -28,6 +29,7 @@ from ._format import (
     RESERVED_KEYS,
     SCHEDULE,
     SECTION,
+    SETTINGS,
     TAG_FIELDS,
     TYPED,
     Shape,
@@ -143,10 +145,30 @@ def _place(key: str, name: str) -> Schema:
         return {"anyOf": [_NULL, {"type": "array", "items": _object(SECTION, _place)}]}
     if name == "merge":
         return {"anyOf": [_NULL, _object(MERGE, _no_names)]}
+    if name == "settings":
+        return {"anyOf": [_NULL, _object(SETTINGS, _setting)]}
     if name == "extends":
         choice = _choice(_one_or_list(_PRESET, empty=False))
         return _one_or_list({"anyOf": [_PRESET, choice]}, null=True)
     raise AssertionError(f"{key!r}: no value named {name!r}")  # pragma: no cover
+
+
+def _setting(key: str, name: str) -> Schema:
+    """A named setting: a side of the image (the card's minimum and multiple), or the
+    name of one of the card's presets."""
+    if name == "preset":
+        presets = settings_presets()
+        return {"enum": list(presets), "description": "; ".join(presets.values())}
+    if name != "side":
+        raise AssertionError(f"{key!r}: no value named {name!r}")  # pragma: no cover
+    rule = settings_data()["rules"]["resolution"]
+    minimum, multiple = int(rule["min_side"]), int(rule["multiple"])
+    return {
+        "type": "integer",
+        "minimum": minimum,
+        "multipleOf": multiple,
+        "description": f"Pixels: a multiple of {multiple}, at least {minimum}.",
+    }
 
 
 def _typed_value(key: str, name: str) -> Schema:

@@ -2,7 +2,8 @@
 
 Each item is written in the shortest form the reader turns back into the same item: a
 tag as a string, or ``{tag: weight}``, when the card's treatment of its slot leaves it
-as it is; else in the explicit form ``{text: ..., weight: ...}``.
+as it is; else in the explicit form ``{text: ..., weight: ...}``. Settings are written
+as the fields they were given (a preset's fields included), last.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ..card.settings import Settings
 from ..errors import CardValueError
 from ..model.items import Break, ExtraNetwork, Phrase, Schedule, Tag
 from ..model.prompt import Prompt, Section
@@ -23,20 +25,25 @@ from ._format import CONTENT_FIELDS, RESERVED_KEYS, SLOT_FIELDS
 __all__ = ["dump_prompt_file", "prompt_to_yaml"]
 
 
-def prompt_to_yaml(prompt: Prompt) -> str:
+def prompt_to_yaml(prompt: Prompt, settings: Settings | None = None) -> str:
     """A prompt file that :func:`~aidxl_prompt.files.prompt_file.load_prompt_text` reads
-    back equal to ``prompt``.
+    back equal to ``prompt`` (and whose ``settings`` block reads back equal to
+    ``settings``, when given).
 
     >>> print(prompt_to_yaml(Prompt(art_style=[("by ask", 0.9)], quality=["best quality"])), end="")
     art_style:
     - {by ask: 0.9}
     quality: [best quality]
+    >>> print(prompt_to_yaml(Prompt(), Settings(width=832, height=1248, seed=1)), end="")
+    settings: {width: 832, height: 1248, seed: 1}
     """
     document: dict[str, Any] = _dump_fields(prompt, CONTENT_FIELDS)
     if prompt.weight != 1.0:
         document["weight"] = prompt.weight
     if prompt.sections:
         document["sections"] = [_dump_section(section) for section in prompt.sections]
+    if settings is not None:
+        document["settings"] = _dump_settings(settings)
     if not document:
         return "{}\n"
     return yaml.safe_dump(
@@ -44,9 +51,14 @@ def prompt_to_yaml(prompt: Prompt) -> str:
     )
 
 
-def dump_prompt_file(prompt: Prompt, path: str | Path) -> None:
-    """Write ``prompt`` as a prompt file at ``path`` (UTF-8)."""
-    Path(path).write_text(prompt_to_yaml(prompt), encoding="utf-8")
+def dump_prompt_file(prompt: Prompt, path: str | Path, settings: Settings | None = None) -> None:
+    """Write ``prompt`` (and ``settings``) as a prompt file at ``path`` (UTF-8)."""
+    Path(path).write_text(prompt_to_yaml(prompt, settings), encoding="utf-8")
+
+
+def _dump_settings(settings: Settings) -> dict[str, Any]:
+    """The fields ``settings`` was given, in the model's order."""
+    return settings.model_dump(include=settings.model_fields_set)
 
 
 def _dump_section(section: Section) -> dict[str, Any]:

@@ -24,8 +24,14 @@ more presets (see :mod:`aidxl_prompt.files.presets`), merged in order before the
 entries; ``merge`` says, per slot, whether the file's entries are appended (the
 default) or ``replace`` what the presets gave. ``sections`` holds the parts after each
 ``BREAK`` or ``AND``, each with its own slots; ``weight`` is the first sub-prompt's
-weight. ``description`` is free text. The keys of every mapping, and the JSON Schema
-(:func:`prompt_file_schema`), come from one table (:mod:`._format`).
+weight. ``description`` is free text. ``settings`` holds the card's generation settings
+(:class:`~aidxl_prompt.Settings`: ``width``, ``height``, ``cfg_scale``, ``steps``,
+``sampler``, ``scheduler``, ``seed``, ``batch_size``, ``clip_skip``, and ``preset`` for
+one of the card's presets that the other keys override); a file's settings are merged
+over its presets', field by field, the file's keys winning
+(:meth:`PromptFile.resolve_settings`, :func:`load_prompt_and_settings`). The keys of
+every mapping, and the JSON Schema (:func:`prompt_file_schema`), come from one table
+(:mod:`._format`).
 
 Presets are looked up in the :class:`PresetLibrary` given as ``library=``, by default
 ``PresetLibrary()``: the built-in presets only. These functions never read the
@@ -57,6 +63,9 @@ has one), the field path and what was expected; a file too large or not UTF-8 fa
 [('by yoneyama mai', 0.9), ('lucy (cyberpunk)', 1.0), ('jacket', 1.0), ('amazing quality', 1.5)]
 >>> load_prompt_text(prompt_to_yaml(prompt)) == prompt
 True
+>>> parse_prompt_text("settings: {preset: dpmpp_2m_karras, width: 832, height: 1248}").settings
+Settings(width=832, height=1248, cfg_scale=7.0, steps=35, sampler='DPM++ 2M', \
+scheduler='Karras', seed=-1, batch_size=1, clip_skip=1)
 """
 
 from __future__ import annotations
@@ -64,6 +73,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._input import MAX_INPUT_BYTES
+from ..card.settings import Settings
 from ..errors import PromptFileError
 from ..model.prompt import Prompt
 from ._document import ChoicePoint, Contribution, Option, PromptFile
@@ -90,6 +100,7 @@ __all__ = [
     "PromptFile",
     "PromptFileError",
     "dump_prompt_file",
+    "load_prompt_and_settings",
     "load_prompt_file",
     "load_prompt_text",
     "parse_prompt_text",
@@ -168,6 +179,20 @@ def load_prompt_text(
     return _resolve_plain(
         parse_prompt_text(text, source=source, library=library, max_bytes=max_bytes)
     )
+
+
+def load_prompt_and_settings(
+    path: str | Path,
+    *,
+    library: PresetLibrary | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> tuple[Prompt, Settings | None]:
+    """Read a prompt file and return its Prompt and its settings (both with the presets
+    merged in; ``None`` when neither the file nor its presets have a ``settings:``
+    block), as :func:`load_prompt_file` and :meth:`PromptFile.resolve_settings` give them.
+    """
+    document = read_prompt_file(path, library=library, max_bytes=max_bytes)
+    return _resolve_plain(document), document.resolve_settings()
 
 
 def _resolve_plain(document: PromptFile) -> Prompt:
