@@ -14,7 +14,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_compose
 import bench_core
+import bench_lint
+import bench_pipeline
 import bench_prompts
+import bench_startup
+import bench_syntax
 import bench_vocab
 
 SECTIONS = (
@@ -22,6 +26,10 @@ SECTIONS = (
     ("vocabulary, classifier, suggestions (issue 3)", bench_vocab.main),
     ("card types, prompt files, expansion (issue 4)", bench_prompts.main),
     ("faithful composition (issue 8)", bench_compose.main),
+    ("text layer against its peers (issue 9)", bench_syntax.main),
+    ("parse into slots and render, uncommon tags (issue 9)", bench_pipeline.main),
+    ("start-up (issues 8 and 9)", bench_startup.main),
+    ("linter (issue 10)", bench_lint.main),
 )
 
 

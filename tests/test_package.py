@@ -211,6 +211,7 @@ NOT_REEXPORTED = {
         "NegativeList",
         "NetworkList",
         "SlotItem",
+        "Weight",
         "coerce_item",
         "plain_message",
     },

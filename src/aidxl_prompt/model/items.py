@@ -60,6 +60,7 @@ __all__ = [
     "SlotItem",
     "SlotList",
     "Tag",
+    "Weight",
     "check_weight",
     "coerce_item",
     "plain_message",
