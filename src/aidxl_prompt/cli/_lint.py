@@ -91,10 +91,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "-f",
         "--file",
         dest="files",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
         metavar="FILE",
-        help="a prompt text file ('-' reads standard input); repeat for several",
+        help="prompt text files ('-' reads standard input); give prompts before -f",
     )
     parser.add_argument("--fix", action="store_true", help="apply the safe fixes")
     parser.add_argument(
