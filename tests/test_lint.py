@@ -10,10 +10,24 @@ from typing import Any, get_args
 
 import pytest
 
+from aidxl_prompt.card.settings import Settings
+from aidxl_prompt.files.prompt_file import PresetLibrary, PromptFileError
 from aidxl_prompt.lint.config import LintConfig, LintConfigError, load_lint_config
 from aidxl_prompt.lint.diagnostic import Diagnostic, Fix, Severity
-from aidxl_prompt.lint.linter import fix, lint, lint_lines
-from aidxl_prompt.lint.registry import FAMILIES, RULES, rule_for_repair, rules_markdown
+from aidxl_prompt.lint.linter import (
+    fix,
+    lint,
+    lint_lines,
+    lint_prompt_file_settings,
+    lint_settings,
+)
+from aidxl_prompt.lint.registry import (
+    FAMILIES,
+    RULES,
+    rule_for_repair,
+    rule_for_setting,
+    rules_markdown,
+)
 from aidxl_prompt.model.parser import RepairCode
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -132,6 +146,75 @@ PASSING: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
+_SAMPLING = '(card: "Sampling method: Euler A (20+ steps) or DPM++ 2M Karras (~35 steps)")'
+_RESOLUTION = (
+    '(card: "Resolution: Area (= width x height) around 1024x1024. Not lower than 256x256, '
+    'and resolutions where both length and width are multiples of 32.")'
+)
+
+# (code, infotext settings line, span in the line, message): the AP7 rules, found in an
+# infotext's settings line by lint_lines.
+SETTINGS_FAILING: list[tuple[str, str, tuple[int, int], str]] = [
+    ("AP701", "Steps: 28, Sampler: Euler a, Size: 1000x1000", (29, 44),
+     "width: 1000 is not a multiple of 32; the nearest valid widths are 992 and 1024 "
+     '(card: "...multiples of 32")'),
+    ("AP701", "Steps: 28, Sampler: Euler a, Size: big", (29, 38),
+     "infotext: Size: expected WIDTHxHEIGHT (got 'big')"),  # the infotext reader's own error
+    ("AP701", "Steps: many, Sampler: Euler a, Size: 1024x1024", (0, 11),
+     "steps: must be a whole number (got 'many')"),
+    ("AP702", "Steps: 28, Sampler: Euler a, Size: 768x768", (29, 42),
+     "size: area 768x768 = 589,824 pixels is 44% under 1024x1024 (the card wants about "
+     "1024x1024; this project warns beyond 20%); for this aspect use 1024x1024 " + _RESOLUTION),
+    ("AP703", "Steps: 28, Sampler: Euler a, CFG scale: 13", (29, 42),
+     "cfg_scale: CFG scale 13 is outside the card's 5 to 11 (card: \"CFG scale: 5-11\")"),
+    ("AP704", "Steps: 12, Sampler: Euler a, CFG scale: 7", (0, 9),
+     "steps: 12 steps with Euler a; the card asks for 20+ " + _SAMPLING),
+    ("AP704", "Steps: 30, Sampler: Euler a, CFG scale: 7, Steps: 12", (43, 52),
+     "steps: 12 steps with Euler a; the card asks for 20+ " + _SAMPLING),  # the last one counts
+    ("AP705", "Steps: 15, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7", (0, 9),
+     "steps: 15 steps with DPM++ 2M Karras; the card asks for about 35 (30 to 40) " + _SAMPLING),
+    ("AP706", "Steps: 28, Sampler: DDIM, CFG scale: 7", (11, 24),
+     "sampler: 'DDIM' is not one of the card's samplers (Euler a, or DPM++ 2M with Karras) "
+     + _SAMPLING),
+    ("AP707", 'Steps: 28, Sampler: "Euler A", CFG scale: 7', (11, 29),
+     "sampler: 'Euler A' is not one of A1111's samplers; did you mean 'Euler a'? " + _SAMPLING),
+    ("AP708", "Steps: 35, Sampler: DPM++ 2M, Schedule type: karas, CFG scale: 7", (30, 50),
+     "scheduler: 'karas' is not one of A1111's schedule types " + _SAMPLING),
+]  # fmt: skip
+
+# (code, infotext settings line): the same rule finds nothing.
+SETTINGS_PASSING: list[tuple[str, str]] = [
+    ("AP701", "Steps: 28, Sampler: Euler a, Size: 832x1248"),
+    ("AP702", "Steps: 28, Sampler: Euler a, Size: 1024x1024"),
+    ("AP703", "Steps: 28, Sampler: Euler a, CFG scale: 11"),
+    ("AP704", "Steps: 20, Sampler: Euler a, CFG scale: 7"),
+    ("AP705", "Steps: 35, Sampler: DPM++ 2M Karras, CFG scale: 7"),  # the old combined name
+    ("AP706", "Steps: 35, Sampler: DPM++ 2M, CFG scale: 7"),  # Automatic is Karras for it
+    ("AP707", "Steps: 28, Sampler: Euler a, CFG scale: 7"),
+    ("AP708", "Steps: 35, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7"),
+]
+
+
+@pytest.mark.parametrize(("code", "line", "span", "message"), SETTINGS_FAILING)
+def test_settings_rule_finds(code: str, line: str, span: tuple[int, int], message: str) -> None:
+    text = f"1girl\n{line}\n"
+    found = [(d.span, d.line, d.message) for d in lint_lines(text) if d.code == code]
+    assert found == [((span[0] + 6, span[1] + 6), 2, message)]
+
+
+@pytest.mark.parametrize(("code", "line"), SETTINGS_PASSING)
+def test_settings_rule_passes(code: str, line: str) -> None:
+    assert [d.message for d in lint_lines(f"1girl\n{line}\n") if d.code == code] == []
+
+
+@pytest.mark.parametrize("code", [code for code in RULES if code.startswith("AP7")])
+def test_settings_rule_examples(code: str) -> None:
+    # The documented example is found, and what it says to use instead is not.
+    rule = RULES[code]
+    assert code in [d.code for d in lint_lines(rule.example)]
+    assert code not in [d.code for d in lint_lines(rule.use_instead)]
+
+
 @pytest.mark.parametrize(("code", "prompt", "options", "span", "message"), FAILING)
 def test_rule_finds(
     code: str, prompt: str, options: dict[str, Any], span: tuple[int, int], message: str
@@ -149,8 +232,8 @@ def test_rule_passes(code: str, prompt: str, options: dict[str, Any]) -> None:
 
 
 def test_every_rule_is_documented_and_has_both_cases() -> None:
-    assert {case[0] for case in FAILING} == set(RULES)
-    assert {case[0] for case in PASSING} == set(RULES)
+    assert {case[0] for case in FAILING + SETTINGS_FAILING} == set(RULES)  # type: ignore[operator]
+    assert {case[0] for case in PASSING + SETTINGS_PASSING} == set(RULES)  # type: ignore[operator]
     for code, rule in RULES.items():
         assert rule.code == code
         assert code[:3] in FAMILIES
@@ -166,6 +249,28 @@ def test_every_parser_repair_has_a_rule() -> None:
         assert rule_for_repair(code).repair == code
     with pytest.raises(LookupError, match="no lint rule reports the parser repair 'new'"):
         rule_for_repair("new")
+
+
+# Settings that give each of the card's warnings (codes, as Settings.warnings() names them).
+WARNING_SETTINGS = [
+    Settings(width=768, height=768),
+    Settings(cfg_scale=13),
+    Settings(steps=12),
+    Settings(sampler="DPM++ 2M", steps=15),
+    Settings(sampler="DDIM"),
+    Settings(sampler="Euler A"),
+    Settings(scheduler="karas"),
+]
+
+
+def test_every_settings_warning_has_a_rule() -> None:
+    codes = {w.code for settings in WARNING_SETTINGS for w in settings.warnings()}
+    rules = {rule.setting: code for code, rule in RULES.items() if rule.setting}
+    assert codes == set(rules)
+    for code in codes:
+        assert rule_for_setting(code).code == rules[code]
+    with pytest.raises(LookupError, match="no lint rule reports the settings warning 'new'"):
+        rule_for_setting("new")
 
 
 def test_rules_doc_is_current() -> None:
@@ -323,6 +428,100 @@ def test_lint_lines_maps_to_file_lines() -> None:
         ("AP401", 4, 12, (36, 41), "p.txt"),
     ]
     assert text[17:18] == "("
+
+
+def test_a_settings_line_is_checked_only_when_a1111_reads_it() -> None:
+    # A1111 reads a last line as settings only with three pairs or more.
+    assert lint_lines("1girl\nSteps: 12\n") == []
+    assert [d.code for d in lint_lines("1girl\nSteps: 12, Sampler: Euler a, Seed: 1")] == ["AP704"]
+
+
+def test_settings_rules_follow_the_selection() -> None:
+    text = "1girl\nSteps: 12, Sampler: Euler a, CFG scale: 13\n"
+    assert [d.code for d in lint_lines(text)] == ["AP704", "AP703"]
+    assert [d.code for d in lint_lines(text, config=LintConfig(ignore=("AP7",)))] == []
+    only = LintConfig(select=("AP703",))
+    assert [d.code for d in lint_settings(Settings(steps=12, cfg_scale=13), config=only)] == [
+        "AP703"
+    ]
+
+
+def test_lint_settings() -> None:
+    (found,) = lint_settings(Settings(cfg_scale=4), path="p.yaml")
+    assert (found.code, found.name, found.span, found.line, found.column, found.path) == (
+        "AP703",
+        "cfg-out-of-range",
+        (0, 0),
+        1,
+        1,
+        "p.yaml",
+    )
+    assert found.severity is Severity.warning
+    assert lint_settings(Settings()) == []
+
+
+# (prompt file, preset files, [(code, line, column, text at the span)]): each warning at
+# the key it is about
+FILE_SETTINGS = [
+    ("race: [elf]\nsettings:\n  cfg_scale: 13\n", {}, [("AP703", 3, 3, "cfg_scale: 13")]),
+    (
+        "settings: {width: 768, height: 768}\n",
+        {},
+        [("AP702", 1, 12, "width: 768")],
+    ),  # the size: at the width
+    (
+        "settings:\n  preset: euler_a\n  seed: 1\n  steps: 12\n",
+        {},
+        [("AP704", 4, 3, "steps: 12")],
+    ),
+    (
+        "extends: base\nsettings:\n  preset: dpmpp_2m_karras\n  height: 1248\n",
+        {"base": "settings: {steps: 50, width: 832}"},
+        [],
+    ),  # the file's preset writes its steps over the preset file's
+    (
+        "extends: base\nsettings: {preset: dpmpp_2m_karras, scheduler: Exponential}\n",
+        {"base": "settings: {width: 768, height: 768}"},
+        [("AP702", 1, 1, "extends: base"), ("AP706", 2, 12, "preset: dpmpp_2m_karras")],
+    ),  # the size came from the preset file, the sampler from the block's preset
+    (
+        "settings:\n  sampler: DPM++ 2M\n  scheduler: Karras\n",
+        {},
+        [("AP705", 1, 1, "settings")],
+    ),  # the default steps, left as they are: at the block
+    (
+        "race: [elf]\nextends: base\n",
+        {"base": "settings: {steps: 5}"},
+        [("AP704", 2, 1, "extends: base")],
+    ),  # settings only from a preset: at extends
+    (
+        "extends: [{choose: [base, other]}]\nsettings: {cfg_scale: 4}\n",
+        {"base": "settings: {steps: 5}", "other": "race: [elf]"},
+        [("AP703", 2, 12, "cfg_scale: 4")],
+    ),  # a choice between presets: the file's own block
+    ("race: [elf]\n", {}, []),
+]
+
+
+@pytest.mark.parametrize(("text", "presets", "expected"), FILE_SETTINGS)
+def test_lint_prompt_file_settings(
+    tmp_path: Path, text: str, presets: dict[str, str], expected: list[tuple[Any, ...]]
+) -> None:
+    for name, body in presets.items():
+        (tmp_path / f"{name}.yaml").write_text(body + "\n", encoding="utf-8")
+    library = PresetLibrary(folders=(tmp_path,), include_builtin=False)
+    found = lint_prompt_file_settings(text, path="p.yaml", library=library)
+    assert [(d.code, d.line, d.column, text[d.span[0] : d.span[1]]) for d in found] == expected
+    assert {d.path for d in found} <= {"p.yaml"}
+
+
+def test_lint_prompt_file_settings_of_a_file_that_does_not_read() -> None:
+    with pytest.raises(PromptFileError) as raised:
+        lint_prompt_file_settings("settings: {width: 1000}\n", path="p.yaml")
+    assert str(raised.value) == (
+        "p.yaml:1: settings.width: 1000 is not a multiple of 32; the nearest valid widths are "
+        '992 and 1024 (card: "...multiples of 32")'
+    )
 
 
 def test_negative_prompt_skips_positive_only_rules() -> None:

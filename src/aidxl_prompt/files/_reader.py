@@ -15,6 +15,7 @@ file is resolved.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,7 +53,7 @@ from ._format import (
 from ._problems import EntryPath, EntryProblem, as_list, describe
 from ._yaml_input import load_yaml
 
-__all__ = ["parse_document", "read_document"]
+__all__ = ["key_span", "parse_document", "read_document"]
 
 Joiner = Literal["BREAK", "AND"]
 
@@ -89,6 +90,39 @@ def read_document(
     return parse_document(
         text, source=str(path), library=library, base_dir=path.parent, max_bytes=max_bytes
     )
+
+
+def key_span(
+    text: str, paths: Iterable[EntryPath], *, source: str = "<string>"
+) -> tuple[int, int] | None:
+    """Where the first of ``paths`` that ``text`` has is written: from its key to the end
+    of its value when the value is a scalar (``width: 1000``), else its key alone
+    (``settings:``); ``None`` when none of them is there.
+
+    >>> text = "race: [elf]\\nsettings:\\n  width: 1000\\n"
+    >>> start, end = key_span(text, [("settings", "height"), ("settings", "width")])
+    >>> text[start:end]
+    'width: 1000'
+    """
+    root = load_yaml(text, source=source).root
+    for path in paths:
+        if not path:
+            continue
+        parent = _node_at(root, path[:-1])
+        if not isinstance(parent, yaml.MappingNode):
+            continue
+        for key, value in parent.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == path[-1]:
+                last = value if isinstance(value, yaml.ScalarNode) else key
+                return key.start_mark.index, last.end_mark.index
+    return None
+
+
+def _node_at(root: yaml.Node | None, path: EntryPath) -> yaml.Node | None:
+    node = root
+    for part in path:
+        node = _child(node, part)
+    return node
 
 
 def _line_of(root: yaml.Node | None, path: EntryPath) -> int | None:

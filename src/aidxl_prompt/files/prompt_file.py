@@ -79,7 +79,7 @@ from ..model.prompt import Prompt
 from ._document import ChoicePoint, Contribution, Option, PromptFile
 from ._format import CONTENT_FIELDS, SLOT_FIELDS, TAG_FIELDS, WEIGHT_LIMIT, MergeMode
 from ._library import PRESETS_ENV_VAR, PresetLibrary
-from ._reader import parse_document, read_document
+from ._reader import key_span, parse_document, read_document
 from ._schema import prompt_file_schema
 from ._writer import dump_prompt_file, prompt_to_yaml
 from ._yaml_input import MAX_YAML_DEPTH
@@ -100,6 +100,7 @@ __all__ = [
     "PromptFile",
     "PromptFileError",
     "dump_prompt_file",
+    "key_span",
     "load_prompt_and_settings",
     "load_prompt_file",
     "load_prompt_text",

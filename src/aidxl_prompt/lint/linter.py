@@ -10,7 +10,10 @@
 
 A prompt file of one prompt per line (or A1111 infotext, whose ``Negative prompt:``
 line is the negative of the prompt before it) is linted with :func:`lint_lines`, which
-gives each diagnostic the line and column in the file.
+gives each diagnostic the line and column in the file. The card's generation settings
+(the AP7 rules) are checked in an infotext's settings line by :func:`lint_lines`, in a
+YAML prompt file's ``settings:`` block by :func:`lint_prompt_file_settings`, and as a
+:class:`~aidxl_prompt.Settings` value by :func:`lint_settings`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from ..card.settings import Settings
 from ..compose import parse_prompt
+from ..files.prompt_file import PresetLibrary
 from ..model.items import Phrase, PromptItem, Tag
 from ..model.ordering import Slot
 from ..model.parser import ParseResult, parse_items
@@ -36,12 +41,13 @@ from ._prompt_rules import (
     slot_order,
     subprompts,
 )
+from ._settings import file_findings, infotext_findings, settings_findings
 from ._units import Finding, UnitFacts, unit_facts
 from .config import LintConfig, LintDialect
 from .diagnostic import Diagnostic, Fix
 from .registry import RULES, rule_for_repair
 
-__all__ = ["fix", "lint", "lint_lines"]
+__all__ = ["fix", "lint", "lint_lines", "lint_prompt_file_settings", "lint_settings"]
 
 _DEFAULT_CONFIG = LintConfig()
 _NO_FACTS = UnitFacts(None, None, ())
@@ -128,12 +134,14 @@ def lint_lines(
 ) -> list[Diagnostic]:
     """Lint a file of one prompt per line (blank lines and ``#`` comments skipped), or
     A1111 infotext: a ``Negative prompt:`` line is the negative of the prompt before
-    it, and a ``Steps:`` settings line is skipped. Spans count from the start of
-    ``text``; lines and columns are the file's.
+    it, and a ``Steps:`` settings line is checked against the card's settings (the AP7
+    rules). Spans count from the start of ``text``; lines and columns are the file's.
 
-    >>> text = "1girl, smile\\nNegative prompt: smile\\nSteps: 20, Sampler: Euler"
+    >>> text = "1girl, smile\\nNegative prompt: smile\\nSteps: 20, Sampler: Euler a, CFG scale: 7"
     >>> [(d.code, d.line, d.column) for d in lint_lines(text, path="a.txt")]
     [('AP604', 1, 8)]
+    >>> [(d.code, d.line, d.column) for d in lint_lines(text.replace("7", "13"))]
+    [('AP604', 1, 8), ('AP703', 3, 30)]
     """
     found: list[Diagnostic] = []
     entries = list(_prompt_lines(text))
@@ -166,8 +174,70 @@ def lint_lines(
                 vocabulary=vocabulary,
                 config=config,
             )
+    settings = config if config is not None else _DEFAULT_CONFIG
+    enabled = _enabled_codes(settings, path, is_negative=False)
+    for offset, line in _settings_lines(text):
+        found += _located(infotext_findings(line), text, path, enabled, offset)
     found.sort(key=lambda d: (d.span, d.code))
     return found
+
+
+def lint_settings(
+    settings: Settings, *, config: LintConfig | None = None, path: str | None = None
+) -> list[Diagnostic]:
+    """The card's warnings on ``settings`` (the AP7 rules) as diagnostics, at no place
+    in a text (span ``(0, 0)``; the message names the field).
+
+    >>> [(d.code, d.name) for d in lint_settings(Settings(steps=12, cfg_scale=4))]
+    [('AP703', 'cfg-out-of-range'), ('AP704', 'steps-below-card')]
+    """
+    enabled = _enabled_codes(config or _DEFAULT_CONFIG, path, is_negative=False)
+    return _located(settings_findings(settings), "", path, enabled)
+
+
+def lint_prompt_file_settings(
+    text: str,
+    *,
+    path: str | None = None,
+    library: PresetLibrary | None = None,
+    config: LintConfig | None = None,
+) -> list[Diagnostic]:
+    """The card's warnings on a YAML prompt file's settings (its ``settings:`` block
+    merged over its presets'), each at the key it is about; ``library`` is where its
+    presets are found (by default the built-in ones). Only the settings are checked
+    here: the prompt itself is linted as rendered (:func:`lint`).
+
+    >>> text = "race: [elf]\\nsettings:\\n  cfg_scale: 13\\n"
+    >>> [(d.code, d.line, d.column) for d in lint_prompt_file_settings(text, path="p.yaml")]
+    [('AP703', 3, 3)]
+    """
+    enabled = _enabled_codes(config or _DEFAULT_CONFIG, path, is_negative=False)
+    findings = file_findings(text, source=path or "<string>", library=library)
+    return _located(findings, text, path, enabled)
+
+
+def _located(
+    findings: Iterable[Finding],
+    text: str,
+    path: str | None,
+    enabled: frozenset[str],
+    offset: int = 0,
+) -> list[Diagnostic]:
+    """The enabled findings as diagnostics ``offset`` further on in ``text``."""
+    return [
+        _diagnostic(found.shifted(offset), text, path)
+        for found in findings
+        if found.code in enabled
+    ]
+
+
+def _settings_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each infotext settings line."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if line.startswith(_INFOTEXT_SETTINGS):
+            yield offset, line.rstrip("\r\n")
+        offset += len(line)
 
 
 def _lint_at(

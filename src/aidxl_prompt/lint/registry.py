@@ -2,7 +2,9 @@
 
 Codes are grouped by family, as ruff groups them: ``AP1`` syntax (what A1111 or ComfyUI
 reads differently from what was written), ``AP2`` card spelling, ``AP3`` vocabulary,
-``AP4`` order, ``AP5`` weights, ``AP6`` duplicates and conflicts. Every rule says What it
+``AP4`` order, ``AP5`` weights, ``AP6`` duplicates and conflicts, ``AP7`` generation
+settings (one rule per :class:`~aidxl_prompt.SettingsWarning` code, found in an infotext's
+settings line or a prompt file's ``settings:`` block). Every rule says What it
 does, Why is this bad?, an Example and what to Use instead; ``docs/rules.md`` is
 generated from this table (``scripts/gen_rules_doc.py``).
 
@@ -14,6 +16,8 @@ A rule's ``fix`` is ``"safe"`` when :func:`~aidxl_prompt.lint.linter.fix` applie
 ('redundant-weight', 'safe', True)
 >>> rule_for_repair("unclosed-bracket").code
 'AP101'
+>>> rule_for_setting("cfg-out-of-range").code
+'AP703'
 """
 
 from __future__ import annotations
@@ -25,7 +29,15 @@ from typing import Literal
 
 from .diagnostic import Severity
 
-__all__ = ["FAMILIES", "RULES", "FixKind", "Rule", "rule_for_repair", "rules_markdown"]
+__all__ = [
+    "FAMILIES",
+    "RULES",
+    "FixKind",
+    "Rule",
+    "rule_for_repair",
+    "rule_for_setting",
+    "rules_markdown",
+]
 
 FixKind = Literal["safe", "suggestion", "none"]
 
@@ -37,6 +49,7 @@ FAMILIES: Mapping[str, str] = MappingProxyType(
         "AP4": "order",
         "AP5": "weights",
         "AP6": "duplicates and conflicts",
+        "AP7": "generation settings",
     }
 )
 """Code prefix -> family name."""
@@ -58,6 +71,7 @@ class Rule:
     keeps_meaning: bool = False
     default: bool = True
     repair: str | None = None  # the parser Repair code it reports, if any
+    setting: str | None = None  # the SettingsWarning code it reports, if any
 
     @property
     def family(self) -> str:
@@ -455,6 +469,105 @@ _RULE_LIST = (
         "smile (negative: smile, blurry)",
         "smile (negative: blurry)",
     ),
+    # --- AP7 generation settings: the card's "Basic Usage", one rule per warning -------
+    Rule(
+        "AP701",
+        "invalid-settings",
+        _E,
+        "An infotext setting the card forbids or that cannot be read.",
+        "Finds a settings line whose values Settings refuses: a side that is not a "
+        "multiple of 32 or is under 256, a size that is not WIDTHxHEIGHT, steps that are "
+        "not a whole number.",
+        "The card: 'both sides of the image must be multiples of 32, not lower than "
+        "256x256'; other sizes give distorted images. (In a prompt file the same values "
+        "stop the file from loading.)",
+        "Steps: 28, Sampler: Euler a, Size: 1000x1000",
+        "Steps: 28, Sampler: Euler a, Size: 1024x1024",
+    ),
+    Rule(
+        "AP702",
+        "area-off-target",
+        _W,
+        "An image area far from 1024x1024.",
+        "Finds a size whose area is more than the tolerance of ``settings.yaml`` (20%) "
+        "away from 1024x1024, and names the card's size for the same aspect.",
+        "The card: 'total area around 1024x1024'; the model was trained at that area, and "
+        "smaller or larger images lose coherence.",
+        "Steps: 28, Sampler: Euler a, Size: 768x768",
+        "Steps: 28, Sampler: Euler a, Size: 1024x1024",
+        setting="area-off-target",
+    ),
+    Rule(
+        "AP703",
+        "cfg-out-of-range",
+        _W,
+        "A CFG scale outside the card's 5 to 11.",
+        "Finds a CFG scale below 5 or above 11.",
+        "The card: 'CFG scale: 5-11'; below, the prompt is followed loosely; above, colours "
+        "burn and details break.",
+        "Steps: 28, Sampler: Euler a, CFG scale: 13",
+        "Steps: 28, Sampler: Euler a, CFG scale: 7",
+        setting="cfg-out-of-range",
+    ),
+    Rule(
+        "AP704",
+        "steps-below-card",
+        _W,
+        "Euler a with fewer than 20 steps.",
+        "Finds Euler a run with fewer steps than the card's minimum.",
+        "The card: 'Euler A (20+ steps)'; with fewer, the image is not finished.",
+        "Steps: 12, Sampler: Euler a, CFG scale: 7",
+        "Steps: 28, Sampler: Euler a, CFG scale: 7",
+        setting="steps-below-card",
+    ),
+    Rule(
+        "AP705",
+        "steps-off-card",
+        _W,
+        "DPM++ 2M Karras far from the card's ~35 steps.",
+        "Finds DPM++ 2M with the Karras schedule run with steps outside the tolerance around 35.",
+        "The card: 'DPM++ 2M Karras (~35 steps)'; far fewer leave it unfinished, far more "
+        "cost time for nothing.",
+        "Steps: 15, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7",
+        "Steps: 35, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7",
+        setting="steps-off-card",
+    ),
+    Rule(
+        "AP706",
+        "sampler-not-on-card",
+        _I,
+        "A sampler that is not one of the card's two.",
+        "Finds a known A1111 sampler (and schedule) other than Euler a, or DPM++ 2M with Karras.",
+        "The card recommends 'Euler A (20+ steps) or DPM++ 2M Karras (~35 steps)'; others "
+        "were not what it was tuned with.",
+        "Steps: 28, Sampler: DDIM, CFG scale: 7",
+        "Steps: 28, Sampler: Euler a, CFG scale: 7",
+        setting="sampler-not-on-card",
+    ),
+    Rule(
+        "AP707",
+        "unknown-sampler",
+        _W,
+        "A sampler name A1111 does not have.",
+        "Finds a sampler that is not one of A1111's, with the closest name.",
+        "A1111 does not run a sampler it does not know: a typo here is not the sampler "
+        "that was meant.",
+        "Steps: 28, Sampler: Euler A, CFG scale: 7",
+        "Steps: 28, Sampler: Euler a, CFG scale: 7",
+        setting="unknown-sampler",
+    ),
+    Rule(
+        "AP708",
+        "unknown-scheduler",
+        _W,
+        "A schedule type A1111 does not have.",
+        "Finds a schedule type that is not one of A1111's, with the closest name.",
+        "A1111 does not run a schedule it does not know: a typo here is not the schedule "
+        "that was meant.",
+        "Steps: 35, Sampler: DPM++ 2M, Schedule type: karas",
+        "Steps: 35, Sampler: DPM++ 2M, Schedule type: Karras",
+        setting="unknown-scheduler",
+    ),
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _RULE_LIST})
@@ -463,6 +576,20 @@ RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _RULE_
 _BY_REPAIR: Mapping[str, Rule] = MappingProxyType(
     {rule.repair: rule for rule in _RULE_LIST if rule.repair and rule.code != "AP203"}
 )
+
+
+_BY_SETTING: Mapping[str, Rule] = MappingProxyType(
+    {rule.setting: rule for rule in _RULE_LIST if rule.setting}
+)
+
+
+def rule_for_setting(code: str) -> Rule:
+    """The rule that reports a :class:`~aidxl_prompt.SettingsWarning` code (a test holds
+    every code the card's settings give to have one)."""
+    try:
+        return _BY_SETTING[code]
+    except KeyError:
+        raise LookupError(f"no lint rule reports the settings warning {code!r}") from None
 
 
 def rule_for_repair(code: str) -> Rule:
