@@ -220,17 +220,49 @@ def test_infotext_round_trip(
     monkeypatch.setattr(sys, "stdin", io.StringIO(written))
     code, prompt_file, _ = _run(["infotext", "-"], capsys)
     assert code == 0
-    assert prompt_file.splitlines()[:2] == [
-        "# settings (prompt files carry none yet); to render with them:",
-        "#   aidxl-prompt render FILE --format infotext --size 1024x1024 --steps 35 --sampler "
-        "'DPM++ 2M' --scheduler Karras --cfg 7 --seed 3",
-    ]
+    assert prompt_file.endswith(
+        "settings: {width: 1024, height: 1024, cfg_scale: 7.0, steps: 35, sampler: DPM++ 2M, "
+        "scheduler: Karras,\n  seed: 3}\n"
+    )
     path = tmp_path / "back.prompt.yaml"
     path.write_text(prompt_file, encoding="utf-8")
-    options = ["--size", "1024x1024", "--steps", "35", "--sampler", "DPM++ 2M"]
-    options += ["--scheduler", "Karras", "--cfg", "7", "--seed", "3"]
-    code, again, _ = _run(["render", str(path), "--format", "infotext", *options], capsys)
-    assert (code, again) == (0, written)
+    assert _run(["render", str(path), "--format", "infotext"], capsys) == (0, written, "")
+
+
+SETTINGS_FILE = str(REPO_ROOT / "examples" / "settings.yaml")
+SETTINGS_FILE_PROMPT = (
+    "1girl, smile, (amazing quality:1.5)\nNegative prompt: worst quality, low quality\n"
+)
+
+# (options, the settings line): the file's settings: block, and options over it
+FILE_SETTINGS_CASES = [
+    (
+        [],
+        "Steps: 35, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 1234567890, "
+        "Size: 832x1248",
+    ),
+    (
+        ["--seed", "3", "--steps", "32"],
+        "Steps: 32, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 3, "
+        "Size: 832x1248",
+    ),  # options over the file's block
+    (
+        ["--settings", "euler_a"],
+        "Steps: 28, Sampler: Euler a, Schedule type: Automatic, CFG scale: 7, Seed: -1, "
+        "Size: 1024x1024",
+    ),  # a preset instead of the file's block
+]
+
+
+@pytest.mark.parametrize(("extra", "line"), FILE_SETTINGS_CASES)
+def test_render_takes_the_files_settings_block(
+    extra: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["render", SETTINGS_FILE, "--format", "infotext", *extra], capsys) == (
+        0,
+        SETTINGS_FILE_PROMPT + line + "\n",
+        "",
+    )
 
 
 def test_infotext_keeps_other_parameters_as_comments(
@@ -243,12 +275,10 @@ def test_infotext_keeps_other_parameters_as_comments(
     )
     assert _run(["infotext", str(path)], capsys) == (
         0,
-        "# settings (prompt files carry none yet); to render with them:\n"
-        "#   aidxl-prompt render FILE --format infotext --size 832x1248 --steps 20 --sampler "
-        "'Euler a' --scheduler Automatic --cfg 7 --seed -1\n"
         "# Model: aidxl, v0.8\n"
         "character: [1girl]\n"
-        "quality: [best quality]\n",
+        "quality: [best quality]\n"
+        "settings: {width: 832, height: 1248, steps: 20, sampler: Euler a}\n",  # not defaults
         "",
     )
 
@@ -258,10 +288,11 @@ def test_infotext_with_settings_off_the_card_says_why(
 ) -> None:
     path = tmp_path / "a.txt"
     path.write_text("1girl\nSteps: 20, Sampler: Euler a, Size: 1000x1000\n", encoding="utf-8")
-    out = _run(["infotext", str(path)], capsys)[1]
-    assert out.splitlines()[0] == (
-        "# settings: Settings: width: 1000 is not a multiple of 32; the nearest valid widths "
-        'are 992 and 1024 (card: "...multiples of 32")'
+    assert _run(["infotext", str(path)], capsys) == (
+        0,
+        "# settings left out: Settings: width: 1000 is not a multiple of 32; the nearest valid "
+        'widths are 992 and 1024 (card: "...multiples of 32")\ncharacter: [1girl]\n',
+        "",
     )
 
 

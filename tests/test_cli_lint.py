@@ -150,12 +150,12 @@ INFOTEXT = (
 )
 
 
-def test_a_file_is_linted_with_file_lines_and_its_settings_checked(
+def test_a_file_is_linted_with_file_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "a.txt").write_text(INFOTEXT, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(INFOTEXT.replace("Steps: 10", "Steps: 28"), encoding="utf-8")
     code, out, err = _run(["lint", "-f", "a.txt", "--format", "github"], capsys)
-    assert code == 1
+    assert (code, err) == (1, "")
     assert out.splitlines() == [
         "::warning title=AP201 underscore,file=a.txt,line=2,col=1,endLine=2,endColumn=13::"
         "'best_quality' is written with underscores; the card spells it 'best quality'",
@@ -167,23 +167,43 @@ def test_a_file_is_linted_with_file_lines_and_its_settings_checked(
         "::warning title=AP502 redundant-weight,file=a.txt,line=3,col=25,endLine=3,"
         "endColumn=42::'(worst quality:1)' has the weight 1, which changes nothing",
     ]
-    assert err == (
-        "a.txt:4: note: steps: 10 steps with Euler a; the card asks for 20+ (card: "
-        '"Sampling method: Euler A (20+ steps) or DPM++ 2M Karras (~35 steps)")\n'
-    )
+
+
+STEPS_WARNING = (
+    'steps: 10 steps with Euler a; the card asks for 20+ (card: "Sampling method: Euler A '
+    '(20+ steps) or DPM++ 2M Karras (~35 steps)")'
+)
+
+
+def test_an_infotexts_settings_are_checked_against_the_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text(INFOTEXT, encoding="utf-8")
+    code, out, err = _run(["lint", "-f", "a.txt", "--format", "jsonl"], capsys)
+    found = {
+        (record["code"], record["line"]): record["message"]
+        for record in map(json.loads, out.splitlines())
+    }
+    assert code == 1
+    if any(code.startswith("AP7") for code in RULES):  # the linter's settings rules
+        assert (found[("AP704", 4)], err) == (STEPS_WARNING, "")
+    else:  # before the linter had them, the command printed the card's warnings as notes
+        assert err == f"a.txt:4: note: {STEPS_WARNING}\n"
 
 
 def test_fix_rewrites_the_file_and_reports_what_is_left(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "a.txt"
-    path.write_text(INFOTEXT.replace("\n", "\r\n"), encoding="utf-8")  # line ends kept
+    path.write_text(
+        INFOTEXT.replace("\n", "\r\n").replace("Steps: 10", "Steps: 28"), encoding="utf-8"
+    )  # line ends kept
     code, out, _ = _run(["lint", "-f", "a.txt", "--fix", "--format", "json"], capsys)
     assert path.read_bytes().decode() == (
         "# a comment, then an infotext\r\n"
         "1girl, smile, best quality\r\n"
         "Negative prompt: smile, worst quality\r\n"
-        "Steps: 10, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 1024x1024\r\n"
+        "Steps: 28, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 1024x1024\r\n"
     )
     assert (code, [record["code"] for record in json.loads(out)]) == (1, ["AP604"])
     assert _run(["lint", "-f", "a.txt", "--diff"], capsys)[:2] == (0, "")  # nothing left

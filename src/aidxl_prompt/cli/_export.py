@@ -1,11 +1,11 @@
 """The hand-off subcommands: the tools' formats of ``render`` (a prompt file in a tool's
 own format), ``resolution``, ``infotext`` and ``styles``.
 
-Glue over :mod:`aidxl_prompt.export` and :mod:`aidxl_prompt.card.settings`. Prompt files
-carry no ``settings:`` block yet, so the generation settings of ``render`` come from a
-settings preset of the card (``--settings``, default ``euler_a``) with the command
-line's overrides (``--aspect``/``--size``, ``--steps``, ``--cfg``, ``--seed``...); the
-card's warnings about them are printed on stderr.
+Glue over :mod:`aidxl_prompt.export` and :mod:`aidxl_prompt.card.settings`. The
+generation settings of ``render`` are the prompt file's ``settings:`` block (its presets'
+merged in) or else the card's ``euler_a`` preset; ``--settings PRESET`` starts from that
+preset instead, and the options (``--aspect``/``--size``, ``--steps``, ``--cfg``,
+``--seed``...) go over either. The card's warnings about them are printed on stderr.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ the prompt file that reproduces an A1111 image or infotext
 
 Read the A1111 infotext of a PNG (its 'parameters' chunk; needs Pillow: pip install
 'aidxl-prompt[images]'), of a text file, or of standard input ('-'), and print the YAML
-prompt file of its prompt and negative prompt, with the settings as a comment: the
-'{PROG} render' options that give them back.
+prompt file of its prompt, negative prompt and settings (a settings: block); the other
+parameters (Model, hashes...) become comments.
 
 examples:
   {PROG} render examples/frieren.yaml --format infotext | {PROG} infotext -
@@ -116,9 +116,9 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
     settings = parser.add_argument_group("generation settings (tools' formats)")
     settings.add_argument(
         "--settings",
-        default="euler_a",
         metavar="PRESET",
-        help="the card's settings preset: euler_a (default) or dpmpp_2m_karras",
+        help="start from the card's settings preset euler_a or dpmpp_2m_karras (default: "
+        "the file's settings: block, else euler_a)",
     )
     size = settings.add_mutually_exclusive_group()
     size.add_argument("--aspect", help="the size resolution_for gives this aspect (2:3)")
@@ -134,8 +134,9 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    """The preset ``--settings`` with the command line's overrides; warnings on stderr."""
+def _settings(args: argparse.Namespace, given: Settings | None) -> Settings:
+    """``--settings``, else the file's settings (``given``), else ``euler_a``, with the
+    command line's overrides; the card's warnings on stderr."""
     from ..card.settings import Settings, resolution_for  # noqa: PLC0415 (when run)
 
     overrides: dict[str, Any] = {}
@@ -146,16 +147,21 @@ def _settings(args: argparse.Namespace) -> Settings:
     for dest in ("seed", *(option[1] for option in _SETTINGS_OPTIONS)):
         if getattr(args, dest) is not None:
             overrides[dest] = getattr(args, dest)
-    settings = Settings.preset(args.settings, **overrides)
+    if args.settings is None and given is not None:
+        settings = Settings(**{**given.model_dump(), **overrides})
+    else:
+        settings = Settings.preset(args.settings or "euler_a", **overrides)
     for warning in settings.warnings():
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return settings
 
 
-def tool_output(args: argparse.Namespace, prompt: Prompt, how: _options.Rendering) -> str:
-    """``prompt`` in the tool's format ``render --format`` names, with the settings the
-    options give."""
-    return _TOOLS[args.format](prompt, _settings(args), args, how)
+def tool_output(
+    args: argparse.Namespace, prompt: Prompt, settings: Settings | None, how: _options.Rendering
+) -> str:
+    """``prompt`` in the tool's format ``render --format`` names, with the file's
+    ``settings`` and the options over them."""
+    return _TOOLS[args.format](prompt, _settings(args, settings), args, how)
 
 
 Tool = Callable[["Prompt", "Settings", argparse.Namespace, _options.Rendering], str]
@@ -237,42 +243,20 @@ def _read_infotext(source: str, max_bytes: int) -> Infotext:
     return parse_infotext(read_text_file(Path(source), max_bytes=max_bytes))
 
 
-def _settings_comment(info: Infotext) -> list[str]:
-    """The ``render`` options that give the infotext's settings back (or why not)."""
-    try:
-        settings = info.settings()
-    except AidxlPromptError as error:
-        return [f"# settings: {str(error).splitlines()[0]}"]
-    words = [
-        f"--size {settings.width}x{settings.height}",
-        f"--steps {settings.steps}",
-        f"--sampler {_quoted(settings.sampler)}",
-        f"--scheduler {_quoted(settings.scheduler)}",
-        f"--cfg {settings.cfg_scale:g}",
-        f"--seed {settings.seed}",
-    ]
-    if settings.clip_skip > 1:
-        words.append(f"--clip-skip {settings.clip_skip}")
-    return [
-        "# settings (prompt files carry none yet); to render with them:",
-        f"#   {PROG} render FILE --format infotext {' '.join(words)}",
-    ]
-
-
-def _quoted(value: str) -> str:
-    import shlex  # noqa: PLC0415 (only for this comment)
-
-    return shlex.quote(value)
-
-
 def _infotext(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from ..files.prompt_file import prompt_to_yaml  # noqa: PLC0415 (when the command runs)
 
     info = _read_infotext(args.source, args.max_bytes)
     prompt = info.to_prompt(_options.vocabulary(args, environ))
-    lines = _settings_comment(info) if info.parameters else []
-    lines += [f"# {key}: {value}" for key, value in info.extra().items()]
-    sys.stdout.write("".join(line + "\n" for line in lines) + prompt_to_yaml(prompt))
+    settings = None
+    lines = [f"# {key}: {value}" for key, value in info.extra().items()]
+    if info.parameters:
+        try:
+            settings = info.settings()
+        except AidxlPromptError as error:  # not the card's: said, and left out
+            lines.insert(0, f"# settings left out: {str(error).splitlines()[0]}")
+    text = prompt_to_yaml(prompt, settings)
+    sys.stdout.write("".join(line + "\n" for line in lines) + text)
     return 0
 
 

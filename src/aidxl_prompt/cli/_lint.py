@@ -201,9 +201,13 @@ def _sources(args: argparse.Namespace) -> Iterator[_Source]:
 
 
 def _settings_notes(source: _Source) -> None:
-    """Check each infotext settings line against the card; notes on stderr."""
+    """Check each infotext settings line against the card; notes on stderr, unless the
+    linter reports them itself (its AP7 rules)."""
     from ..export.infotext import parse_infotext  # noqa: PLC0415 (pydantic: when run)
+    from ..lint.registry import RULES  # noqa: PLC0415
 
+    if any(code.startswith("AP7") for code in RULES):
+        return
     for number, line in enumerate(source.text.splitlines(), start=1):
         if not line.startswith(_SETTINGS_LINE):
             continue

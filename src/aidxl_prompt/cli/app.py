@@ -154,15 +154,17 @@ def _add_format(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _render(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from ..files.prompt_file import load_prompt_file  # noqa: PLC0415 (when the command runs)
+    from ..files.prompt_file import load_prompt_and_settings  # noqa: PLC0415 (when run)
 
     how = _options.rendering(args)
     if args.format in DIALECTS:
         how = how._replace(dialect=cast("Dialect", args.format))
     library = _options.preset_library(args, environ)
-    prompt = load_prompt_file(args.file, library=library, max_bytes=args.max_bytes)
+    prompt, settings = load_prompt_and_settings(
+        args.file, library=library, max_bytes=args.max_bytes
+    )
     if args.format in _cli_export.TOOL_FORMATS:
-        sys.stdout.write(_cli_export.tool_output(args, prompt, how) + "\n")
+        sys.stdout.write(_cli_export.tool_output(args, prompt, settings, how) + "\n")
         return 0
     print(render(prompt, how))
     if prompt.negative and not args.positive_only:
@@ -179,13 +181,14 @@ The tools' formats: infotext (A1111's generation parameters), a1111-api (the JSO
 of POST /sdapi/v1/txt2img), comfyui-workflow (an API-format workflow, POST /prompt),
 diffusers-json (the StableDiffusionXLPipeline call, scheduler and LoRAs).
 
-The tools' formats need generation settings. Prompt files carry none yet: they come
-from a settings preset of the card (--settings euler_a or dpmpp_2m_karras) and the
-options below; the card's warnings about them go to stderr.
+The tools' formats need generation settings: the file's settings: block, else the
+card's euler_a preset; --settings starts from a preset instead, and the options below
+go over either. The card's warnings about them go to stderr.
 
 examples:
   {PROG} render examples/frieren.yaml -d comfyui --order style_last
   {PROG} render examples/frieren.yaml --format infotext --aspect 2:3 --seed 1
+  {PROG} render examples/settings.yaml --format a1111-api
   {PROG} render examples/frieren.yaml --format comfyui-workflow --settings dpmpp_2m_karras --seed 7
 """
 
