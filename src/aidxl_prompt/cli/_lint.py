@@ -54,7 +54,7 @@ find what will not work as meant in prompts; --fix repairs
 Lint prompts given as arguments and prompt text files given with -f: one prompt per
 line (blank lines and '#' comments skipped), or A1111 infotext, whose 'Negative prompt:'
 line is linted as the negative of the prompt before it and whose 'Steps: ...' line is
-checked against the card's settings (notes on stderr). YAML prompt files are refused:
+checked against the card's settings (the AP7 rules). YAML prompt files are refused:
 the linter cannot map a finding back to its YAML line yet (lint the rendered prompt:
 '{PROG} render FILE | {PROG} lint -f -').
 
@@ -138,8 +138,6 @@ def _lint(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         raise AidxlPromptError(f"--statistics prints text, json or jsonl, not {args.format}")
     run = _Run(_config(args), _options.vocabulary(args, environ))
     sources = list(_sources(args))
-    for source in sources:
-        _settings_notes(source)
     if args.diff:
         return _exit(args, any(_print_diff(source, run) for source in sources))
     report = sys.stdout
@@ -198,25 +196,6 @@ def _sources(args: argparse.Namespace) -> Iterator[_Source]:
             )
         else:
             yield _Source(file, file, read_text_file(Path(file), max_bytes=args.max_bytes))
-
-
-def _settings_notes(source: _Source) -> None:
-    """Check each infotext settings line against the card; notes on stderr, unless the
-    linter reports them itself (its AP7 rules)."""
-    from ..export.infotext import parse_infotext  # noqa: PLC0415 (pydantic: when run)
-    from ..lint.registry import RULES  # noqa: PLC0415
-
-    if any(code.startswith("AP7") for code in RULES):
-        return
-    for number, line in enumerate(source.text.splitlines(), start=1):
-        if not line.startswith(_SETTINGS_LINE):
-            continue
-        try:
-            problems = [str(w) for w in parse_infotext("-\n" + line).settings().warnings()]
-        except AidxlPromptError as error:
-            problems = [str(error).splitlines()[0]]
-        for problem in problems:
-            print(f"{source.name}:{number}: note: {problem}", file=sys.stderr)
 
 
 # --- lint, fix, report -------------------------------------------------------------------
