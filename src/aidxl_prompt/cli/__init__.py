@@ -1,6 +1,6 @@
 """The ``aidxl-prompt`` command: argparse glue over the library, and the one place that
 reads the environment (``$AIDXL_PROMPT_TAGS``, ``$AIDXL_PROMPT_PRESETS``)."""
 
-from .app import main
+from .app import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
