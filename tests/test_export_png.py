@@ -141,3 +141,14 @@ def test_without_pillow_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
     assert str(caught.value) == (
         "x.png: reading image metadata needs Pillow (pip install 'aidxl-prompt[images]')"
     )
+
+
+@needs_pillow
+def test_an_empty_comfyui_graph_is_still_a_comfyui_graph(tmp_path: Path) -> None:
+    # An empty JSON object is falsy; it is still a ComfyUI chunk, not "none".
+    path = _png(tmp_path / "empty.png", {"prompt": "{}"})
+    with pytest.raises(DataFileError) as caught:
+        read_png_metadata(path).infotext()
+    assert str(caught.value) == (
+        f"{path}: no A1111 'parameters' text in this image (found a ComfyUI graph)"
+    )

@@ -55,13 +55,14 @@ if TYPE_CHECKING:  # the names, for type checkers and readers; loaded lazily bel
     from .files.presets import detect_presets, list_presets, load_preset
     from .files.prompt_file import (
         PromptFileError,
+        load_prompt_and_settings,
         load_prompt_file,
         prompt_file_schema,
         prompt_to_yaml,
     )
     from .lint.config import LintConfig, LintConfigError, load_lint_config
     from .lint.diagnostic import Diagnostic, Fix, Severity
-    from .lint.linter import fix, lint, lint_lines
+    from .lint.linter import fix, lint, lint_lines, lint_prompt_file_settings, lint_settings
     from .model.items import (
         And,
         Break,
@@ -169,9 +170,12 @@ _EXPORTS: dict[str, str] = {
     "format_weight": "syntax.normalize",
     "lint": "lint.linter",
     "lint_lines": "lint.linter",
+    "lint_prompt_file_settings": "lint.linter",
+    "lint_settings": "lint.linter",
     "list_presets": "files.presets",
     "load_lint_config": "lint.config",
     "load_preset": "files.presets",
+    "load_prompt_and_settings": "files.prompt_file",
     "load_prompt_file": "files.prompt_file",
     "load_vocabulary": "vocab.vocabulary",
     "merge_styles": "card.forms",
@@ -291,9 +295,12 @@ __all__ = [
     "format_weight",
     "lint",
     "lint_lines",
+    "lint_prompt_file_settings",
+    "lint_settings",
     "list_presets",
     "load_lint_config",
     "load_preset",
+    "load_prompt_and_settings",
     "load_prompt_file",
     "load_vocabulary",
     "merge_styles",

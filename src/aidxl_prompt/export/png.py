@@ -40,7 +40,8 @@ class ImageMetadata(BaseModel):
     def infotext(self) -> Infotext:
         """The A1111 infotext; DataFileError when the image has none."""
         if self.parameters is None:
-            found = "a ComfyUI graph" if self.comfyui_prompt or self.comfyui_workflow else "none"
+            comfyui = self.comfyui_prompt is not None or self.comfyui_workflow is not None
+            found = "a ComfyUI graph" if comfyui else "none"
             raise DataFileError(
                 f"{self.source}: no A1111 'parameters' text in this image (found {found})"
             )
