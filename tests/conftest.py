@@ -40,6 +40,20 @@ def require_shared_file(name: str) -> Path:
     pytest.skip(reason)
 
 
+def require_model_card() -> Path:
+    """The model card (``reference/aidxl-model-card.txt`` beside the shared data
+    folder); skip (or fail under CI's flag) when it is absent."""
+    folder = shared_data_dir()
+    root = folder.parent if folder else DEFAULT_SHARED_DATA.parent
+    path = root / "reference" / "aidxl-model-card.txt"
+    if path.is_file():
+        return path
+    reason = f"model card not found at {path} (set AIDXL_SHARED_DATA to the shared data folder)"
+    if os.environ.get("AIDXL_REQUIRE_SHARED_DATA") == "1":
+        pytest.fail(reason + "; AIDXL_REQUIRE_SHARED_DATA=1 makes this a failure")
+    pytest.skip(reason)
+
+
 def iter_danbooru_rows(path: Path) -> Iterator[list[str]]:
     """Rows of the tag-autocomplete CSV (name, category, post_count, aliases)."""
     with path.open(encoding="utf-8", newline="") as handle:

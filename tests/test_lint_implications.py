@@ -12,9 +12,9 @@ from aidxl_prompt.lint.linter import lint
 from aidxl_prompt.vocab import _implications
 from aidxl_prompt.vocab._implications import direct_implications, implied_tags
 from aidxl_prompt.vocab.vocabulary import Vocabulary
+from conftest import require_shared_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_TABLE = REPO_ROOT.parent / "shared" / "data" / "danbooru_tag_implications.csv"
 
 
 def _build_script():  # type: ignore[no-untyped-def]
@@ -60,9 +60,10 @@ def test_every_line_is_found_and_sorted() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SHARED_TABLE.is_file(), reason="the shared Danbooru tables are absent")
 def test_packed_table_is_built_from_the_shared_csv() -> None:
-    packed = _build_script().packed_implications(SHARED_TABLE)
+    packed = _build_script().packed_implications(
+        require_shared_file("danbooru_tag_implications.csv")
+    )
     committed = (REPO_ROOT / "data" / "vocab" / "danbooru_implications.tsv").read_bytes()
     assert packed == committed
 

@@ -10,8 +10,7 @@ import pytest
 from aidxl_prompt.errors import DataFileError, OrderingError
 from aidxl_prompt.model.ordering import Ordering, Slot, ordering_presets, resolve_ordering
 from aidxl_prompt.model.prompt import Prompt
-
-CARD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "aidxl-model-card.txt"
+from conftest import require_model_card
 
 DOCUMENTED = [
     "art_style",
@@ -42,10 +41,9 @@ def test_slot_order_is_the_documented_order() -> None:
 
 
 def test_slot_order_matches_the_card_text() -> None:
-    if not CARD.is_file():
-        pytest.skip(f"model card not found at {CARD}")
+    card = require_model_card()
     line = next(
-        line for line in CARD.read_text(encoding="utf-8").splitlines() if "art style (by" in line
+        line for line in card.read_text(encoding="utf-8").splitlines() if "art style (by" in line
     )
     # "art style (by xxx) -> character (1 frieren (...)) -> ..." : the names before " ("
     names = [re.sub(r" \(.*", "", part).strip() for part in line.split(" -> ")]
