@@ -610,8 +610,13 @@ def _card_value_tag(value: Any) -> Tag | None:
 def _coerce_list(
     value: Iterable[Any], allowed: tuple[type[BaseModel], ...], where: str
 ) -> list[Any]:
+    # An item that is already of an allowed kind is kept as it is (items are frozen and
+    # were checked when built); only the others are converted, and only their error
+    # messages name their place (the name is not built for every item of a slot).
     return [
-        _coerce_element(element, allowed, f"{where}[{index}]")
+        element
+        if isinstance(element, allowed)
+        else _coerce_element(element, allowed, f"{where}[{index}]")
         for index, element in enumerate(value)
     ]
 
