@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import gc
+import json
 import os
+import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -65,3 +69,28 @@ def _calls_for(function: Callable[[], object], seconds: float) -> int:
         if elapsed >= seconds / 4:
             return max(1, int(calls * seconds / elapsed))
         calls *= 2
+
+
+def unpack_commit(commit: str, paths: list[str], folder: Path) -> Path:
+    """``paths`` of ``commit`` (``git archive``), unpacked into ``folder``; returns it.
+
+    The "before" side of a before/after benchmark runs from such a copy.
+    """
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, *paths],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+def run_child(code: str, args: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Run ``python -c code args...`` in a fresh process; its stdout is a JSON object."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    result: dict[str, float] = json.loads(out)
+    return result

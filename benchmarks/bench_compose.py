@@ -23,16 +23,14 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_core
-from _common import REPO_ROOT, read_danbooru_table, shared_data_dir
+from _common import REPO_ROOT, read_danbooru_table, run_child, shared_data_dir, unpack_commit
 
 BEFORE = "a8f428c"
 """main before issue 8 (the last commit of issue 3)."""
@@ -86,29 +84,13 @@ print(json.dumps({"cold": time.perf_counter() - start}))
 
 def _unpack_before(folder: Path) -> Path:
     """The ``src`` and ``data`` of :data:`BEFORE`, unpacked into ``folder``."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", BEFORE, "src", "data"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder / "src"
+    return unpack_commit(BEFORE, ["src", "data"], folder) / "src"
 
 
 def _child(source: Path, prompts_file: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(source)}
     env.pop("AIDXL_PROMPT_TAGS", None)
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(prompts_file)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out)
-    return result
+    return run_child(_CHILD, [str(prompts_file)], env)
 
 
 def _peer(prompts_file: Path) -> float | None:

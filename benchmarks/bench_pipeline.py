@@ -33,15 +33,13 @@ import random
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, read_danbooru_table, shared_data_dir
+from _common import REPO_ROOT, read_danbooru_table, shared_data_dir, unpack_commit
 from bench_compose import RARE_TAGS, THIRTY_TAGS
 
 BEFORE = "6550e6d"
@@ -99,14 +97,7 @@ def _env(source: Path | None = None) -> dict[str, str]:
 
 def _unpack_before(folder: Path) -> Path:
     """The ``src`` and ``data`` of :data:`BEFORE` in ``folder``, bytecode compiled."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", BEFORE, "src", "data"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
+    unpack_commit(BEFORE, ["src", "data"], folder)
     _compile_bytecode(folder / "src" / "aidxl_prompt")
     return folder / "src"
 

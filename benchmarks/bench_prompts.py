@@ -20,20 +20,18 @@ Each figure is printed beside a baseline measured in the same run, as a ratio:
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
 import yaml
 
+from _common import run_child, unpack_commit
 from aidxl_prompt.card.forms import ArtStyle, Character, assemble
 from aidxl_prompt.card.words import Quality
 from aidxl_prompt.files.expand import count_combinations, expand
@@ -279,7 +277,7 @@ _LOAD_ROWS = [
 
 def _unpack_before(folder: Path) -> Path:
     """The ``src`` and ``data`` of :data:`BEFORE`, unpacked into ``folder``."""
-    _unpack(BEFORE, ["src", "data"], folder)
+    unpack_commit(BEFORE, ["src", "data"], folder)
     return folder / "src"
 
 
@@ -289,34 +287,15 @@ def _unsplit(folder: Path) -> Path:
     shutil.copytree(REPO / "src", folder / "src", ignore=shutil.ignore_patterns("__pycache__"))
     files = folder / "src" / "aidxl_prompt" / "files"
     shutil.rmtree(files)
-    _unpack(BEFORE, ["src/aidxl_prompt/files"], folder)
+    unpack_commit(BEFORE, ["src/aidxl_prompt/files"], folder)
     (folder / "data").symlink_to(REPO / "data")
     return folder / "src"
-
-
-def _unpack(commit: str, paths: list[str], folder: Path) -> None:
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, *paths],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
 
 
 def _load_child(source: Path, repeats: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(source)}
     env.pop("AIDXL_PROMPT_PRESETS", None)
-    out = subprocess.run(
-        [sys.executable, "-c", _LOAD_CHILD, str(REPO / "examples"), str(repeats)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out)
-    return result
+    return run_child(_LOAD_CHILD, [str(REPO / "examples"), str(repeats)], env)
 
 
 def bench_load(repeats: int = 100, processes: int = 8) -> None:
