@@ -1,0 +1,150 @@
+"""Where the prompt entries of a YAML prompt file are written: the walk over its nodes.
+
+Each entry the linter reads is an :class:`Entry`: the text to lint (in A1111 syntax),
+where that text is written in the YAML file (from the node marks of the YAML reader),
+and the codes that do not apply to it (the card's treatment of the short forms in a
+slot answers them already).
+
+>>> text = "expression:\\n  - smile\\n  - {kind: phrase, text: '(happy:1)'}\\n"
+>>> [(e.text, e.start, text[e.node[0] : e.node[1]]) for e in yaml_entries(text).parts[0][0]]
+[('smile', 16, 'smile'), ('(happy:1)', 48, "'(happy:1)'")]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import yaml
+
+from ..files._yaml_input import load_yaml
+from ..files.prompt_file import SLOT_FIELDS
+from ..model.items import Tag
+
+__all__ = ["Entry", "FileEntries", "yaml_entries"]
+
+_STR = "tag:yaml.org,2002:str"
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_TYPED = ("character", "style", "quality", "theme")
+# The short forms of these slots get the card's treatment when the file is read
+# (art_style adds 'by'; painting_style and quality accept only the card's words, with a
+# did-you-mean), so the rules that say the same are left out for them.
+_TREATED: dict[str, frozenset[str]] = {
+    "art_style": frozenset({"AP206"}),
+    "painting_style": frozenset({"AP303"}),
+    "quality": frozenset({"AP304"}),
+}
+# A tag written with its weight beside it ({tag: 1.5}) has the weight the text lacks.
+_WEIGHED = frozenset({"AP504"})
+
+
+class Entry(NamedTuple):
+    """One entry: ``text`` to lint, where it starts verbatim in the file (``None`` when
+    the file writes it otherwise: quoted with escapes, folded, or escaped for A1111),
+    the ``node`` span of its YAML scalar, and the ``skip`` codes that do not apply."""
+
+    text: str
+    start: int | None
+    node: tuple[int, int]
+    skip: frozenset[str]
+
+
+class FileEntries(NamedTuple):
+    """The entries of a file: per prompt part (the top level, then each section) its
+    positive entries and its negative entries, and the entries inside ``choose``
+    alternatives (each linted on its own: the options are never in one prompt)."""
+
+    parts: list[tuple[list[Entry], list[Entry]]]
+    alternatives: list[Entry]
+
+
+def yaml_entries(text: str, *, source: str = "<string>") -> FileEntries:
+    """The prompt entries of the YAML prompt file ``text`` (already read without error)."""
+    root = load_yaml(text, source=source).root
+    found = FileEntries([], [])
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    mappings = [root]
+    sections = _value(root, "sections")
+    if isinstance(sections, yaml.SequenceNode):
+        mappings += [node for node in sections.value if isinstance(node, yaml.MappingNode)]
+    for mapping in mappings:
+        positive: list[Entry] = []
+        negative: list[Entry] = []
+        for key, value in mapping.value:
+            if key.value in SLOT_FIELDS or key.value == "negative":
+                into = negative if key.value == "negative" else positive
+                for item in value.value if isinstance(value, yaml.SequenceNode) else ():
+                    _walk(text, item, key.value, into, found.alternatives)
+        found.parts.append((positive, negative))
+    return found
+
+
+def _walk(
+    text: str, item: yaml.Node, field: str, into: list[Entry], alternatives: list[Entry]
+) -> None:
+    """Add the entries of one list item: to ``into``, or to ``alternatives`` when the
+    item is a ``choose``."""
+    if isinstance(item, yaml.ScalarNode):
+        into.extend(_tag(text, item, _TREATED.get(field, frozenset())))
+    elif isinstance(item, yaml.MappingNode):
+        choose = _value(item, "choose")
+        if isinstance(choose, yaml.SequenceNode):
+            for option in choose.value:
+                for node in _option_items(option):
+                    _walk(text, node, field, alternatives, alternatives)
+        else:
+            into.extend(_mapping_entry(text, item, field))
+
+
+def _option_items(option: yaml.Node) -> Iterator[yaml.Node]:
+    """The entries of one alternative: an entry, a list of them, or ``{option: ...}``."""
+    inner = _value(option, "option") if isinstance(option, yaml.MappingNode) else None
+    node = option if inner is None else inner
+    yield from node.value if isinstance(node, yaml.SequenceNode) else (node,)
+
+
+def _mapping_entry(text: str, item: yaml.MappingNode, field: str) -> Iterator[Entry]:
+    """The entry of ``{kind: phrase, text: ...}``, ``{text: ...}`` or ``{tag: weight}``;
+    typed entries, schedules and breaks are checked by the file reader, not here."""
+    keys = {key.value for key, _ in item.value if isinstance(key, yaml.ScalarNode)}
+    written = _value(item, "text")
+    if keys.intersection(_TYPED) or not isinstance(written, yaml.ScalarNode):
+        if len(item.value) == 1 and not keys.intersection(_TYPED):
+            key, weight = item.value[0]
+            if isinstance(key, yaml.ScalarNode) and weight.tag in _NUMBERS:
+                yield from _tag(text, key, _TREATED.get(field, frozenset()) | _WEIGHED)
+        return
+    kind = _value(item, "kind")
+    if kind is None:
+        yield from _tag(text, written, frozenset(_WEIGHED if "weight" in keys else ()))
+    elif isinstance(kind, yaml.ScalarNode) and kind.value == "phrase":
+        yield Entry(written.value, _verbatim(text, written), _marks(written), frozenset())
+
+
+def _tag(text: str, node: yaml.ScalarNode, skip: frozenset[str]) -> Iterator[Entry]:
+    """A tag written as text: literal in the file, so linted as A1111 writes it."""
+    if node.tag != _STR:
+        return
+    written = Tag.model_construct(text=node.value, weight=1.0).a1111
+    start = _verbatim(text, node) if written == node.value else None
+    yield Entry(written, start, _marks(node), skip)
+
+
+def _verbatim(text: str, node: yaml.ScalarNode) -> int | None:
+    """Where the scalar's value starts in ``text`` when it is written there as it is."""
+    start, end = _marks(node)
+    if node.style in ("'", '"'):
+        start, end = start + 1, end - 1
+    return start if text[start:end] == node.value else None
+
+
+def _marks(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.index, node.end_mark.index
+
+
+def _value(mapping: yaml.MappingNode, name: str) -> yaml.Node | None:
+    for key, value in mapping.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == name:
+            return value  # type: ignore[no-any-return]
+    return None
