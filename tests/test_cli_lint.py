@@ -108,10 +108,14 @@ ERROR_CASES = [
         "aidxl-prompt: error: select: 'AP9' is not a rule code or prefix; did you mean 'AP109'?\n",
     ),
     (
-        ["lint", "-f", "a.prompt.yaml"],
-        "aidxl-prompt: error: a.prompt.yaml: YAML prompt files cannot be linted yet (the "
-        "linter cannot map a finding to its YAML line); lint the rendered prompt: "
-        "'aidxl-prompt render a.prompt.yaml | aidxl-prompt lint -f -'\n",
+        ["lint", "-f", "a.prompt.yaml", "--fix"],
+        "aidxl-prompt: error: a.prompt.yaml: --fix does not edit YAML prompt files; lint it "
+        "without --fix and fix what it reports by hand\n",
+    ),
+    (
+        ["lint", "--diff", "-f", "a.txt", "b.yml"],
+        "aidxl-prompt: error: b.yml: --diff does not edit YAML prompt files; lint it "
+        "without --diff and fix what it reports by hand\n",
     ),
     (["lint", "-f", "gone.txt"], "aidxl-prompt: error: gone.txt: No such file or directory\n"),
     (
@@ -396,20 +400,25 @@ def test_pre_commit_hooks_are_the_two_documented() -> None:
         assert f"id: {hook['id']}" in readme
 
 
-# (file name, whether the hooks run on it)
+# (file name, whether the lint hook runs on it, whether the --fix hook does)
 HOOK_FILES = [
-    ("scenes.prompts", True),
-    ("frieren.prompt.txt", True),
-    ("a.prompt", True),
-    ("a.prompt.yaml", False),  # refused until findings map to YAML lines
-    ("notes.txt", False),
+    ("scenes.prompts", True, True),
+    ("frieren.prompt.txt", True, True),
+    ("a.prompt", True, True),
+    ("a.prompt.yaml", True, False),  # linted at its YAML lines; --fix does not edit YAML
+    ("a.prompt.yml", True, False),
+    ("settings.yaml", False, False),  # not a prompt file
+    ("notes.txt", False, False),
 ]
 
 
-@pytest.mark.parametrize(("name", "matched"), HOOK_FILES)
-def test_pre_commit_hooks_files(name: str, matched: bool) -> None:
-    for hook in _hooks():
-        assert bool(re.search(hook["files"], name)) == matched
+@pytest.mark.parametrize(("name", "linted", "fixed"), HOOK_FILES)
+def test_pre_commit_hooks_files(name: str, linted: bool, fixed: bool) -> None:
+    lint, fix = _hooks()
+    assert (bool(re.search(lint["files"], name)), bool(re.search(fix["files"], name))) == (
+        linted,
+        fixed,
+    )
 
 
 def test_pre_commit_hooks_run_as_pre_commit_runs_them(
@@ -423,3 +432,76 @@ def test_pre_commit_hooks_run_as_pre_commit_runs_them(
     assert capsys.readouterr().out.count(" AP502 ") == 2
     assert main([*fix, "a.prompts", "b.prompt.txt"], {}) == 0
     assert (tmp_path / "b.prompt.txt").read_text(encoding="utf-8") == "1girl\nsmile\n"
+
+
+# --- YAML prompt files -----------------------------------------------------------------------
+
+SCENE_YAML = """\
+expression:
+  - smile
+  - smile
+clothing: [long_hair]
+settings:
+  cfg_scale: 13
+"""
+SCENE_TEXT = """\
+scene.prompt.yaml:3:5: AP601 'smile' is already in the prompt (at line 2, column 5)
+  |
+3 |   - smile
+  |     ^~~~~
+
+scene.prompt.yaml:4:12: AP201 'long_hair' is written with underscores; the card spells it 'long hair'
+  |
+4 | clothing: [long_hair]
+  |            ^~~~~~~~~
+
+scene.prompt.yaml:6:3: AP703 cfg_scale: CFG scale 13 is outside the card's 5 to 11 (card: "CFG scale: 5-11")
+  |
+6 |   cfg_scale: 13
+  |   ^~~~~~~~~~~~~
+
+Found 3 problems.
+"""  # noqa: E501 (the report's lines are as long as they are)
+
+
+def test_yaml_prompt_file_findings_are_at_its_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "scene.prompt.yaml").write_text(SCENE_YAML, encoding="utf-8")
+    assert _run(["lint", "-f", "scene.prompt.yaml"], capsys) == (1, SCENE_TEXT, "")
+    code, out, _ = _run(["lint", "-f", "scene.prompt.yaml", "--format", "json"], capsys)
+    assert code == 1
+    assert [(r["code"], r["line"], r["column"], r["fix"]) for r in json.loads(out)] == [
+        ("AP601", 3, 5, None),
+        ("AP201", 4, 12, None),
+        ("AP703", 6, 3, None),
+    ]
+
+
+def test_yaml_prompt_file_selection_and_clean_exit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "scene.prompt.yaml").write_text(SCENE_YAML, encoding="utf-8")
+    argv = ["lint", "-f", "scene.prompt.yaml", "--select", "AP2", "--ignore", "AP201"]
+    assert _run(argv, capsys) == (0, "All checks passed.\n", "")
+
+
+def test_yaml_prompt_file_that_does_not_read_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.prompt.yaml").write_text("expression: [[smile]]\n", encoding="utf-8")
+    code, out, err = _run(["lint", "-f", "bad.prompt.yaml"], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("aidxl-prompt: error: bad.prompt.yaml:1: expression[0]: expected a tag")
+
+
+def test_yaml_prompt_file_presets_come_from_presets_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "presets").mkdir()
+    (tmp_path / "presets" / "slow.yaml").write_text("settings: {steps: 12}\n", encoding="utf-8")
+    (tmp_path / "a.prompt.yaml").write_text("extends: slow\nexpression: [smile]\n", "utf-8")
+    code, out, _ = _run(
+        ["lint", "-f", "a.prompt.yaml", "--presets-dir", "presets", "--format", "json"], capsys
+    )
+    assert (code, [(r["code"], r["line"]) for r in json.loads(out)]) == (1, [("AP704", 1)])

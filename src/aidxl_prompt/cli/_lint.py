@@ -5,8 +5,9 @@ The command is glue over :mod:`aidxl_prompt.lint`: the configuration is
 ``[tool.aidxl-prompt.lint]`` of the nearest ``pyproject.toml`` (``--config`` names
 another) with ``--select``/``--ignore``/``--extend-select`` applied over it; a file is
 linted with ``lint_lines`` (one prompt per line, or A1111 infotext) and fixed line by
-line with ``fix``, the file being rebuilt here. YAML prompt files are refused with a
-usage error: the linter cannot map a finding back to its YAML line yet.
+line with ``fix``, the file being rebuilt here. A YAML prompt file (``.yaml``, ``.yml``)
+is linted with ``lint_prompt_file``, each finding at its YAML line; ``--fix`` and
+``--diff`` refuse it (the linter does not edit YAML).
 
 Exit codes: 0 clean, 1 findings (with ``--diff``: a file would change), 2 usage,
 configuration or file errors.
@@ -36,6 +37,7 @@ from ._lint_output import (
 from ._options import PROG
 
 if TYPE_CHECKING:
+    from ..files.presets import PresetLibrary
     from ..lint.config import LintConfig
     from ..vocab.vocabulary import Vocabulary
 
@@ -54,9 +56,9 @@ find what will not work as meant in prompts; --fix repairs
 Lint prompts given as arguments and prompt text files given with -f: one prompt per
 line (blank lines and '#' comments skipped), or A1111 infotext, whose 'Negative prompt:'
 line is linted as the negative of the prompt before it and whose 'Steps: ...' line is
-checked against the card's settings (the AP7 rules). YAML prompt files are refused:
-the linter cannot map a finding back to its YAML line yet (lint the rendered prompt:
-'{PROG} render FILE | {PROG} lint -f -').
+checked against the card's settings (the AP7 rules). A YAML prompt file (.yaml, .yml)
+has its entries and its settings linted, each finding at its line in the YAML (the slot
+order is left out: a file is rendered in the card's order); --fix and --diff refuse it.
 
 Rules (docs/rules.md) and their settings come from [tool.aidxl-prompt.lint] in the
 nearest pyproject.toml (from the current folder up; --config names one); --select,
@@ -74,6 +76,7 @@ examples:
   {PROG} lint -f examples/prompt.txt --statistics
   {PROG} lint -f examples/prompt.txt --fix --diff
   {PROG} lint -f examples/prompt.txt --format sarif > lint.sarif
+  {PROG} lint -f scene.prompt.yaml
 """
 
 
@@ -84,7 +87,9 @@ def _codes(value: str) -> tuple[str, ...]:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``lint`` subcommand to the main parser."""
-    parser = _options.add_command(subparsers, "lint", _lint, _LINT_HELP, ("--tags", "--max-bytes"))
+    parser = _options.add_command(
+        subparsers, "lint", _lint, _LINT_HELP, ("--tags", "--presets-dir", "--max-bytes")
+    )
     _options.add_format(parser, LINT_FORMATS)
     parser.add_argument("prompt", nargs="*", metavar="PROMPT", help="prompts to lint")
     parser.add_argument(
@@ -117,11 +122,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 class _Source(NamedTuple):
-    """A text to lint: its name in output, its file (None: an argument or stdin), text."""
+    """A text to lint: its name in output, its file (None: an argument or stdin), text,
+    and whether it is a YAML prompt file."""
 
     name: str
     path: str | None
     text: str
+    yaml: bool = False
 
 
 class _Run(NamedTuple):
@@ -129,6 +136,7 @@ class _Run(NamedTuple):
 
     config: LintConfig
     vocabulary: Vocabulary
+    library: PresetLibrary
 
 
 def _lint(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
@@ -136,7 +144,11 @@ def _lint(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         raise AidxlPromptError("nothing to lint: give a PROMPT or -f FILE")
     if args.statistics and args.format in ("github", "sarif"):
         raise AidxlPromptError(f"--statistics prints text, json or jsonl, not {args.format}")
-    run = _Run(_config(args), _options.vocabulary(args, environ))
+    run = _Run(
+        _config(args), _options.vocabulary(args, environ), _options.preset_library(args, environ)
+    )
+    if args.fix or args.diff:
+        _refuse_yaml(args.files, "--diff" if args.diff else "--fix")
     sources = list(_sources(args))
     if args.diff:
         return _exit(args, any(_print_diff(source, run) for source in sources))
@@ -188,14 +200,23 @@ def _sources(args: argparse.Namespace) -> Iterator[_Source]:
     for file in args.files:
         if file == "-":
             yield _Source("<stdin>", None, _options.read_prompt("-", args.max_bytes))
-        elif file.lower().endswith(_YAML_SUFFIXES):
-            raise AidxlPromptError(
-                f"{file}: YAML prompt files cannot be linted yet (the linter cannot map a "
-                f"finding to its YAML line); lint the rendered prompt: "
-                f"'{PROG} render {file} | {PROG} lint -f -'"
-            )
         else:
-            yield _Source(file, file, read_text_file(Path(file), max_bytes=args.max_bytes))
+            text = read_text_file(Path(file), max_bytes=args.max_bytes)
+            yield _Source(file, file, text, _is_yaml(file))
+
+
+def _is_yaml(file: str) -> bool:
+    return file.lower().endswith(_YAML_SUFFIXES)
+
+
+def _refuse_yaml(files: Sequence[str], option: str) -> None:
+    """``--fix`` and ``--diff`` do not edit YAML: fixing a file in place is out of scope."""
+    for file in files:
+        if _is_yaml(file):
+            raise AidxlPromptError(
+                f"{file}: {option} does not edit YAML prompt files; lint it without "
+                f"{option} and fix what it reports by hand"
+            )
 
 
 # --- lint, fix, report -------------------------------------------------------------------
@@ -203,7 +224,17 @@ def _sources(args: argparse.Namespace) -> Iterator[_Source]:
 
 def _lint_source(source: _Source, run: _Run) -> Linted:
     from ..lint.linter import lint_lines  # noqa: PLC0415 (loaded when the command runs)
+    from ..lint.prompt_file import lint_prompt_file  # noqa: PLC0415
 
+    if source.yaml:
+        found = lint_prompt_file(
+            source.text,
+            path=source.path,
+            library=run.library,
+            vocabulary=run.vocabulary,
+            config=run.config,
+        )
+        return Linted(source.name, source.path, source.text, tuple(found))
     found = lint_lines(
         source.text,
         path=source.path,
