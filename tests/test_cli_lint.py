@@ -495,13 +495,13 @@ def test_yaml_prompt_file_that_does_not_read_is_a_usage_error(
     assert err.startswith("aidxl-prompt: error: bad.prompt.yaml:1: expression[0]: expected a tag")
 
 
-def test_yaml_prompt_file_presets_come_from_presets_dir(
+def test_yaml_prompt_file_presets_come_from_the_environment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "presets").mkdir()
     (tmp_path / "presets" / "slow.yaml").write_text("settings: {steps: 12}\n", encoding="utf-8")
     (tmp_path / "a.prompt.yaml").write_text("extends: slow\nexpression: [smile]\n", "utf-8")
-    code, out, _ = _run(
-        ["lint", "-f", "a.prompt.yaml", "--presets-dir", "presets", "--format", "json"], capsys
-    )
+    argv = ["lint", "-f", "a.prompt.yaml", "--format", "json"]
+    code = main(argv, {"AIDXL_PROMPT_PRESETS": str(tmp_path / "presets")})
+    out = capsys.readouterr().out
     assert (code, [(r["code"], r["line"]) for r in json.loads(out)]) == (1, [("AP704", 1)])

@@ -76,7 +76,7 @@ examples:
   {PROG} lint -f examples/prompt.txt --statistics
   {PROG} lint -f examples/prompt.txt --fix --diff
   {PROG} lint -f examples/prompt.txt --format sarif > lint.sarif
-  {PROG} lint -f scene.prompt.yaml
+  {PROG} lint -f examples/prompt.txt examples/frieren.yaml
 """
 
 
@@ -87,9 +87,8 @@ def _codes(value: str) -> tuple[str, ...]:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``lint`` subcommand to the main parser."""
-    parser = _options.add_command(
-        subparsers, "lint", _lint, _LINT_HELP, ("--tags", "--presets-dir", "--max-bytes")
-    )
+    parser = _options.add_command(subparsers, "lint", _lint, _LINT_HELP, ("--tags", "--max-bytes"))
+    parser.set_defaults(presets_dir=None)  # a YAML file's presets: $AIDXL_PROMPT_PRESETS
     _options.add_format(parser, LINT_FORMATS)
     parser.add_argument("prompt", nargs="*", metavar="PROMPT", help="prompts to lint")
     parser.add_argument(
