@@ -305,7 +305,7 @@ SHARED_OPTIONS = {
     "resolution": {"--format"},
     "infotext": {"--tags", "--max-bytes"},
     "styles": {"--order", "--presets-dir", "--tags", "--max-bytes"},
-    "lint": {"--tags", "--max-bytes", "--format"},
+    "lint": {"--tags", "--presets-dir", "--max-bytes", "--format"},
     "suggest": {"--tags", "--format"},
     "classify": {"--tags", "--format"},
     "schema": set(),

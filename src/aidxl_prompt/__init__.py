@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # the names, for type checkers and readers; loaded lazily bel
     from .lint.config import LintConfig, LintConfigError, load_lint_config
     from .lint.diagnostic import Diagnostic, Fix, Severity
     from .lint.linter import fix, lint, lint_lines, lint_prompt_file_settings, lint_settings
+    from .lint.prompt_file import lint_prompt_file
     from .model.items import (
         And,
         Break,
@@ -170,6 +171,7 @@ _EXPORTS: dict[str, str] = {
     "format_weight": "syntax.normalize",
     "lint": "lint.linter",
     "lint_lines": "lint.linter",
+    "lint_prompt_file": "lint.prompt_file",
     "lint_prompt_file_settings": "lint.linter",
     "lint_settings": "lint.linter",
     "list_presets": "files.presets",
@@ -295,6 +297,7 @@ __all__ = [
     "format_weight",
     "lint",
     "lint_lines",
+    "lint_prompt_file",
     "lint_prompt_file_settings",
     "lint_settings",
     "list_presets",

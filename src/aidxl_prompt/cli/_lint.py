@@ -87,8 +87,9 @@ def _codes(value: str) -> tuple[str, ...]:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``lint`` subcommand to the main parser."""
-    parser = _options.add_command(subparsers, "lint", _lint, _LINT_HELP, ("--tags", "--max-bytes"))
-    parser.set_defaults(presets_dir=None)  # a YAML file's presets: $AIDXL_PROMPT_PRESETS
+    parser = _options.add_command(
+        subparsers, "lint", _lint, _LINT_HELP, ("--tags", "--presets-dir", "--max-bytes")
+    )
     _options.add_format(parser, LINT_FORMATS)
     parser.add_argument("prompt", nargs="*", metavar="PROMPT", help="prompts to lint")
     parser.add_argument(
