@@ -66,6 +66,8 @@ FAILING: list[tuple[str, str, dict[str, Any], tuple[int, int], str]] = [
      "'[smile]' reads differently: A1111 reads 'smile' at 0.90909091, ComfyUI reads '[smile]'"),
     ("AP201", "long_hair", {}, (0, 9),
      "'long_hair' is written with underscores; the card spells it 'long hair'"),
+    ("AP201", "a (white_hair:1.2) dress", {}, (3, 13),  # one run of a phrase
+     "'white_hair' is written with underscores; the card spells it 'white hair'"),
     ("AP202", "bishop (chess)", {}, (0, 14),
      "A1111 reads 'bishop (chess)' as 'bishop ' and 'chess' at 1.1; read as the Danbooru tag "
      "'bishop (chess)', which A1111 reads when written bishop \\(chess\\)"),
@@ -75,12 +77,22 @@ FAILING: list[tuple[str, str, dict[str, Any], tuple[int, int], str]] = [
      "ganyu \\(genshin impact\\)"),
     ("AP204", "ganyu\uff08genshin impact\uff09", {}, (0, 21),
      "full-width '\uff08' in 'ganyu\uff08genshin impact\uff09'; the tools do not read it as '('"),
+    ("AP204", "a \uff08white\uff09 (x:1.2) dress", {}, (0, 9),  # the phrase's first run
+     "full-width '\uff08' in 'a \uff08white\uff09'; the tools do not read it as '('"),
     ("AP205", "Long  Hair", {}, (0, 10),
      "'Long  Hair' is not in canonical case and spacing: 'long hair'"),
+    ("AP205", "1girl, a (white:1.2) Dress", {}, (21, 26),  # the phrase's last run
+     "'Dress' is not in canonical case and spacing: 'dress'"),
     ("AP206", "wlop", {}, (0, 4), "'wlop' is an artist; the card writes artists 'by wlop'"),
     ("AP207", "ganyu \\(genshin impact\\)", {}, (0, 24),
      "'ganyu (genshin impact)' is a character; the card triggers characters as "
      "'1 ganyu (genshin impact)'"),
+    ("AP208", "1 ganyu", {}, (0, 7),  # one character is 'ganyu (<series>)'
+     "'1 ganyu' leaves out the series of 'ganyu (genshin impact)'; the card's trigger is "
+     "'1 ganyu (genshin impact)'"),
+    ("AP208", "1girl, 1 saber", {}, (7, 14),  # several: none is guessed
+     "'1 saber' leaves out the series of a character; which one: '1 saber (fate)', "
+     "'1 saber (fire emblem)'?"),
     ("AP301", "lnog hair", {}, (0, 9), "unknown tag 'lnog hair'; did you mean 'long hair'?"),
     ("AP302", "gray hair", {}, (0, 9), "'gray hair' is a deprecated alias of 'grey hair'"),
     ("AP303", "flat pasto", {}, (0, 10),
@@ -121,14 +133,18 @@ PASSING: list[tuple[str, str, dict[str, Any]]] = [
     ("AP108", "[cat:dog:5], red, blue", {}),
     ("AP109", "[cat:dog:5]", {}),
     ("AP110", "1girl, aspect 16:9,", {}),
+    ("AP110", "1girl, (aspect 16:9:1)", {}),  # as the renderer guards it
     ("AP111", "1girl, (smile:0.9)", {"config": BOTH}),
     ("AP201", "long hair, ^_^", {}),  # a kaomoji keeps its underscore
+    ("AP201", "a (white hair:1.2) dress, a [red_hair:blue:5] dress", {}),  # schedules stay
     ("AP202", "bishop \\(chess\\)", {}),
     ("AP203", "ganyu \\(genshin impact\\)", {}),
     ("AP204", "ganyu \\(genshin impact\\)", {}),
     ("AP205", "long hair, embedding:EasyNegative", {}),  # embeddings keep their case
+    ("AP205", "a (white:1.2) dress <lora:Style_X:1>", {}),  # networks keep their spelling
     ("AP206", "by wlop", {}),
     ("AP207", "1 ganyu \\(genshin impact\\)", {}),
+    ("AP208", "1 ganyu \\(genshin impact\\), 1 frieren", {}),  # 'frieren' is the tag itself
     ("AP301", "long hair, in the forest", {}),  # the card's phrases are not unknown tags
     ("AP302", "grey hair, sitting on ground", {}),  # the card's own example stays
     ("AP303", "flat-pasto", {}),
@@ -273,6 +289,21 @@ def test_every_settings_warning_has_a_rule() -> None:
         rule_for_setting("new")
 
 
+# The rules whose documented example is no prompt text of its own.
+_EXAMPLE_NOT_A_PROMPT = {"AP104": "no float literal reads as infinite", "AP604": "two prompts"}
+
+
+@pytest.mark.parametrize(
+    "code", [code for code in RULES if code[:3] != "AP7" and code not in _EXAMPLE_NOT_A_PROMPT]
+)
+def test_prompt_rule_examples(code: str) -> None:
+    # The documented example is found, and what it says to use instead is not.
+    config = LintConfig(select=("ALL",), dialects=("a1111", "comfyui"))
+    rule = RULES[code]
+    assert code in [d.code for d in lint(rule.example, config=config)]
+    assert code not in [d.code for d in lint(rule.use_instead, config=config)]
+
+
 def test_rules_doc_is_current() -> None:
     # Regenerate with: python scripts/gen_rules_doc.py
     assert (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown()
@@ -286,7 +317,7 @@ FIXES = [
     ("Long  Hair, (Blue_Eyes:1.2)", "long hair, (blue eyes:1.2)"),
     ("(smile:1), ((smile))", "smile, (smile:1.21)"),
     ("[[smile]]", "(smile:0.8264463)"),
-    ("bishop (chess), ganyu_(genshin_impact)", "ganyu \\(genshin impact\\), bishop \\(chess\\)"),
+    ("bishop (chess), ganyu_(genshin_impact)", "1 ganyu \\(genshin impact\\), bishop \\(chess\\)"),
     ("gray hair", "grey hair"),
     ("1girl, smile, smile", "1girl, smile"),
     ("smile, 1girl BREAK best quality, by wlop", "1girl, smile BREAK by wlop, best quality"),
@@ -294,6 +325,14 @@ FIXES = [
     ("[long_hair:short_hair:5], 1girl", "[long_hair:short_hair:5], 1girl"),  # schedules stay
     ("(1girl, smile", "(1girl, smile"),  # nothing safe to do
     ("ganyu\uff08genshin impact\uff09", "ganyu\\(genshin impact\\)"),
+    ("1girl, aspect 16:9", "1girl, (aspect 16:9:1)"),  # A1111 weights the prompt no more
+    ("1girl, smile <lora:x:1> 16:9", "1girl, smile <lora:x:1> 16:9"),  # a network: left
+    ("wlop, (Hatsune_Miku:1.1)", "by wlop, (1 hatsune miku:1.1)"),
+    ("1 ganyu", "1 ganyu \\(genshin impact\\)"),
+    ("ganyu", "1 ganyu \\(genshin impact\\)"),  # the alias, then the trigger
+    ("1 saber", "1 saber"),  # two characters: nothing is guessed
+    ("a (white_hair:1.2) Dress, 1girl", "1girl, a (white hair:1.2) dress"),
+    ("a [red_hair:blue:5] Dress", "a [red_hair:blue:5] Dress"),  # a schedule: left
 ]
 
 
@@ -302,6 +341,24 @@ def test_fix(prompt: str, fixed: str) -> None:
     assert fix(prompt) == fixed
     assert fix(fixed) == fixed  # idempotent
     assert [d for d in lint(fixed) if d.fix is not None] == []
+
+
+# (code, prompt, its fix): the fixes that change A1111's reading on purpose, so the
+# property test of tests/property/test_lint_properties.py leaves them out.
+MEANING_CHANGES = [
+    ("AP110", "1girl, aspect 16:9", "1girl, (aspect 16:9:1)"),
+    ("AP206", "(wlop:1.2)", "(by wlop:1.2)"),
+    ("AP207", "hatsune miku", "1 hatsune miku"),
+    ("AP208", "1 ganyu", "1 ganyu \\(genshin impact\\)"),
+]
+
+
+@pytest.mark.parametrize(("code", "prompt", "fixed"), MEANING_CHANGES)
+def test_fixes_that_change_the_reading(code: str, prompt: str, fixed: str) -> None:
+    rule = RULES[code]
+    assert (rule.fix, rule.keeps_meaning) == ("safe", False)
+    assert fix(prompt, config=LintConfig(select=(code,))) == fixed
+    assert [d.code for d in lint(fixed) if d.code == code] == []
 
 
 def test_fix_only_the_selected_rules() -> None:

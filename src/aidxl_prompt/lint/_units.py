@@ -11,20 +11,23 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from ..card.words import PaintingStyle, Quality, card_examples
 from ..errors import did_you_mean
-from ..model.items import Phrase, PromptItem, Tag
+from ..model.items import Phrase, PromptItem, Run, Tag
 from ..model.ordering import Slot
 from ..model.parser import parse_items
 from ..syntax.normalize import Dialect, escape, format_weight, normalize_spelling, same_weight
 from ..syntax.normalize import unescape as unescape_text
+from ..vocab._tables import CATEGORY_INDEX
 from ..vocab.classify import classify
 from ..vocab.suggest import suggest
 from ..vocab.vocabulary import TagCategory, Vocabulary
 
-__all__ = ["Finding", "UnitFacts", "self_contained", "unit_facts"]
+__all__ = ["Finding", "UnitFacts", "character_series", "self_contained", "unit_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +144,8 @@ def unit_facts(
     read there (several tags when a full-width comma split it)."""
     first = items[0]
     if isinstance(first, Phrase):
-        return UnitFacts(classify(first.text, vocabulary).slot, None, ())
+        slot = classify(first.text, vocabulary).slot
+        return UnitFacts(slot, None, tuple(_phrase_spelling(raw, first, dialect)))
     if not isinstance(first, Tag):
         return UnitFacts(None, None, ())
     found = classify(first, vocabulary)
@@ -164,36 +168,97 @@ def _spelling(raw: str, items: tuple[PromptItem, ...], dialect: Dialect) -> list
     spelled = ", ".join(tag.text for tag in tags)
     if _COMMA.sub(",", normalize_spelling(written)) != _COMMA.sub(",", spelled):
         return []  # the unit is not simply its text in brackets: nothing to say here
-    canonical = tags[0].text
-    underscores = written.count("_") > spelled.count("_")
-    full_width = _FULL_WIDTH.search(written) is not None
-    rest = written.replace("_", " ") if underscores else written
-    rest = unicodedata.normalize("NFKC", rest) if full_width else rest
-    respaced = _COMMA.sub(",", rest) != _COMMA.sub(",", spelled)
-    if not (underscores or full_width or respaced):
-        return []
     if len(tags) > 1 and weighted:
         fix = None
     else:
         replacement = ", ".join(escape(tag.text, dialect, weighted=weighted) for tag in tags)
         fix = (start, end, replacement)
-    span = (start, end)
+    return _misspellings(body, written, spelled, tags[0].text, (start, end), fix)
+
+
+def _misspellings(
+    body: str,
+    written: str,
+    spelled: str,
+    canonical: str,
+    span: tuple[int, int],
+    fix: tuple[int, int, str] | None,
+) -> list[Finding]:
+    """AP201, AP204 and AP205 of one stretch of text: ``body`` as written in the source
+    (at ``span``), ``written`` unescaped, ``spelled`` as the card spells it."""
+    underscores = written.count("_") > spelled.count("_")
+    full_width = _FULL_WIDTH.search(written)
+    rest = written.replace("_", " ") if underscores else written
+    rest = unicodedata.normalize("NFKC", rest) if full_width else rest
+    respaced = _COMMA.sub(",", rest) != _COMMA.sub(",", spelled)
     findings = []
     if underscores:
         message = f"{body!r} is written with underscores; the card spells it {canonical!r}"
         findings.append(Finding("AP201", message, span, canonical, fix))
     if full_width:
-        character = _FULL_WIDTH.search(written)
-        assert character is not None
         message = (
-            f"full-width {character.group(0)!r} in {body!r}; the tools do not read it as "
-            f"{unicodedata.normalize('NFKC', character.group(0)).strip() or 'a space'!r}"
+            f"full-width {full_width.group(0)!r} in {body!r}; the tools do not read it as "
+            f"{unicodedata.normalize('NFKC', full_width.group(0)).strip() or 'a space'!r}"
         )
         findings.append(Finding("AP204", message, span, spelled, fix))
     if respaced:
         message = f"{body!r} is not in canonical case and spacing: {spelled!r}"
         findings.append(Finding("AP205", message, span, spelled, fix))
     return findings
+
+
+# The pieces of a phrase's source: a bracket, a weight before ')', text (escapes
+# included), or anything else (a colon, a lone backslash at the end).
+_PHRASE_PIECE = re.compile(
+    r"(?P<bracket>[()\[\]])|(?P<weight>:\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*(?=\)))"
+    r"|(?P<text>(?:\\.|[^()\[\]\\:])+)|(?P<other>.)",
+    re.DOTALL,
+)
+# Text of a phrase that is syntax of some other kind (an alternation, a network): its
+# runs are left alone.
+_PHRASE_SYNTAX = re.compile(r"(?<!\\)[|<>]")
+
+
+def _phrase_spelling(raw: str, phrase: Phrase, dialect: Dialect) -> list[Finding]:
+    """The spelling rules on each run of a phrase (``a (White_Hair:1.2) dress``), each
+    at the run's own span with a fix that re-spells only that run. A phrase whose
+    pieces are not simply its runs between brackets is left alone."""
+    runs = [part.text.strip() for part in phrase.parts if isinstance(part, Run)]
+    if len(runs) != len(phrase.parts) or dialect != "a1111":
+        return []
+    stretches = _phrase_stretches(raw)
+    runs = [run for run in runs if run]
+    if stretches is None or len(stretches) != len(runs):
+        return []
+    findings: list[Finding] = []
+    for (start, end, weighted), run in zip(stretches, runs, strict=True):
+        body = raw[start:end]
+        written = unescape_text(body, dialect) if "\\" in body else body
+        spelled = normalize_spelling(written)
+        if spelled != run:
+            return []  # the parser read this stretch otherwise: say nothing
+        fix = (start, end, escape(spelled, dialect, weighted=weighted))
+        findings += _misspellings(body, written, spelled, spelled, (start, end), fix)
+    return findings
+
+
+def _phrase_stretches(raw: str) -> list[tuple[int, int, bool]] | None:
+    """``(start, end, a weight follows)`` of each stretch of text between a phrase's
+    brackets, edge spaces left out; None when the phrase holds other syntax."""
+    stretches: list[tuple[int, int, bool]] = []
+    for piece in _PHRASE_PIECE.finditer(raw):
+        kind = piece.lastgroup
+        if kind == "weight" and stretches and stretches[-1][1] == piece.start():
+            stretches[-1] = (*stretches[-1][:2], True)
+        elif kind == "other" or (kind == "text" and _PHRASE_SYNTAX.search(piece.group())):
+            return None
+        elif kind == "text":
+            start, end = piece.span()
+            start += len(piece.group()) - len(piece.group().lstrip())
+            end -= len(piece.group()) - len(piece.group().rstrip())
+            if start < end:
+                stretches.append((start, end, False))
+    return stretches
 
 
 # --- vocabulary (AP206, AP207, AP301-AP305) -------------------------------------------
@@ -210,26 +275,103 @@ def _vocabulary(raw: str, tag: Tag, dialect: Dialect, vocabulary: Vocabulary) ->
     if quality is not None:
         return [quality]
     if vocabulary.locate(text) is not None:
-        return _card_forms(text, found.rule, span, vocabulary)
+        return _card_forms(raw, tag, dialect, found.rule, vocabulary)
     target = vocabulary.canonical(text)
     if target != text and text not in _card_example_words():  # the card's own words stay
         message = f"{text!r} is a deprecated alias of {target!r}"
         return [Finding("AP302", message, span, target, _respelled(raw, tag, target, dialect))]
+    return _unlisted(raw, tag, dialect, found.rule, vocabulary)
+
+
+def _unlisted(
+    raw: str, tag: Tag, dialect: Dialect, rule: str, vocabulary: Vocabulary
+) -> list[Finding]:
+    """A tag the vocabulary does not hold: a character's name without its series, a
+    near miss of a painting style, or an unknown tag."""
+    series = _series_missing(raw, tag, dialect, vocabulary)
+    if series is not None:
+        return [series]
+    text = tag.text
+    span = (0, len(raw))
     style = _painting_style_miss(text)
     if style is not None:
         message = f"{text!r} is not one of the card's 11 painting styles; did you mean {style!r}?"
         return [Finding("AP303", message, span, style)]
-    return _unknown(text, found.rule, span, vocabulary)
+    return _unknown(text, rule, span, vocabulary)
 
 
-def _card_forms(text: str, rule: str, span: tuple[int, int], vocab: Vocabulary) -> list[Finding]:
+def _card_forms(
+    raw: str, tag: Tag, dialect: Dialect, rule: str, vocab: Vocabulary
+) -> list[Finding]:
+    text = tag.text
+    span = (0, len(raw))
     if rule == "artist-category":
         message = f"{text!r} is an artist; the card writes artists 'by {text}'"
-        return [Finding("AP206", message, span, f"by {text}")]
+        better = f"by {text}"
+        return [Finding("AP206", message, span, better, _respelled(raw, tag, better, dialect))]
     if rule == "character-category" and vocab.category(text) is TagCategory.character:
         message = f"{text!r} is a character; the card triggers characters as '1 {text}'"
-        return [Finding("AP207", message, span, f"1 {text}")]
+        better = f"1 {text}"
+        return [Finding("AP207", message, span, better, _respelled(raw, tag, better, dialect))]
     return []
+
+
+# How many of a bare name's characters an AP208 message lists.
+_SHOWN_CHARACTERS = 3
+
+
+def _series_missing(raw: str, tag: Tag, dialect: Dialect, vocab: Vocabulary) -> Finding | None:
+    """AP208: ``frieren`` or ``1 frieren`` where the vocabulary knows the character only
+    with its series, ``frieren (sousou no frieren)``. With one such character the fix
+    writes the card's full trigger; with several the message lists the best known."""
+    text = tag.text
+    name = text[2:] if text.startswith("1 ") else text
+    if not name or "(" in name or _is_character(name, vocab):
+        return None
+    names = character_series(vocab).get(name)
+    if not names:
+        return None
+    span = (0, len(raw))
+    if len(names) == 1:
+        trigger = f"1 {names[0]}"
+        message = (
+            f"{text!r} leaves out the series of {names[0]!r}; the card's trigger is {trigger!r}"
+        )
+        return Finding("AP208", message, span, trigger, _respelled(raw, tag, trigger, dialect))
+    shown = ", ".join(repr(f"1 {known}") for known in names[:_SHOWN_CHARACTERS])
+    more = len(names) - _SHOWN_CHARACTERS
+    rest = f" and {more} more" if more > 0 else ""
+    message = f"{text!r} leaves out the series of a character; which one: {shown}{rest}?"
+    return Finding("AP208", message, span)
+
+
+def _is_character(name: str, vocab: Vocabulary) -> bool:
+    found = vocab.locate(name)
+    return found is not None and found[0].category_of(found[1]) is TagCategory.character
+
+
+@functools.lru_cache(maxsize=8)
+def character_series(vocab: Vocabulary) -> Mapping[str, tuple[str, ...]]:
+    """Bare name -> the vocabulary's character tags that are that name with one last
+    qualifier (``frieren`` -> ``frieren (sousou no frieren)``), the best known first.
+    Built once per vocabulary, on the first name that needs it."""
+    found: dict[str, dict[str, int]] = {}
+    character = CATEGORY_INDEX[TagCategory.character]
+    for layer in vocab.tables:
+        table = layer.unpacked()
+        categories = table.categories
+        counts = table.counts
+        for position, name in enumerate(table.names):
+            if categories[position] == character and name.endswith(")"):
+                bare, _, qualifier = name.rpartition(" (")
+                if bare and qualifier:
+                    found.setdefault(bare, {}).setdefault(name, counts[position])
+    return MappingProxyType(
+        {
+            bare: tuple(sorted(names, key=lambda known: (-names[known], known)))
+            for bare, names in found.items()
+        }
+    )
 
 
 def _quality_word(text: str, slot: Slot, span: tuple[int, int]) -> Finding | None:
@@ -313,6 +455,8 @@ def _emphasis(raw: str, dialect: Dialect) -> list[Finding]:
     if alone is None or len(alone) != 1 or not isinstance(alone[0], Tag):
         return []
     weight = alone[0].weight
+    if weighted and TRAILING_NUMBER.search(body):
+        return []  # '(aspect 16:9:1)': the weight 1 keeps A1111 from reading ':9' (AP110)
     if weighted and opened == 1 and raw[0] == "(" and _ONE.search(raw, end, len(raw) - 1):
         replacement = body
         code, message = "AP502", f"{raw!r} has the weight 1, which changes nothing"

@@ -19,6 +19,7 @@ YAML prompt file's ``settings:`` block by :func:`lint_prompt_file_settings`, and
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ..card.settings import Settings
@@ -28,7 +29,7 @@ from ..model.items import Phrase, PromptItem, Tag
 from ..model.ordering import Slot
 from ..model.parser import ParseResult, parse_items
 from ..model.prompt import Prompt, render
-from ..syntax.normalize import Dialect
+from ..syntax.normalize import Dialect, same_weight
 from ..vocab.vocabulary import Vocabulary
 from ._dialects import dialect_differences
 from ._prompt_rules import (
@@ -53,7 +54,7 @@ _DEFAULT_CONFIG = LintConfig()
 _NO_FACTS = UnitFacts(None, None, ())
 # Rules that say nothing useful of a negative prompt (it has no slot order, artists or
 # characters to trigger, and its quality words are the low ones).
-_NOT_FOR_NEGATIVE = ("AP206", "AP207", "AP304", "AP401", "AP504", "AP602", "AP603")
+_NOT_FOR_NEGATIVE = ("AP206", "AP207", "AP208", "AP304", "AP401", "AP504", "AP602", "AP603")
 # A fix pass applies every non-overlapping fix; passes repeat until none is left.
 _MAX_PASSES = 8
 _NEGATIVE_PREFIX = "Negative prompt:"
@@ -338,13 +339,40 @@ def _repairs(
     """A finding for every repair of the parser, and the Danbooru names written raw."""
     for repair in result.repairs:
         rule = rule_for_repair(repair.code)
-        suggestion = None
         if rule.code == "AP110":
-            last = result.source[: repair.span[1]].rsplit(",", 1)[-1].strip()
-            suggestion = f"{last},"
-        yield Finding(rule.code, repair.message, repair.span, suggestion)
+            edit = _guarded_trailing_number(result, units, repair.span[1])
+            suggestion = None if edit is None else edit[2]
+            yield Finding(rule.code, repair.message, repair.span, suggestion, edit)
+        else:
+            yield Finding(rule.code, repair.message, repair.span)
     if result.dialect == "a1111" and enabled & {"AP202", "AP203"}:
         yield from _danbooru_names(result, units, vocabulary)
+
+
+def _guarded_trailing_number(
+    result: ParseResult, units: list[Unit], end: int
+) -> tuple[int, int, str] | None:
+    """The edit that writes the prompt's last unit, plain text ending in ``:number`` at
+    ``end``, as ``(text:1)`` (what the renderer writes), when A1111 then reads that unit
+    as the same text at weight 1 and no longer weights the whole prompt."""
+    last = next((unit for unit in reversed(units) if unit.span[1] == end), None)
+    if last is None or type(last.item) is not Tag or not same_weight(last.item.weight, 1.0):
+        return None
+    if _PLAIN_SYNTAX.search(last.raw):
+        return None  # brackets, networks or escapes: not plain text to wrap
+    start, stop = last.span
+    replacement = f"({last.raw}:1)"
+    fixed = parse_items(result.source[:start] + replacement + result.source[stop:])
+    if any(repair.code == "trailing-weight" for repair in fixed.repairs):
+        return None
+    read = [item for item, span in zip(fixed.items, fixed.spans, strict=True) if span[0] == start]
+    if read != [last.item]:
+        return None
+    return start, stop, replacement
+
+
+# Characters that make a unit more than plain text (for the AP110 fix).
+_PLAIN_SYNTAX = re.compile(r"[()\[\]<>\\|]")
 
 
 def _danbooru_names(

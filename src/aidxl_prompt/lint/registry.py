@@ -194,12 +194,14 @@ _RULE_LIST = (
         "trailing-weight",
         _E,
         "A positive prompt ending in ':number'.",
-        "Finds a ':number' at the end of a prompt (or sub-prompt) with no AND.",
+        "Finds a ':number' at the end of a prompt (or sub-prompt) with no AND. The fix "
+        "wraps the last unit as '(text:1)', as the renderer writes it, so A1111 reads the "
+        "text as written at weight 1: it changes A1111's reading, on purpose.",
         "A1111 reads it as the weight of the whole prompt: 'aspect 16:9' multiplies "
         "everything by 9.",
         "1girl, aspect 16:9",
-        "1girl, aspect 16:9,",
-        fix="suggestion",
+        "1girl, (aspect 16:9:1)",
+        fix="safe",
         repair="trailing-weight",
     ),
     Rule(
@@ -280,24 +282,42 @@ _RULE_LIST = (
         "artist-without-by",
         _W,
         "An artist written without the card's 'by' prefix.",
-        "Finds a tag the vocabulary lists as an artist, not written 'by <artist>'.",
+        "Finds a tag the vocabulary lists as an artist, not written 'by <artist>'. The "
+        "fix writes 'by ' before it: it changes A1111's reading, on purpose.",
         "The card: 'by xxx' tells the model it is a style, not a thing ('dino' is an "
         "artist and an animal).",
         "wlop",
         "by wlop",
-        fix="suggestion",
+        fix="safe",
     ),
     Rule(
         "AP207",
         "character-without-one",
         _I,
         "A character trigger without the card's '1' prefix.",
-        "Finds a tag the vocabulary lists as a character, not written '1 <character>'.",
+        "Finds a tag the vocabulary lists as a character, not written '1 <character>'. "
+        "The fix writes '1 ' before it: it changes A1111's reading, on purpose.",
         "The card: 'when triggering characters, add a 1 as a prefix to the character "
         "trigger word'.",
         "ganyu \\(genshin impact\\)",
         "1 ganyu \\(genshin impact\\)",
-        fix="suggestion",
+        fix="safe",
+    ),
+    Rule(
+        "AP208",
+        "character-without-series",
+        _W,
+        "A character trigger without the series its tag names.",
+        "Finds a name, bare or written '1 <name>', that is no tag of the vocabulary but "
+        "the name of character tags '<name> (<series>)'. With exactly one such character "
+        "the fix writes the card's full trigger '1 <name> (<series>)' (it changes A1111's "
+        "reading, on purpose); with several, the message lists up to three and nothing is "
+        "guessed.",
+        "The model learned the character under its Danbooru tag: the bare name is other "
+        "tokens, and may be several characters.",
+        "1 ganyu",
+        "1 ganyu \\(genshin impact\\)",
+        fix="safe",
     ),
     # --- AP3 vocabulary ------------------------------------------------------------------
     Rule(
@@ -631,6 +651,8 @@ def _rule_section(rule: Rule) -> list[str]:
     notes = []
     if rule.keeps_meaning:
         notes.append("its fix keeps what A1111 reads")
+    elif rule.fix == "safe":
+        notes.append("its fix changes what A1111 reads")
     if not rule.default:
         notes.append("off unless selected")
     extra = f" ({'; '.join(notes)})" if notes else ""
