@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from aidxl_prompt.compose import format_prompt, parse, prompt_from_items
+from aidxl_prompt.compose import format_prompt, parse, parse_prompt, prompt_from_items
 from aidxl_prompt.errors import PromptSyntaxError
 from aidxl_prompt.model.items import And, Break, ExtraNetwork, Phrase, PromptWeight, Schedule, Tag
 from aidxl_prompt.model.ordering import Ordering, Slot
-from aidxl_prompt.syntax.normalize import Dialect
+from aidxl_prompt.syntax.normalize import Dialect, normalize_tag
 from aidxl_prompt.vocab.vocabulary import Vocabulary
 
 PAINTING_STYLES = [
@@ -242,3 +243,73 @@ def test_prompt_from_items_writes_embedded_artists_with_by() -> None:
         "ganyu (genshin impact)",
         "smile",
     ]
+
+
+# --- raw Danbooru names: every qualifier, colons included -------------------------------
+
+RAW_NAME_CASES = [
+    ("bishop_(chess)", "bishop (chess)", 1.0, "'bishop_' and 'chess' at 1.1"),
+    (
+        "robin_(female)_(fire_emblem)",
+        "robin (female) (fire emblem)",
+        1.0,
+        "'robin_', 'female' at 1.1, '_' and 'fire_emblem' at 1.1",
+    ),
+    ("seele_(honkai:_star_rail)", "seele (honkai: star rail)", 1.0, None),
+    ("9s_(nier:automata)", "9s (nier:automata)", 1.0, None),
+    ("vertin_(reverse:1999)", "vertin (reverse:1999)", 1.0, None),  # known: not a weight
+    ("soldier:_76_(overwatch)", "soldier: 76 (overwatch)", 1.0, None),  # known: colon
+    ("(bishop_(chess):1.2)", "bishop (chess)", 1.2, "'bishop_' and 'chess' at 1.32"),
+    ("ganyu (genshin impact)", "ganyu (genshin impact)", 1.0, None),  # known: bare parens
+]
+
+
+@pytest.mark.parametrize(("written", "text", "weight", "reading"), RAW_NAME_CASES)
+def test_raw_danbooru_names_are_read_as_their_tag(
+    written: str, text: str, weight: float, reading: str | None
+) -> None:
+    result = parse_prompt(f"1girl, {written}")
+    assert result.prompt.all_units() == [Tag("1girl"), Tag(text, weight)]
+    (repair,) = result.repairs
+    assert (repair.code, repair.span) == ("danbooru-name", (7, 7 + len(written)))
+    assert repair.message.startswith(f"A1111 reads {written!r} as ")
+    if reading is not None:
+        assert f" as {reading}; read as the Danbooru tag {text!r}" in repair.message
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "a_(b:1.2)",  # a weighted group: A1111 weights 'b'
+        "a_(_)",  # a qualifier that spells as nothing
+        "qwzx (qwzx)",  # bare parentheses, unknown to the vocabulary
+    ],
+)
+def test_what_is_not_a_raw_danbooru_name(written: str) -> None:
+    result = parse_prompt(written)
+    assert [repair.code for repair in result.repairs] == []
+    assert result.prompt == parse(written, danbooru_names=False)
+
+
+def test_every_danbooru_name_written_raw_is_read_as_its_tag(danbooru_names: list[str]) -> None:
+    # The card writes Danbooru names as tags; a caption list holds them raw
+    # (``robin_(female)_(fire_emblem)``, ``vertin_(reverse:1999)``). Each is read as one
+    # tag with its own name, except a qualifier nested in another
+    # (``puru-see_(hoshizuki_(seigetsu))``) and a few names whose parentheses or colon
+    # are not a qualifier's.
+    qualified = [name for name in danbooru_names if name.endswith(")") and "_(" in name]
+    assert len(qualified) > 39_000
+    misread = []
+    for name in qualified:
+        units = parse(name).all_units()
+        canonical = normalize_tag(name)  # an artist's gets the card's "by"
+        if units not in ([Tag(canonical)], [Tag(f"by {canonical}")]):
+            misread.append(name)
+    nested = [name for name in misread if re.search(r"\([^()]*\(", name)]
+    assert sorted(set(misread) - set(nested)) == [
+        "dear:_(utaite)",
+        "digimon_adventure:_(2020)",
+        "ryisu_(deluxe<<<)",
+        "zero(z)_(mega_man)",
+    ]
+    assert len(nested) < 120

@@ -211,6 +211,7 @@ NOT_REEXPORTED = {
         "SlotItem",
         "Weight",
         "coerce_item",
+        "construct_valid",
         "plain_message",
     },
     "model.prompt": set(),
@@ -222,7 +223,7 @@ NOT_REEXPORTED = {
         "verbatim_names",
     },
     "model.ordering": {"OrderLike", "ordering_presets", "resolve_ordering"},
-    "model.parser": {"RepairCode"},
+    "model.parser": {"RepairCode", "segment_item", "segment_spans"},
     "model.render": set(),
     "compose": set(),
 }

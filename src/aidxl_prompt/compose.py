@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
-from ._input import MAX_INPUT_BYTES
+from ._input import MAX_INPUT_BYTES, check_size
 from .errors import PromptSyntaxError
 from .model.items import (
     And,
@@ -40,11 +40,12 @@ from .model.items import (
     Schedule,
     SlotItem,
     Tag,
+    construct_valid,
 )
 from .model.ordering import OrderLike, Slot
-from .model.parser import ParseResult, Repair, parse_items
+from .model.parser import ParseResult, Repair, parse_items, segment_item, segment_spans
 from .model.prompt import Prompt, Section, render
-from .syntax.grammar import ATTENTION_NUMBER
+from .syntax.grammar import ATTENTION_NUMBER, trailing_weight
 from .syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_tag
 from .vocab.classify import classify
 from .vocab.vocabulary import TagCategory, Vocabulary
@@ -129,12 +130,36 @@ def parse_prompt(
     >>> [t.text for t in result.prompt.all_units()], result.repairs[0].code
     (['1girl', 'bishop (chess)'], 'danbooru-name')
     """
-    result = parse_items(text, dialect, strict=strict, max_bytes=max_bytes)
     vocab = vocabulary if vocabulary is not None else Vocabulary.default()
+    if dialect == "a1111" and isinstance(text, str):
+        check_size(text, source="<prompt>", max_bytes=max_bytes)
+        simple = _parse_simple(text, vocab, strict=strict, danbooru_names=danbooru_names)
+        if simple is not None:
+            return simple
+    return _parse_general(
+        text, dialect, vocab, strict=strict, danbooru_names=danbooru_names, max_bytes=max_bytes
+    )
+
+
+def _parse_general(
+    text: str,
+    dialect: Dialect,
+    vocab: Vocabulary,
+    *,
+    strict: bool,
+    danbooru_names: bool,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> ParsedPrompt:
+    """:func:`parse_prompt` by the full reader, without the common-case shortcut."""
+    result = parse_items(text, dialect, strict=strict, max_bytes=max_bytes)
     items = list(result.items)
     repairs = list(result.repairs)
     if danbooru_names and dialect == "a1111":
         items, named = _read_danbooru_names(result, vocab, strict=strict)
+        # What the parser repaired inside a name now read as its tag is moot (the
+        # weight 1999 A1111 would give ``reverse`` in ``vertin_(reverse:1999)``).
+        spans = {repair.span for repair in named}
+        repairs = [repair for repair in repairs if repair.span not in spans]
         repairs = sorted([*repairs, *named], key=lambda repair: repair.span)
     # Both parts are already valid: no validation pass (and no schema to build).
     return ParsedPrompt.model_construct(
@@ -142,16 +167,128 @@ def parse_prompt(
     )
 
 
+# --- the common case: one cached reading per comma-separated segment --------------------
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A simple segment read and put in its slot: its item (shared between prompts: items
+    are frozen), the slot (None for an extra network) and, for a raw Danbooru name, the
+    repair message of its reading."""
+
+    item: Tag | ExtraNetwork
+    slot: Slot | None = None
+    danbooru_name: str | None = None
+
+
+# Readings by vocabulary, then by stripped segment (None: not a simple segment). Both
+# levels are bounded: a long-running host never holds more than a few tables.
+_READINGS: dict[Vocabulary, dict[str, _Reading | None]] = {}
+_READINGS_PER_VOCABULARY = 65536
+_VOCABULARIES_KEPT = 4
+_SEGMENT_LENGTH = 256
+_MISSING = _Reading(ExtraNetwork.model_construct(text="<missing>"))
+
+
+def _readings_of(vocabulary: Vocabulary) -> dict[str, _Reading | None]:
+    readings = _READINGS.get(vocabulary)
+    if readings is None:
+        if len(_READINGS) >= _VOCABULARIES_KEPT:
+            _READINGS.clear()
+        readings = _READINGS[vocabulary] = {}
+    elif len(readings) >= _READINGS_PER_VOCABULARY:
+        readings.clear()
+    return readings
+
+
+def _parse_simple(
+    text: str, vocab: Vocabulary, *, strict: bool, danbooru_names: bool
+) -> ParsedPrompt | None:
+    """:func:`parse_prompt` of an A1111 prompt whose every comma-separated segment is one
+    simple unit (see :func:`~aidxl_prompt.model.parser.segment_item`, plus raw Danbooru
+    names), from cached readings; None when the full reader must read it. A property
+    test holds the two equal wherever this one answers."""
+    if "BREAK" in text or "AND" in text or trailing_weight(text) is not None:
+        return None
+    readings = _readings_of(vocab)
+    slots: dict[Slot, list[SlotItem]] = {}
+    networks: list[ExtraNetwork] = []
+    named: list[tuple[int, str]] = []
+    for index, segment in enumerate(filter(None, map(str.strip, text.split(",")))):
+        reading = readings.get(segment, _MISSING)
+        if reading is _MISSING:
+            reading = readings[segment] = _read_segment(segment, vocab)
+        if reading is None:
+            return None
+        if reading.slot is None:
+            networks.append(reading.item)  # type: ignore[arg-type]
+            continue
+        if reading.danbooru_name is not None:
+            if strict or not danbooru_names:
+                return None
+            named.append((index, reading.danbooru_name))
+        units = slots.get(reading.slot)
+        if units is None:
+            slots[reading.slot] = [reading.item]  # type: ignore[list-item]
+        else:
+            units.append(reading.item)  # type: ignore[arg-type]
+    repairs: tuple[Repair, ...] = ()
+    if named:
+        spans = segment_spans(text)
+        repairs = tuple(
+            construct_valid(
+                Repair,
+                {"code": "danbooru-name", "message": message, "span": spans[index]},
+                {"code", "message", "span"},
+            )
+            for index, message in named
+        )
+    values: dict[str, list[Any]] = {slot.value: units for slot, units in slots.items()}
+    values["networks"] = networks
+    prompt = Prompt.from_valid(values, sections=(), weight=1.0)
+    return construct_valid(
+        ParsedPrompt, {"prompt": prompt, "repairs": repairs}, {"prompt", "repairs"}
+    )
+
+
+def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
+    """The reading of one stripped segment, or None when it is not a simple one."""
+    if len(segment) > _SEGMENT_LENGTH:
+        return None
+    item = segment_item(segment)
+    note = None
+    if item is None:
+        # A bare raw Danbooru name (no group around it: no weights, so no weight
+        # repairs) is read here exactly as the full reader reads it: one Phrase, which
+        # _read_danbooru_names turns into this same tag.
+        found = _raw_name(segment, vocab) if segment[0] not in "([" else None
+        if found is None:
+            return None
+        item, reading = found
+        note = _danbooru_note(segment, reading, item)
+    if isinstance(item, ExtraNetwork):
+        return _Reading(item)
+    if not isinstance(item, Tag):
+        return None
+    found_slot = classify(item, vocab)
+    if found_slot.text != item.text:  # an artist gets "by "
+        item = Tag.from_valid(found_slot.text, item.weight)
+    return _Reading(item, found_slot.slot, note)
+
+
 # --- Danbooru names written raw ---------------------------------------------------------
 
-# A name and a parenthesised qualifier, as Danbooru spells them: ``bishop_(chess)``,
-# ``ganyu (genshin impact)``; optionally inside one weighted or emphasis group.
+# A name and its parenthesised qualifiers, as Danbooru spells them: ``bishop_(chess)``,
+# ``robin_(female)_(fire_emblem)``, ``seele_(honkai:_star_rail)``, ``ganyu (genshin
+# impact)``; optionally inside one weighted or emphasis group.
+_QUALIFIER = r"(?P<joint>_|\s+)\((?P<qualifier>[^()\[\]\\,<>|]+)\)"
 _RAW_NAME = re.compile(
     r"(?P<open>\(|\[)?\s*"
-    r"(?P<name>[^()\[\]\\:,<>|]*[^()\[\]\\:,<>|\s_])(?P<joint>_|\s+)"
-    r"\((?P<qualifier>[^()\[\]\\:,<>|]+)\)"
+    r"(?P<name>[^()\[\]\\,<>|]*[^()\[\]\\:,<>|\s_])"
+    rf"(?P<qualifiers>(?:{_QUALIFIER.replace('?P<joint>', '').replace('?P<qualifier>', '')})+)"
     rf"\s*(?::\s*(?P<weight>{ATTENTION_NUMBER})\s*)?(?P<close>\)|\])?"
 )
+_QUALIFIERS = re.compile(_QUALIFIER)
 
 
 def _read_danbooru_names(
@@ -167,10 +304,7 @@ def _read_danbooru_names(
             found = _raw_name(source[start:end], vocabulary)
             if found is not None:
                 tag, reading = found
-                message = (
-                    f"A1111 reads {source[start:end]!r} as {reading}; read as the Danbooru "
-                    f"tag {tag.text!r}, which A1111 reads when written {tag.a1111}"
-                )
+                message = _danbooru_note(source[start:end], reading, tag)
                 if strict:
                     raise PromptSyntaxError(message, source=source, span=(start, end))
                 repairs.append(
@@ -182,22 +316,71 @@ def _read_danbooru_names(
     return items, repairs
 
 
+def _danbooru_note(written: str, reading: str, tag: Tag) -> str:
+    """The repair message of a raw Danbooru name read as its tag."""
+    return (
+        f"A1111 reads {written!r} as {reading}; read as the Danbooru tag {tag.text!r}, "
+        f"which A1111 reads when written {tag.a1111}"
+    )
+
+
 def _raw_name(text: str, vocabulary: Vocabulary) -> tuple[Tag, str] | None:
     """The tag a raw Danbooru name in ``text`` stands for, and A1111's literal reading."""
     found = _RAW_NAME.fullmatch(text)
-    if found is None:
+    weight = (
+        None if found is None else _group_weight(found["open"], found["close"], found["weight"])
+    )
+    if found is None or weight is None or not MIN_WEIGHT <= abs(weight) <= MAX_WEIGHT:
         return None
-    weight = _group_weight(found["open"], found["close"], found["weight"])
-    name, qualifier = found["name"], found["qualifier"]
-    canonical = normalize_tag(f"{name} ({qualifier})")
-    if weight is None or not MIN_WEIGHT <= abs(weight) <= MAX_WEIGHT:
+    name = found["name"]
+    parts = [
+        (part["joint"], part["qualifier"]) for part in _QUALIFIERS.finditer(found["qualifiers"])
+    ]
+    canonical = normalize_tag(name + "".join(f" ({qualifier})" for _, qualifier in parts))
+    if not _is_name(canonical, name, parts, vocabulary):
         return None
-    if found["joint"] != "_" and not _known_name(canonical, qualifier, vocabulary):
-        return None
-    tag = Tag.model_construct(text=canonical, weight=weight)  # canonical, in range
-    inner = round(weight * 1.1, 10)
-    reading = f"{name + found['joint']!r} and {qualifier!r} at {inner:g}"
-    return tag, reading
+    tag = Tag.from_valid(canonical, weight)  # canonical, in range
+    return tag, _literal_reading(name, parts, weight)
+
+
+def _is_name(
+    canonical: str, name: str, parts: list[tuple[str, str]], vocabulary: Vocabulary
+) -> bool:
+    """Whether a name and its qualifiers, as matched, are read as one Danbooru name."""
+    qualifiers = [qualifier for _, qualifier in parts]
+    if not canonical or "," in canonical or not all(map(normalize_tag, qualifiers)):
+        return False  # not one tag, or a qualifier that spells as nothing
+    if ":" in name or any(trailing_weight(qualifier) is not None for qualifier in qualifiers):
+        # A colon may be syntax (``a_(b:1.2)`` weights b): only a name the vocabulary
+        # holds is read as one (``vertin_(reverse:1999)``, ``soldier:_76_(overwatch)``).
+        return vocabulary.category(canonical) is not None
+    if all(joint == "_" for joint, _ in parts):
+        return True
+    return _known_name(canonical, qualifiers[-1], vocabulary)
+
+
+def _literal_reading(name: str, parts: list[tuple[str, str]], weight: float) -> str:
+    """What A1111 reads instead: ``'bishop_' and 'chess' at 1.1``."""
+    runs = [repr(name + parts[0][0])]
+    for index, (_, qualifier) in enumerate(parts):
+        runs.append(_qualifier_reading(qualifier, weight))
+        if index + 1 < len(parts):
+            runs.append(repr(parts[index + 1][0]))
+    return ", ".join(runs[:-1]) + " and " + runs[-1]
+
+
+def _qualifier_reading(qualifier: str, weight: float) -> str:
+    """A qualifier as A1111 reads it: at 1.1 times the group's weight, or at its own
+    ``:N`` times it (``reverse:1999``)."""
+    span = trailing_weight(qualifier)
+    factor = 1.1
+    if span is not None:
+        try:
+            factor = float(qualifier[span[0] : span[1]].strip()[1:])
+        except ValueError:  # a number A1111's pattern takes but cannot read ("1..2")
+            return f"{qualifier[: span[0]]!r} at a weight it cannot read"
+        qualifier = qualifier[: span[0]]
+    return f"{qualifier!r} at {round(weight * factor, 10):g}"
 
 
 def _group_weight(opened: str | None, closed: str | None, number: str | None) -> float | None:

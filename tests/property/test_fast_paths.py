@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidxl_prompt import escape
+from aidxl_prompt import compose, escape
 from aidxl_prompt.model import parser
 from aidxl_prompt.syntax.normalize import (
     _normalize_fully,
@@ -15,6 +15,7 @@ from aidxl_prompt.syntax.normalize import (
     normalize_spelling,
     normalize_tag,
 )
+from aidxl_prompt.vocab.vocabulary import Vocabulary
 
 _WORDS = st.sampled_from(
     [
@@ -53,7 +54,7 @@ def test_shortcut_matches_the_scanner(text: str) -> None:
     if shortcut is not None:
         full = parser._read(text, "a1111", strict=False)
         assert tuple(shortcut) == full.items
-        assert parser._segment_spans(text) == full.spans
+        assert parser.segment_spans(text) == full.spans
         assert full.repairs == ()
         assert parser.parse_items(text) == full
 
@@ -107,3 +108,61 @@ def test_normalize_shortcut_matches_the_full_path(text: str) -> None:
 @given(_TAG_TEXT)
 def test_spelling_shortcut_matches_the_full_path(text: str) -> None:
     assert normalize_spelling(text) == _with_embeddings(text, _spell)
+
+
+# --- parse_prompt's shortcut: cached readings of simple segments ----------------------
+
+_RAW_NAMES = st.sampled_from(
+    [
+        "bishop_(chess)",
+        "robin_(female)_(fire_emblem)",
+        "seele_(honkai:_star_rail)",
+        "vertin_(reverse:1999)",
+        "qwzx_(qwzx:1999)",
+        "soldier:_76_(overwatch)",
+        "ganyu (genshin impact)",  # bare parentheses: read as the name only when known
+        "qwzx (qwzx)",  # ...and not when unknown
+        "a_(_)",  # a qualifier that spells as nothing
+        "a_(b:1.2)",  # a weighted group, not a qualifier
+        "(bishop_(chess):1.2)",  # weighted: the full reader's
+        "x_(y)z",
+        ">:)",
+        "wlop",  # an artist: gets "by"
+        "highres",
+    ]
+)
+_COMPOSE_SEGMENT = st.one_of(_SEGMENT, _RAW_NAMES, st.text(alphabet="ab_() :,\\", max_size=8))
+_COMPOSE_PROMPT = st.lists(_COMPOSE_SEGMENT, max_size=8).map(", ".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_COMPOSE_PROMPT, st.booleans(), st.booleans())
+def test_parse_prompt_shortcut_matches_the_full_reader(
+    text: str, strict: bool, danbooru_names: bool
+) -> None:
+    vocabulary = Vocabulary.default()
+    shortcut = compose._parse_simple(text, vocabulary, strict=strict, danbooru_names=danbooru_names)
+    if shortcut is None:
+        return
+    full = compose._parse_general(
+        text, "a1111", vocabulary, strict=strict, danbooru_names=danbooru_names
+    )
+    assert shortcut.prompt.model_dump() == full.prompt.model_dump()
+    assert shortcut.prompt == full.prompt
+    assert shortcut.repairs == full.repairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1girl, bishop_(chess), robin_(female)_(fire_emblem), <lora:x:1>, (smile:1.2), wlop",
+        "seele_(honkai:_star_rail), ganyu (genshin impact)",
+    ],
+)
+def test_common_prompts_take_the_parse_shortcut(text: str) -> None:
+    vocabulary = Vocabulary.default()
+    shortcut = compose._parse_simple(text, vocabulary, strict=False, danbooru_names=True)
+    assert shortcut is not None
+    assert shortcut == compose._parse_general(
+        text, "a1111", vocabulary, strict=False, danbooru_names=True
+    )

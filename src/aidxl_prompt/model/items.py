@@ -21,7 +21,16 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, SupportsIndex, overload
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    SupportsIndex,
+    TypeVar,
+    overload,
+)
 
 from pydantic import (
     AfterValidator,
@@ -44,6 +53,9 @@ from ..syntax.normalize import (
     normalize_tag,
 )
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = [
     "And",
     "Break",
@@ -63,6 +75,7 @@ __all__ = [
     "Weight",
     "check_weight",
     "coerce_item",
+    "construct_valid",
     "plain_message",
 ]
 
@@ -145,6 +158,25 @@ def _text_of(value: Any, noun: str) -> str:
 # (object.__new__ bound once: looking it up through a model class costs as much again).
 _new_object = object.__new__
 _set_slot = object.__setattr__
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def construct_valid(cls: type[_M], fields: dict[str, Any], fields_set: set[str]) -> _M:
+    """An instance of ``cls`` holding ``fields`` (every field, in the model's order, each
+    value already valid), built as pydantic's ``model_construct`` builds one but without
+    its general loop: readers and prompt files build many thousands of these.
+    ``fields_set`` is what ``model_fields_set`` reports (the fields the caller gave).
+
+    >>> construct_valid(Tag, {"text": "smile", "weight": 1.0}, {"text"})
+    Tag(text='smile', weight=1.0)
+    """
+    model = _new_object(cls)
+    _set_slot(model, "__dict__", fields)
+    _set_slot(model, "__pydantic_fields_set__", fields_set)
+    _set_slot(model, "__pydantic_extra__", None)
+    _set_slot(model, "__pydantic_private__", None)
+    return model
 
 
 class _Value(BaseModel):
@@ -276,14 +308,7 @@ class Tag(_TextAndWeight):
         >>> Tag.from_valid("long hair", 1.2) == Tag("long_hair", 1.2)
         True
         """
-        # What model_construct does for these two fields, without its general loop
-        # (a reader builds tens of thousands of tags).
-        tag = _new_object(cls)
-        _set_slot(tag, "__dict__", {"text": text, "weight": weight})
-        _set_slot(tag, "__pydantic_fields_set__", {"text", "weight"})
-        _set_slot(tag, "__pydantic_extra__", None)
-        _set_slot(tag, "__pydantic_private__", None)
-        return tag
+        return construct_valid(cls, {"text": text, "weight": weight}, {"text", "weight"})
 
     def with_weight(self, weight: float) -> Tag:
         """The same tag with another weight."""
@@ -660,6 +685,23 @@ a Tag, a Phrase or one of the card's values, not int 5
         if where is not None:
             self._where = where
         super().__init__(_coerce_list(list(items), self._allowed, self._where))
+
+    @classmethod
+    def of_valid(cls, items: Iterable[Any] = (), where: str | None = None) -> Self:
+        """A list of items that are already of an allowed kind, taken as they are (a
+        reader's or a prompt file's); later additions are checked as usual.
+
+        >>> SlotList.of_valid([Tag("smile")], "expression").append(5)
+        Traceback (most recent call last):
+        ...
+        TypeError: expression[1]: expected a tag as 'text', ('text', weight), \
+{'text': weight}, a Tag, a Phrase or one of the card's values, not int 5
+        """
+        new = list.__new__(cls)
+        list.extend(new, items)
+        if where is not None:
+            new._where = where
+        return new
 
     def _one(self, value: Any, index: int) -> Any:
         return _coerce_element(value, self._allowed, f"{self._where}[{index}]")

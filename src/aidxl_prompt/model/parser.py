@@ -41,7 +41,15 @@ from ..syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_spelli
 from ..syntax.pieces import Piece, RepairCode, Repairs, plain_pieces
 from .items import And, Break, ExtraNetwork, Phrase, PromptItem, PromptWeight, Run, Schedule, Tag
 
-__all__ = ["ParseResult", "Repair", "RepairCode", "parse_items", "parse_tags"]
+__all__ = [
+    "ParseResult",
+    "Repair",
+    "RepairCode",
+    "parse_items",
+    "parse_tags",
+    "segment_item",
+    "segment_spans",
+]
 
 # The readers of each dialect (compel is written, never read).
 _SCANNERS: Mapping[str, Callable[[str, Repairs], list[Piece]]] = MappingProxyType(
@@ -129,7 +137,7 @@ def parse_items(
             source=text,
             dialect=dialect,
             items=tuple(simple),
-            spans=_segment_spans(text),
+            spans=segment_spans(text),
             repairs=(),
         )
     return _read(text, dialect, strict=strict)
@@ -184,12 +192,12 @@ def _simple_items(text: str) -> list[PromptItem] | None:
         return []
     if max(map(len, segments)) > _CACHED_LENGTH:
         return None
-    items = list(map(_segment_item, segments))
+    items = list(map(segment_item, segments))
     # all(): items are always true, None is not (and truth is cheaper than "None in").
     return cast("list[PromptItem]", items) if all(items) else None
 
 
-def _segment_spans(text: str) -> tuple[tuple[int, int], ...]:
+def segment_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The span of each non-blank comma-separated segment, without its edge whitespace
     (a simple prompt's item spans)."""
     spans: list[tuple[int, int]] = []
@@ -209,7 +217,7 @@ _WEIGHTED_TEXT = RULES["WEIGHTED_TEXT"]
 
 
 @functools.lru_cache(maxsize=65536)
-def _segment_item(segment: str) -> PromptItem | None:
+def segment_item(segment: str) -> PromptItem | None:
     """The one item of a stripped segment, or None when it needs the scanner (it is
     not one simple unit, or its weight or text needs a repair)."""
     if _SEGMENT_SYNTAX.search(segment) is None:  # a bare tag, most segments

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -45,6 +45,7 @@ from .items import (
     SlotList,
     Tag,
     Weight,
+    construct_valid,
     plain_message,
 )
 from .ordering import OrderLike, Slot, resolve_ordering
@@ -53,6 +54,7 @@ from .render import render_items
 __all__ = ["Prompt", "Section", "render"]
 
 _SLOT_NAMES = tuple(slot.value for slot in Slot)
+_SLOT_SET = frozenset(_SLOT_NAMES)
 
 
 class _Slots(BaseModel):
@@ -113,19 +115,25 @@ class _Slots(BaseModel):
         """Build from items that are already valid (a parser's or a file's), without
         pydantic's validation pass; the slots are checked lists all the same.
 
+        ``values`` maps list fields (slots, ``negative``, ``networks``) to their items;
+        ``extra`` gives the other fields (``sections``, ``weight``, ``joiner``), each
+        already valid; a field given neither way gets its default.
+
         >>> Prompt.from_valid({"quality": [Tag("best quality")]}).quality.append("x")
         """
-        lists: dict[str, Any] = {}
-        for name in cls.model_fields:
-            if name in _SLOT_NAMES:
-                lists[name] = SlotList(values.get(name, ()), name)
-            elif name == "negative":
-                lists[name] = NegativeList(values.get(name, ()), name)
-            elif name == "networks":
-                lists[name] = NetworkList(values.get(name, ()), name)
-        if "sections" in extra:
-            extra = {**extra, "sections": _SectionList(extra["sections"])}
-        return cast("_S", cls.model_construct(**lists, **extra))
+        fields: dict[str, Any] = {}
+        for name, info in cls.model_fields.items():
+            kind = _LIST_KINDS.get(name)
+            if kind is not None:
+                fields[name] = kind.of_valid(values.get(name, ()), name)
+            elif name == "sections":
+                fields[name] = _SectionList(extra.get(name, ()))
+            elif name in extra:
+                fields[name] = extra[name]
+            else:
+                fields[name] = info.get_default(call_default_factory=True)
+        given = {name for name in fields if name in values or name in extra}
+        return construct_valid(cls, fields, given | (_SLOT_SET & fields.keys()))
 
     def slot(self, slot: Slot | str) -> list[SlotItem]:
         """The items of one slot (by :class:`Slot` or its name)."""
@@ -147,6 +155,13 @@ class _Slots(BaseModel):
 
 
 _S = TypeVar("_S", bound=_Slots)
+
+# The checked list each list field holds.
+_LIST_KINDS: Mapping[str, type[SlotList]] = {
+    **dict.fromkeys(_SLOT_NAMES, SlotList),
+    "negative": NegativeList,
+    "networks": NetworkList,
+}
 
 
 def _as_list(value: Any) -> Any:

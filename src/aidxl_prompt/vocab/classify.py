@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict
 from .._data import read_vocab_file
 from ..card.words import card_words
 from ..errors import AidxlPromptError
-from ..model.items import Tag
+from ..model.items import Tag, construct_valid
 from ..model.ordering import Slot
 from ..syntax.normalize import CanonicalTag, normalize_tag
 from ._slot_rules import slot_rules
@@ -106,7 +106,8 @@ class Classification(BaseModel):
 def _found(*, slot: Slot, rule: str, text: str, meta: bool = False) -> Classification:
     """A result from values this module computed itself: no validation pass (building
     the model's schema would cost a CLI start tens of milliseconds)."""
-    return Classification.model_construct(slot=slot, rule=rule, text=text, meta=meta)
+    fields = {"slot": slot, "rule": rule, "text": text, "meta": meta}
+    return construct_valid(Classification, fields, {"slot", "rule", "text", "meta"})
 
 
 _PEOPLE_COUNT = re.compile(r"(?:[1-9]|6\+) (?:girl|boy|other)s?")
