@@ -328,9 +328,10 @@ def _series_missing(raw: str, tag: Tag, dialect: Dialect, vocab: Vocabulary) -> 
     name = text[2:] if text.startswith("1 ") else text
     if not name or "(" in name or _is_character(name, vocab):
         return None
-    names = character_series(vocab).get(name)
-    if not names:
+    known = character_series(vocab).get(name)
+    if not known:
         return None
+    names = sorted(known, key=lambda tag: -vocab.post_count(tag))  # the best known first
     span = (0, len(raw))
     if len(names) == 1:
         trigger = f"1 {names[0]}"
@@ -353,25 +354,25 @@ def _is_character(name: str, vocab: Vocabulary) -> bool:
 @functools.lru_cache(maxsize=8)
 def character_series(vocab: Vocabulary) -> Mapping[str, tuple[str, ...]]:
     """Bare name -> the vocabulary's character tags that are that name with one last
-    qualifier (``frieren`` -> ``frieren (sousou no frieren)``), the best known first.
-    Built once per vocabulary, on the first name that needs it."""
-    found: dict[str, dict[str, int]] = {}
-    character = CATEGORY_INDEX[TagCategory.character]
+    qualifier (``ganyu`` -> ``ganyu (genshin impact)``), in table order. Built once per
+    vocabulary, on the first name that needs it.
+
+    >>> character_series(Vocabulary.default())["ganyu"]
+    ('ganyu (genshin impact)',)
+    """
+    found: dict[str, list[str]] = {}
+    character = re.compile(re.escape(bytes([CATEGORY_INDEX[TagCategory.character]])))
     for layer in vocab.tables:
-        table = layer.unpacked()
-        categories = table.categories
-        counts = table.counts
-        for position, name in enumerate(table.names):
-            if categories[position] == character and name.endswith(")"):
+        names = layer.unpacked().names
+        # The category column is bytes: finding the characters' positions there runs in
+        # C, where a loop over every name would not.
+        for match in character.finditer(layer.unpacked().categories):
+            name = names[match.start()]
+            if name.endswith(")"):
                 bare, _, qualifier = name.rpartition(" (")
                 if bare and qualifier:
-                    found.setdefault(bare, {}).setdefault(name, counts[position])
-    return MappingProxyType(
-        {
-            bare: tuple(sorted(names, key=lambda known: (-names[known], known)))
-            for bare, names in found.items()
-        }
-    )
+                    found.setdefault(bare, []).append(name)
+    return MappingProxyType({bare: tuple(dict.fromkeys(names)) for bare, names in found.items()})
 
 
 def _quality_word(text: str, slot: Slot, span: tuple[int, int]) -> Finding | None:
