@@ -17,7 +17,8 @@ Tag(text='amazing quality', weight=1.0)
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import (
@@ -121,19 +122,19 @@ class _Slots(BaseModel):
 
         >>> Prompt.from_valid({"quality": [Tag("best quality")]}).quality.append("x")
         """
+        lists, others = _field_plan(cls)
         fields: dict[str, Any] = {}
-        for name, info in cls.model_fields.items():
-            kind = _LIST_KINDS.get(name)
-            if kind is not None:
-                fields[name] = kind.of_valid(values.get(name, ()), name)
-            elif name == "sections":
-                fields[name] = _SectionList(extra.get(name, ()))
-            elif name in extra:
-                fields[name] = extra[name]
+        given = {name for name, _ in lists}  # as model_construct(**every list) reports
+        for name, kind in lists:
+            fields[name] = kind.of_valid(values.get(name, ()), name)
+        for name, default in others:
+            if name in extra:
+                given.add(name)
+                value = extra[name]
+                fields[name] = _SectionList(value) if name == "sections" else value
             else:
-                fields[name] = info.get_default(call_default_factory=True)
-        given = {name for name in fields if name in values or name in extra}
-        return construct_valid(cls, fields, given | (_SLOT_SET & fields.keys()))
+                fields[name] = default()
+        return construct_valid(cls, fields, given)
 
     def slot(self, slot: Slot | str) -> list[SlotItem]:
         """The items of one slot (by :class:`Slot` or its name)."""
@@ -155,6 +156,23 @@ class _Slots(BaseModel):
 
 
 _S = TypeVar("_S", bound=_Slots)
+
+
+@functools.cache
+def _field_plan(
+    cls: type[_Slots],
+) -> tuple[tuple[tuple[str, type[SlotList]], ...], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """A model's list fields with their checked-list kind, then its other fields with a
+    maker of their default, each in the model's order (lists come first in both)."""
+    lists = tuple((name, _LIST_KINDS[name]) for name in cls.model_fields if name in _LIST_KINDS)
+    others = tuple(
+        (name, functools.partial(info.get_default, call_default_factory=True))
+        for name, info in cls.model_fields.items()
+        if name not in _LIST_KINDS
+    )
+    assert list(cls.model_fields)[: len(lists)] == [name for name, _ in lists]
+    return lists, others
+
 
 # The checked list each list field holds.
 _LIST_KINDS: Mapping[str, type[SlotList]] = {
