@@ -108,14 +108,8 @@ ERROR_CASES = [
         "aidxl-prompt: error: select: 'AP9' is not a rule code or prefix; did you mean 'AP109'?\n",
     ),
     (
-        ["lint", "-f", "a.prompt.yaml", "--fix"],
-        "aidxl-prompt: error: a.prompt.yaml: --fix does not edit YAML prompt files; lint it "
-        "without --fix and fix what it reports by hand\n",
-    ),
-    (
-        ["lint", "--diff", "-f", "a.txt", "b.yml"],
-        "aidxl-prompt: error: b.yml: --diff does not edit YAML prompt files; lint it "
-        "without --diff and fix what it reports by hand\n",
+        ["lint", "-f", "gone.prompt.yaml", "--fix"],
+        "aidxl-prompt: error: gone.prompt.yaml: No such file or directory\n",
     ),
     (["lint", "-f", "gone.txt"], "aidxl-prompt: error: gone.txt: No such file or directory\n"),
     (
@@ -405,8 +399,8 @@ HOOK_FILES = [
     ("scenes.prompts", True, True),
     ("frieren.prompt.txt", True, True),
     ("a.prompt", True, True),
-    ("a.prompt.yaml", True, False),  # linted at its YAML lines; --fix does not edit YAML
-    ("a.prompt.yml", True, False),
+    ("a.prompt.yaml", True, True),  # linted at its YAML lines, fixed in place
+    ("a.prompt.yml", True, True),
     ("settings.yaml", False, False),  # not a prompt file
     ("notes.txt", False, False),
 ]
@@ -450,7 +444,7 @@ scene.prompt.yaml:3:5: AP601 'smile' is already in the prompt (at line 2, column
 3 |   - smile
   |     ^~~~~
 
-scene.prompt.yaml:4:12: AP201 'long_hair' is written with underscores; the card spells it 'long hair'
+scene.prompt.yaml:4:12: AP201 [*] 'long_hair' is written with underscores; the card spells it 'long hair'
   |
 4 | clothing: [long_hair]
   |            ^~~~~~~~~
@@ -460,7 +454,7 @@ scene.prompt.yaml:6:3: AP703 cfg_scale: CFG scale 13 is outside the card's 5 to 
 6 |   cfg_scale: 13
   |   ^~~~~~~~~~~~~
 
-Found 3 problems.
+Found 3 problems (1 fixable with --fix).
 """  # noqa: E501 (the report's lines are as long as they are)
 
 
@@ -473,7 +467,7 @@ def test_yaml_prompt_file_findings_are_at_its_lines(
     assert code == 1
     assert [(r["code"], r["line"], r["column"], r["fix"]) for r in json.loads(out)] == [
         ("AP601", 3, 5, None),
-        ("AP201", 4, 12, None),
+        ("AP201", 4, 12, {"span": [43, 52], "replacement": "long hair"}),
         ("AP703", 6, 3, None),
     ]
 
@@ -505,3 +499,89 @@ def test_yaml_prompt_file_presets_come_from_the_environment(
     code = main(argv, {"AIDXL_PROMPT_PRESETS": str(tmp_path / "presets")})
     out = capsys.readouterr().out
     assert (code, [(r["code"], r["line"]) for r in json.loads(out)]) == (1, [("AP704", 1)])
+
+
+SCENE_FIXED = SCENE_YAML.replace("long_hair", "long hair")
+SCENE_LEFT = """\
+scene.prompt.yaml:3:5: AP601 'smile' is already in the prompt (at line 2, column 5)
+scene.prompt.yaml:6:3: AP703 cfg_scale: CFG scale 13 is outside the card's 5 to 11 (card: "CFG scale: 5-11")
+"""  # noqa: E501 (the report's lines are as long as they are)
+
+
+def _left(out: str) -> str:
+    """The finding lines of a text report."""
+    return "".join(line + "\n" for line in out.splitlines() if ": AP" in line)
+
+
+def test_yaml_prompt_file_fix_rewrites_it_and_reports_what_is_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "scene.prompt.yaml"
+    path.write_text(SCENE_YAML, encoding="utf-8")
+    path.chmod(0o640)
+    code, out, err = _run(["lint", "-f", "scene.prompt.yaml", "--fix"], capsys)
+    assert (code, _left(out), err) == (1, SCENE_LEFT, "")
+    assert out.endswith("Found 2 problems.\n")
+    assert path.read_text(encoding="utf-8") == SCENE_FIXED
+    # written atomically: the permissions are kept and no temporary file is left
+    assert (path.stat().st_mode & 0o777, sorted(p.name for p in tmp_path.iterdir())) == (
+        0o640,
+        ["scene.prompt.yaml"],
+    )
+    # fixing again changes nothing
+    assert _run(["lint", "-f", "scene.prompt.yaml", "--fix", "--diff"], capsys) == (0, "", "")
+
+
+def test_yaml_prompt_file_fix_to_clean_exits_0_and_follows_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "real.prompt.yaml").write_text(
+        "# a scene\nclothing:\n  - {kind: phrase, text: '((dress))'}  # nested\n", "utf-8"
+    )
+    (tmp_path / "a.prompt.yaml").symlink_to(tmp_path / "real.prompt.yaml")
+    assert _run(["lint", "-f", "a.prompt.yaml", "--fix"], capsys) == (
+        0,
+        "All checks passed.\n",
+        "",
+    )
+    assert (tmp_path / "a.prompt.yaml").is_symlink()
+    assert (tmp_path / "real.prompt.yaml").read_text(encoding="utf-8") == (
+        "# a scene\nclothing:\n  - {kind: phrase, text: '(dress:1.21)'}  # nested\n"
+    )
+
+
+def test_yaml_prompt_file_diff_prints_the_change_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "scene.prompt.yaml"
+    path.write_text(SCENE_YAML, encoding="utf-8")
+    assert _run(["lint", "-f", "scene.prompt.yaml", "--diff"], capsys) == (
+        1,
+        "--- scene.prompt.yaml\n+++ scene.prompt.yaml\n@@ -1,6 +1,6 @@\n expression:\n"
+        "   - smile\n   - smile\n-clothing: [long_hair]\n+clothing: [long hair]\n settings:\n"
+        "   cfg_scale: 13\n",
+        "",
+    )
+    assert path.read_text(encoding="utf-8") == SCENE_YAML
+
+
+def test_yaml_prompt_file_fix_of_a_file_that_does_not_read_is_the_lint_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.prompt.yaml").write_text("expression: [smile\n", encoding="utf-8")
+    linted = _run(["lint", "-f", "bad.prompt.yaml"], capsys)
+    assert linted[:2] == (2, "")
+    assert linted[2].startswith("aidxl-prompt: error: bad.prompt.yaml:")
+    for option in ("--fix", "--diff"):
+        assert _run(["lint", "-f", "bad.prompt.yaml", option], capsys) == linted
+    assert (tmp_path / "bad.prompt.yaml").read_text(encoding="utf-8") == "expression: [smile\n"
+
+
+def test_pre_commit_fix_hook_fixes_a_yaml_prompt_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.prompt.yaml").write_text("clothing: [long_hair]  # hair\n", "utf-8")
+    fix = shlex.split(_hooks()[1]["entry"])[1:]
+    assert main([*fix, "a.prompt.yaml"], {}) == 0
+    assert capsys.readouterr().out == "All checks passed.\n"
+    assert (tmp_path / "a.prompt.yaml").read_text("utf-8") == "clothing: [long hair]  # hair\n"

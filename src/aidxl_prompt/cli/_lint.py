@@ -6,8 +6,9 @@ The command is glue over :mod:`aidxl_prompt.lint`: the configuration is
 another) with ``--select``/``--ignore``/``--extend-select`` applied over it; a file is
 linted with ``lint_lines`` (one prompt per line, or A1111 infotext) and fixed line by
 line with ``fix``, the file being rebuilt here. A YAML prompt file (``.yaml``, ``.yml``)
-is linted with ``lint_prompt_file``, each finding at its YAML line; ``--fix`` and
-``--diff`` refuse it (the linter does not edit YAML).
+is linted with ``lint_prompt_file``, each finding at its YAML line, and fixed in place
+with ``fix_prompt_file``. A fixed file is written back atomically (a temporary file
+beside it, then renamed over it).
 
 Exit codes: 0 clean, 1 findings (with ``--diff``: a file would change), 2 usage,
 configuration or file errors.
@@ -18,7 +19,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
@@ -58,7 +62,8 @@ line (blank lines and '#' comments skipped), or A1111 infotext, whose 'Negative 
 line is linted as the negative of the prompt before it and whose 'Steps: ...' line is
 checked against the card's settings (the AP7 rules). A YAML prompt file (.yaml, .yml)
 has its entries and its settings linted, each finding at its line in the YAML (the slot
-order is left out: a file is rendered in the card's order); --fix and --diff refuse it.
+order is left out: a file is rendered in the card's order); --fix re-writes only the
+fixed entries, keeping comments, order and quoting.
 
 Rules (docs/rules.md) and their settings come from [tool.aidxl-prompt.lint] in the
 nearest pyproject.toml (from the current folder up; --config names one); --select,
@@ -147,8 +152,6 @@ def _lint(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     run = _Run(
         _config(args), _options.vocabulary(args, environ), _options.preset_library(args, environ)
     )
-    if args.fix or args.diff:
-        _refuse_yaml(args.files, "--diff" if args.diff else "--fix")
     sources = list(_sources(args))
     if args.diff:
         return _exit(args, any(_print_diff(source, run) for source in sources))
@@ -209,16 +212,6 @@ def _is_yaml(file: str) -> bool:
     return file.lower().endswith(_YAML_SUFFIXES)
 
 
-def _refuse_yaml(files: Sequence[str], option: str) -> None:
-    """``--fix`` and ``--diff`` do not edit YAML: fixing a file in place is out of scope."""
-    for file in files:
-        if _is_yaml(file):
-            raise AidxlPromptError(
-                f"{file}: {option} does not edit YAML prompt files; lint it without "
-                f"{option} and fix what it reports by hand"
-            )
-
-
 # --- lint, fix, report -------------------------------------------------------------------
 
 
@@ -274,10 +267,20 @@ def _entries(lines: Sequence[str]) -> list[_Entry]:
 
 
 def _fixed(source: _Source, run: _Run) -> str:
-    """The text with every safe fix made, line by line (a negative prompt paired with
-    the prompt before it, as ``lint_lines`` pairs them)."""
+    """The text with every safe fix made: a YAML prompt file's entries in place, a text
+    line by line (a negative prompt paired with the prompt before it, as ``lint_lines``
+    pairs them)."""
     from ..lint.linter import fix  # noqa: PLC0415 (loaded when the command runs)
+    from ..lint.prompt_file import fix_prompt_file  # noqa: PLC0415
 
+    if source.yaml:
+        return fix_prompt_file(
+            source.text,
+            path=source.path,
+            library=run.library,
+            vocabulary=run.vocabulary,
+            config=run.config,
+        )
     config = _config_for(run.config, source.path)
     lines = source.text.splitlines(keepends=True)
     entries = _entries(lines)
@@ -328,9 +331,33 @@ def _fix_source(source: _Source, run: _Run) -> _Source:
     if source.path is None:
         sys.stdout.write(fixed if fixed.endswith("\n") else fixed + "\n")
     elif fixed != source.text:
-        with Path(source.path).open("w", encoding="utf-8", newline="") as handle:
-            handle.write(fixed)
+        _write_back(Path(source.path), fixed)
     return source._replace(text=fixed)
+
+
+def _write_back(path: Path, text: str) -> None:
+    """Replace the file's text atomically: a reader (or a crash) never sees half a file.
+    The temporary file is beside the file (``os.replace`` cannot cross file systems)
+    and takes its permissions; a symbolic link is followed, not replaced."""
+    target = path.resolve()
+    temporary: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            newline="",
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            delete=False,
+        ) as handle:
+            temporary = Path(handle.name)
+            handle.write(text)
+        shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 def _write_report(linted: Sequence[Linted], args: argparse.Namespace, stream: IO[str]) -> None:

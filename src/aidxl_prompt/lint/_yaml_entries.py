@@ -21,7 +21,7 @@ from ..files._yaml_input import load_yaml
 from ..files.prompt_file import SLOT_FIELDS
 from ..model.items import Tag
 
-__all__ = ["Entry", "FileEntries", "yaml_entries"]
+__all__ = ["Entry", "FileEntries", "Scalar", "yaml_entries"]
 
 _STR = "tag:yaml.org,2002:str"
 _NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
@@ -37,16 +37,34 @@ _TREATED: dict[str, frozenset[str]] = {
 # A tag written with its weight beside it ({tag: 1.5}) has the weight the text lacks.
 _WEIGHED = frozenset({"AP504"})
 
+# A node and whether the collection it is written in is a flow one ([a, b], {a: 1}):
+# plain scalars there may not hold ',', '[', ']', '{' or '}'.
+_InFlow = tuple[yaml.Node, bool]
+
+
+class Scalar(NamedTuple):
+    """How an entry's YAML scalar is written: its ``value``, its ``style`` (``""``
+    plain, ``"'"``, ``'"'``, ``"|"`` or ``">"``), whether it sits in a ``flow``
+    collection (``[a, b]``, ``{a: 1}``), and whether the value is a ``literal`` tag
+    (the entry's text is then its A1111 escape) rather than A1111 text."""
+
+    value: str
+    style: str
+    flow: bool
+    literal: bool
+
 
 class Entry(NamedTuple):
     """One entry: ``text`` to lint, where it starts verbatim in the file (``None`` when
     the file writes it otherwise: quoted with escapes, folded, or escaped for A1111),
-    the ``node`` span of its YAML scalar, and the ``skip`` codes that do not apply."""
+    the ``node`` span of its YAML scalar, the ``skip`` codes that do not apply, and how
+    the ``scalar`` is written (for a fix, which re-writes it)."""
 
     text: str
     start: int | None
     node: tuple[int, int]
     skip: frozenset[str]
+    scalar: Scalar
 
 
 class FileEntries(NamedTuple):
@@ -74,34 +92,44 @@ def yaml_entries(text: str, *, source: str = "<string>") -> FileEntries:
         for key, value in mapping.value:
             if key.value in SLOT_FIELDS or key.value == "negative":
                 into = negative if key.value == "negative" else positive
-                for item in value.value if isinstance(value, yaml.SequenceNode) else ():
-                    _walk(text, item, key.value, into, found.alternatives)
+                if isinstance(value, yaml.SequenceNode):
+                    flow = bool(value.flow_style)
+                    for item in value.value:
+                        _walk(text, (item, flow), key.value, into, found.alternatives)
         found.parts.append((positive, negative))
     return found
 
 
 def _walk(
-    text: str, item: yaml.Node, field: str, into: list[Entry], alternatives: list[Entry]
+    text: str, placed: _InFlow, field: str, into: list[Entry], alternatives: list[Entry]
 ) -> None:
     """Add the entries of one list item: to ``into``, or to ``alternatives`` when the
     item is a ``choose``."""
+    item, flow = placed
     if isinstance(item, yaml.ScalarNode):
-        into.extend(_tag(text, item, _TREATED.get(field, frozenset())))
+        into.extend(_tag(text, item, flow, _TREATED.get(field, frozenset())))
     elif isinstance(item, yaml.MappingNode):
         choose = _value(item, "choose")
         if isinstance(choose, yaml.SequenceNode):
             for option in choose.value:
-                for node in _option_items(option):
+                for node in _option_items((option, bool(choose.flow_style))):
                     _walk(text, node, field, alternatives, alternatives)
         else:
             into.extend(_mapping_entry(text, item, field))
 
 
-def _option_items(option: yaml.Node) -> Iterator[yaml.Node]:
+def _option_items(placed: _InFlow) -> Iterator[_InFlow]:
     """The entries of one alternative: an entry, a list of them, or ``{option: ...}``."""
-    inner = _value(option, "option") if isinstance(option, yaml.MappingNode) else None
-    node = option if inner is None else inner
-    yield from node.value if isinstance(node, yaml.SequenceNode) else (node,)
+    option, flow = placed
+    if isinstance(option, yaml.MappingNode):
+        inner = _value(option, "option")
+        if inner is not None:
+            flow = bool(option.flow_style)
+            option = inner
+    if isinstance(option, yaml.SequenceNode):
+        yield from ((node, bool(option.flow_style)) for node in option.value)
+    else:
+        yield option, flow
 
 
 def _mapping_entry(text: str, item: yaml.MappingNode, field: str) -> Iterator[Entry]:
@@ -109,26 +137,29 @@ def _mapping_entry(text: str, item: yaml.MappingNode, field: str) -> Iterator[En
     typed entries, schedules and breaks are checked by the file reader, not here."""
     keys = {key.value for key, _ in item.value if isinstance(key, yaml.ScalarNode)}
     written = _value(item, "text")
+    flow = bool(item.flow_style)
     if keys.intersection(_TYPED) or not isinstance(written, yaml.ScalarNode):
         if len(item.value) == 1 and not keys.intersection(_TYPED):
             key, weight = item.value[0]
             if isinstance(key, yaml.ScalarNode) and weight.tag in _NUMBERS:
-                yield from _tag(text, key, _TREATED.get(field, frozenset()) | _WEIGHED)
+                yield from _tag(text, key, flow, _TREATED.get(field, frozenset()) | _WEIGHED)
         return
     kind = _value(item, "kind")
     if kind is None:
-        yield from _tag(text, written, frozenset(_WEIGHED if "weight" in keys else ()))
+        yield from _tag(text, written, flow, frozenset(_WEIGHED if "weight" in keys else ()))
     elif isinstance(kind, yaml.ScalarNode) and kind.value == "phrase":
-        yield Entry(written.value, _verbatim(text, written), _marks(written), frozenset())
+        scalar = Scalar(written.value, written.style or "", flow, literal=False)
+        yield Entry(written.value, _verbatim(text, written), _marks(written), frozenset(), scalar)
 
 
-def _tag(text: str, node: yaml.ScalarNode, skip: frozenset[str]) -> Iterator[Entry]:
+def _tag(text: str, node: yaml.ScalarNode, flow: bool, skip: frozenset[str]) -> Iterator[Entry]:
     """A tag written as text: literal in the file, so linted as A1111 writes it."""
     if node.tag != _STR:
         return
     written = Tag.model_construct(text=node.value, weight=1.0).a1111
     start = _verbatim(text, node) if written == node.value else None
-    yield Entry(written, start, _marks(node), skip)
+    scalar = Scalar(node.value, node.style or "", flow, literal=True)
+    yield Entry(written, start, _marks(node), skip, scalar)
 
 
 def _verbatim(text: str, node: yaml.ScalarNode) -> int | None:
