@@ -90,6 +90,9 @@ FAILING: list[tuple[str, str, dict[str, Any], tuple[int, int], str]] = [
     ("AP208", "1 ganyu", {}, (0, 7),  # one character is 'ganyu (<series>)'
      "'1 ganyu' leaves out the series of 'ganyu (genshin impact)'; the card's trigger is "
      "'1 ganyu (genshin impact)'"),
+    ("AP208", "aardvark", {}, (0, 8),  # a bare name: maybe the animal, so no fix
+     "'aardvark' is no tag; if it means the character 'aardvark (kemono friends)', the "
+     "card's trigger is '1 aardvark (kemono friends)'"),
     ("AP208", "1girl, 1 saber", {}, (7, 14),  # several: none is guessed
      "'1 saber' leaves out the series of a character; which one: '1 saber (fate)', "
      "'1 saber (fire emblem)'?"),
@@ -145,6 +148,7 @@ PASSING: list[tuple[str, str, dict[str, Any]]] = [
     ("AP206", "by wlop", {}),
     ("AP207", "1 ganyu \\(genshin impact\\)", {}),
     ("AP208", "1 ganyu \\(genshin impact\\), 1 frieren", {}),  # 'frieren' is the tag itself
+    ("AP208", "frieren, a knight in the forest", {}),  # a known tag, a phrase the card places
     ("AP301", "long hair, in the forest", {}),  # the card's phrases are not unknown tags
     ("AP302", "grey hair, sitting on ground", {}),  # the card's own example stays
     ("AP303", "flat-pasto", {}),
@@ -331,6 +335,7 @@ FIXES = [
     ("1 ganyu", "1 ganyu \\(genshin impact\\)"),
     ("ganyu", "1 ganyu \\(genshin impact\\)"),  # the alias, then the trigger
     ("1 saber", "1 saber"),  # two characters: nothing is guessed
+    ("aardvark", "aardvark"),  # a bare name may be a plain word: only suggested
     ("a (white_hair:1.2) Dress, 1girl", "1girl, a (white hair:1.2) dress"),
     ("a [red_hair:blue:5] Dress", "a [red_hair:blue:5] Dress"),  # a schedule: left
 ]

@@ -288,7 +288,7 @@ def _unlisted(
 ) -> list[Finding]:
     """A tag the vocabulary does not hold: a character's name without its series, a
     near miss of a painting style, or an unknown tag."""
-    series = _series_missing(raw, tag, dialect, vocabulary)
+    series = _series_missing(raw, tag, dialect, vocabulary, rule)
     if series is not None:
         return [series]
     text = tag.text
@@ -320,13 +320,20 @@ def _card_forms(
 _SHOWN_CHARACTERS = 3
 
 
-def _series_missing(raw: str, tag: Tag, dialect: Dialect, vocab: Vocabulary) -> Finding | None:
-    """AP208: ``frieren`` or ``1 frieren`` where the vocabulary knows the character only
-    with its series, ``frieren (sousou no frieren)``. With one such character the fix
-    writes the card's full trigger; with several the message lists the best known."""
+def _series_missing(
+    raw: str, tag: Tag, dialect: Dialect, vocab: Vocabulary, rule: str
+) -> Finding | None:
+    """AP208: ``1 ganyu`` (or a bare ``ganyu`` no rule places) where the vocabulary knows
+    the character only with its series, ``ganyu (genshin impact)``. With one such
+    character the card's full trigger is suggested, and is the fix of a name written as
+    a trigger (``1 <name>``: a bare name may be a plain word, ``aardvark``); with several
+    the message lists the best known."""
     text = tag.text
-    name = text[2:] if text.startswith("1 ") else text
+    trigger_form = text.startswith("1 ")
+    name = text[2:] if trigger_form else text
     if not name or "(" in name or _is_character(name, vocab):
+        return None
+    if not trigger_form and (rule != "default" or text in _card_example_words()):
         return None
     known = character_series(vocab).get(name)
     if not known:
@@ -335,6 +342,12 @@ def _series_missing(raw: str, tag: Tag, dialect: Dialect, vocab: Vocabulary) -> 
     span = (0, len(raw))
     if len(names) == 1:
         trigger = f"1 {names[0]}"
+        if not trigger_form:
+            message = (
+                f"{text!r} is no tag; if it means the character {names[0]!r}, the card's "
+                f"trigger is {trigger!r}"
+            )
+            return Finding("AP208", message, span, trigger)
         message = (
             f"{text!r} leaves out the series of {names[0]!r}; the card's trigger is {trigger!r}"
         )

@@ -308,11 +308,12 @@ _RULE_LIST = (
         "character-without-series",
         _W,
         "A character trigger without the series its tag names.",
-        "Finds a name, bare or written '1 <name>', that is no tag of the vocabulary but "
-        "the name of character tags '<name> (<series>)'. With exactly one such character "
-        "the fix writes the card's full trigger '1 <name> (<series>)' (it changes A1111's "
-        "reading, on purpose); with several, the message lists up to three and nothing is "
-        "guessed.",
+        "Finds a name written '1 <name>' (or bare, where it is no known tag) that is no "
+        "tag of the vocabulary but the name of character tags '<name> (<series>)'. With "
+        "exactly one such character the fix writes the card's full trigger "
+        "'1 <name> (<series>)' (it changes A1111's reading, on purpose); a bare name, "
+        "which may be a plain word, only gets the trigger as a suggestion; with several "
+        "characters the message lists up to three and nothing is guessed.",
         "The model learned the character under its Danbooru tag: the bare name is other "
         "tokens, and may be several characters.",
         "1 ganyu",
