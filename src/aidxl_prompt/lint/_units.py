@@ -338,7 +338,7 @@ def _series_missing(
     known = character_series(vocab).get(name)
     if not known:
         return None
-    names = sorted(known, key=lambda tag: -vocab.post_count(tag))  # the best known first
+    names = sorted(known, key=lambda qualified: -vocab.post_count(qualified))  # best first
     span = (0, len(raw))
     if len(names) == 1:
         trigger = f"1 {names[0]}"
@@ -352,7 +352,7 @@ def _series_missing(
             f"{text!r} leaves out the series of {names[0]!r}; the card's trigger is {trigger!r}"
         )
         return Finding("AP208", message, span, trigger, _respelled(raw, tag, trigger, dialect))
-    shown = ", ".join(repr(f"1 {known}") for known in names[:_SHOWN_CHARACTERS])
+    shown = ", ".join(repr(f"1 {shown}") for shown in names[:_SHOWN_CHARACTERS])
     more = len(names) - _SHOWN_CHARACTERS
     rest = f" and {more} more" if more > 0 else ""
     message = f"{text!r} leaves out the series of a character; which one: {shown}{rest}?"
@@ -376,10 +376,11 @@ def character_series(vocab: Vocabulary) -> Mapping[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     character = re.compile(re.escape(bytes([CATEGORY_INDEX[TagCategory.character]])))
     for layer in vocab.tables:
-        names = layer.unpacked().names
+        table = layer.unpacked()
+        names = table.names
         # The category column is bytes: finding the characters' positions there runs in
         # C, where a loop over every name would not.
-        for match in character.finditer(layer.unpacked().categories):
+        for match in character.finditer(table.categories):
             name = names[match.start()]
             if name.endswith(")"):
                 bare, _, qualifier = name.rpartition(" (")

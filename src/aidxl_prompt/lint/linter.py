@@ -362,7 +362,7 @@ def _guarded_trailing_number(
         return None  # brackets, networks or escapes: not plain text to wrap
     start, stop = last.span
     replacement = f"({last.raw}:1)"
-    fixed = parse_items(result.source[:start] + replacement + result.source[stop:])
+    fixed = parse_items(result.source[:start] + replacement + result.source[stop:], result.dialect)
     if any(repair.code == "trailing-weight" for repair in fixed.repairs):
         return None
     read = [item for item, span in zip(fixed.items, fixed.spans, strict=True) if span[0] == start]
