@@ -146,6 +146,12 @@ def test_quoted_with_escapes_points_at_the_value() -> None:
     assert text[found.span[0] : found.span[1]] == '"long\\u005fhair"'
 
 
+def test_a_byte_order_mark_does_not_move_the_spans() -> None:
+    text = "\ufeffclothing: [long_hair]\n"
+    (found,) = lint_prompt_file(text)
+    assert text[found.span[0] : found.span[1]] == "long_hair"
+
+
 def test_selection_and_per_file_ignores_apply() -> None:
     text = "clothing: [long_hair, frown_x]\n"
     config = LintConfig(per_file_ignores={"*.prompt.yaml": ("AP201",)})
@@ -252,6 +258,8 @@ FIXES = [
     ),
     # full-width letters and underscores in one tag
     ("clothing: [\uff37\uff28\uff29\uff34\uff25_shirt]\n", "clothing: [white shirt]\n"),
+    # a byte-order mark is kept (libyaml's offsets leave it out)
+    ("\ufeffclothing: [long_hair]\n", "\ufeffclothing: [long hair]\n"),
     # not placed: removing a duplicate would delete a list item
     ("expression: [smile, smile]\n", "expression: [smile, smile]\n"),
     # not placed: a block scalar is not re-written

@@ -37,6 +37,9 @@ _TREATED: dict[str, frozenset[str]] = {
 # A tag written with its weight beside it ({tag: 1.5}) has the weight the text lacks.
 _WEIGHED = frozenset({"AP504"})
 
+# libyaml leaves a leading byte-order mark out of its marks' offsets and PyYAML's reader
+# counts it: the file is read without it, and every place moved one character on.
+_BOM = "\ufeff"
 # A node and whether the collection it is written in is a flow one ([a, b], {a: 1}):
 # plain scalars there may not hold ',', '[', ']', '{' or '}'.
 _InFlow = tuple[yaml.Node, bool]
@@ -77,7 +80,27 @@ class FileEntries(NamedTuple):
 
 
 def yaml_entries(text: str, *, source: str = "<string>") -> FileEntries:
-    """The prompt entries of the YAML prompt file ``text`` (already read without error)."""
+    """The prompt entries of the YAML prompt file ``text`` (already read without error).
+
+    >>> [e.node for e in yaml_entries("\\ufeffclothing: [smile]").parts[0][0]]
+    [(12, 17)]
+    """
+    body = text.removeprefix(_BOM)
+    found = _entries(body, source)
+    if len(body) == len(text):
+        return found
+    parts = [([_shifted(e) for e in pos], [_shifted(e) for e in neg]) for pos, neg in found.parts]
+    return FileEntries(parts, [_shifted(e) for e in found.alternatives])
+
+
+def _shifted(entry: Entry) -> Entry:
+    """The entry placed in the text with its byte-order mark (one character)."""
+    start, end = entry.node
+    moved = None if entry.start is None else entry.start + 1
+    return entry._replace(start=moved, node=(start + 1, end + 1))
+
+
+def _entries(text: str, source: str) -> FileEntries:
     root = load_yaml(text, source=source).root
     found = FileEntries([], [])
     if not isinstance(root, yaml.MappingNode):
