@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aidxl_prompt.card.settings import Settings
 from aidxl_prompt.files.prompt_file import PresetLibrary, PromptFileError
@@ -346,6 +348,34 @@ def test_fix(prompt: str, fixed: str) -> None:
     assert fix(prompt) == fixed
     assert fix(fixed) == fixed  # idempotent
     assert [d for d in lint(fixed) if d.fix is not None] == []
+
+
+# Words of a phrase's runs, spelled as the card does, and ways to misspell them.
+RUN_WORDS = st.lists(st.sampled_from(["white", "long hair", "red dress", "ribbon"]), min_size=1)
+MISSPELL = st.sampled_from([str.upper, str.title, lambda w: w.replace(" ", "_"), lambda w: w])
+
+
+@given(
+    before=RUN_WORDS,
+    inside=RUN_WORDS,
+    after=RUN_WORDS,
+    spell=st.tuples(MISSPELL, MISSPELL, MISSPELL),
+    wrap=st.sampled_from(["({}:1.2)", "[{}]", "(({}))"]),
+)
+def test_phrase_runs_are_respelled_one_by_one(
+    before: list[str], inside: list[str], after: list[str], spell: Any, wrap: str
+) -> None:
+    # Each run of 'a (White_Hair:1.2) Dress' is fixed alone: the brackets and weights
+    # stay, and the result is the phrase written with the card's spelling.
+    runs = [" ".join(before), " ".join(inside), " ".join(after)]
+    written = [change(run) for change, run in zip(spell, runs, strict=True)]
+    prompt = f"{written[0]} {wrap.format(written[1])} {written[2]}"
+    expected = f"{runs[0]} {wrap.format(runs[1])} {runs[2]}"
+    found = [d for d in lint(prompt) if d.code in ("AP201", "AP204", "AP205")]
+    assert {prompt[d.span[0] : d.span[1]] for d in found} == {
+        text for text, run in zip(written, runs, strict=True) if text != run
+    }
+    assert fix(prompt, config=LintConfig(select=("AP2",))) == expected
 
 
 # (code, prompt, its fix): the fixes that change A1111's reading on purpose, so the
