@@ -114,8 +114,8 @@ def fix_prompt_file(
     kept. A fix that cannot be placed exactly is left: one that spans two entries
     (removing a duplicate entry would delete a list item), one that would turn a
     literal tag into A1111 syntax or into two tags, one in a block scalar (``|``,
-    ``>``) or in a scalar written over several lines. The result lints clean of every
-    fixed code, and fixing it again changes nothing. The arguments are
+    ``>``) or in a scalar written over several lines. No finding of the result has a
+    fix left, and fixing it again changes nothing. The arguments are
     :func:`lint_prompt_file`'s.
 
     >>> text = 'clothing: [long_hair, {kind: phrase, text: "((dress))"}]  # kept\\n'
@@ -130,7 +130,7 @@ def fix_prompt_file(
         scalars = [
             (entry.node, written)
             for entry, entry_edits in edits.values()
-            if (written := _rewritten(text, entry, _edited(entry.text, entry_edits))) is not None
+            if (written := _scalar_edited(text, entry, entry_edits)) is not None
         ]
         if not scalars:
             return text
@@ -236,6 +236,16 @@ def _edited(text: str, edits: Iterable[Fix]) -> str:
     for edit in reversed(chosen):
         text = edit.apply(text)
     return text
+
+
+def _scalar_edited(text: str, entry: Entry, edits: list[Fix]) -> str | None:
+    """The entry's scalar re-written with its edits made together, else (the edits
+    together no longer make one tag) with the first alone, placeable as it is."""
+    for chosen in (edits, edits[:1]):
+        written = _rewritten(text, entry, _edited(entry.text, chosen))
+        if written is not None:
+            return written
+    return None
 
 
 def _rewritten(text: str, entry: Entry, edited: str) -> str | None:
