@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
@@ -170,8 +170,7 @@ def _parse_general(
 # --- the common case: one cached reading per comma-separated segment --------------------
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
     """A simple segment read and put in its slot: its item (shared between prompts: items
     are frozen), the slot (None for an extra network) and, for a raw Danbooru name, the
     repair message of its reading."""
@@ -255,7 +254,7 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
     """The reading of one stripped segment, or None when it is not a simple one."""
     if len(segment) > _SEGMENT_LENGTH:
         return None
-    item = segment_item(segment)
+    item = segment_item.__wrapped__(segment)  # this cache holds the reading itself
     note = None
     if item is None:
         # A bare raw Danbooru name (no group around it: no weights, so no weight
