@@ -42,8 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO_ROOT, read_danbooru_table, shared_data_dir, unpack_commit
 from bench_compose import RARE_TAGS, THIRTY_TAGS
 
-BEFORE = "6550e6d"
-"""main before issue 9's vocabulary work (compiled slot patterns, Python binary search)."""
+BEFORE = "dbbbe19"
+"""main before parse_prompt's cached segment readings (each prompt read by the full
+reader, items built through pydantic's ``model_construct``)."""
 
 SEED = 20260901
 PROMPTS = 1000
