@@ -592,6 +592,11 @@ FILE_SETTINGS = [
         [("AP703", 2, 12, "cfg_scale: 4")],
     ),  # a choice between presets: the file's own block
     ("race: [elf]\n", {}, []),
+    (
+        "\ufeffrace: [elf]\nsettings:\n  cfg_scale: 13\n",
+        {},
+        [("AP703", 3, 3, "cfg_scale: 13")],
+    ),  # a byte-order mark: libyaml's offsets leave it out
 ]
 
 

@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # the names, for type checkers and readers; loaded lazily bel
     from .lint.config import LintConfig, LintConfigError, load_lint_config
     from .lint.diagnostic import Diagnostic, Fix, Severity
     from .lint.linter import fix, lint, lint_lines, lint_prompt_file_settings, lint_settings
-    from .lint.prompt_file import lint_prompt_file
+    from .lint.prompt_file import fix_prompt_file, lint_prompt_file
     from .model.items import (
         And,
         Break,
@@ -166,6 +166,7 @@ _EXPORTS: dict[str, str] = {
     "escape": "syntax.normalize",
     "expand": "files.expand",
     "fix": "lint.linter",
+    "fix_prompt_file": "lint.prompt_file",
     "format_infotext": "export.infotext",
     "format_prompt": "compose",
     "format_weight": "syntax.normalize",
@@ -292,6 +293,7 @@ __all__ = [
     "escape",
     "expand",
     "fix",
+    "fix_prompt_file",
     "format_infotext",
     "format_prompt",
     "format_weight",

@@ -213,8 +213,10 @@ def lint_prompt_file_settings(
     [('AP703', 3, 3)]
     """
     enabled = _enabled_codes(config or _DEFAULT_CONFIG, path, is_negative=False)
-    findings = file_findings(text, source=path or "<string>", library=library)
-    return _located(findings, text, path, enabled)
+    # libyaml's offsets leave a byte-order mark out: read without it, place past it.
+    mark = 1 if text.startswith("\ufeff") else 0
+    findings = file_findings(text[mark:], source=path or "<string>", library=library)
+    return _located(findings, text, path, enabled, offset=mark)
 
 
 def _located(
