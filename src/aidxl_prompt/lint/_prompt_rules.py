@@ -50,7 +50,7 @@ class Unit(NamedTuple):
 
 
 def _split(units: Sequence[Unit], at: tuple[type, ...]) -> list[Sequence[Unit]]:
-    if not any(isinstance(unit.item, at) for unit in units):
+    if {type(unit.item) for unit in units}.isdisjoint(at):  # most prompts: one part
         return [units]
     groups: list[Sequence[Unit]] = []
     current: list[Unit] = []

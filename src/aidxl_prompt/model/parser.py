@@ -39,7 +39,18 @@ from ..syntax.comfyui import scan_comfyui
 from ..syntax.grammar import RULES, trailing_weight
 from ..syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_spelling, unescape
 from ..syntax.pieces import Piece, RepairCode, Repairs, plain_pieces
-from .items import And, Break, ExtraNetwork, Phrase, PromptItem, PromptWeight, Run, Schedule, Tag
+from .items import (
+    And,
+    Break,
+    ExtraNetwork,
+    Phrase,
+    PromptItem,
+    PromptWeight,
+    Run,
+    Schedule,
+    Tag,
+    construct_valid,
+)
 
 __all__ = [
     "ParseResult",
@@ -133,12 +144,15 @@ def parse_items(
     check_size(text, source="<prompt>", max_bytes=max_bytes)
     simple = _simple_items(text) if dialect == "a1111" else None
     if simple is not None:
-        return ParseResult.model_construct(
-            source=text,
-            dialect=dialect,
-            items=tuple(simple),
-            spans=segment_spans(text),
-            repairs=(),
+        fields = {
+            "source": text,
+            "dialect": dialect,
+            "items": tuple(simple),
+            "spans": segment_spans(text),
+            "repairs": (),
+        }
+        return construct_valid(
+            ParseResult, fields, {"source", "dialect", "items", "spans", "repairs"}
         )
     return _read(text, dialect, strict=strict)
 
@@ -199,16 +213,16 @@ def _simple_items(text: str) -> list[PromptItem] | None:
 
 def segment_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The span of each non-blank comma-separated segment, without its edge whitespace
-    (a simple prompt's item spans)."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for segment in text.split(","):
-        stripped = segment.strip()
-        if stripped:
-            start = position + len(segment) - len(segment.lstrip())
-            spans.append((start, start + len(stripped)))
-        position += len(segment) + 1
-    return tuple(spans)
+    (a simple prompt's item spans).
+
+    >>> segment_spans(" a b ,, c")
+    ((1, 4), (8, 9))
+    """
+    return tuple(map(re.Match.span, _SEGMENT_TEXT.finditer(text)))
+
+
+# A segment's text without its edge whitespace (``\s`` is exactly ``str.isspace``).
+_SEGMENT_TEXT = re.compile(r"[^,\s](?:[^,]*[^,\s])?")
 
 
 # The rules a segment is read by (bound once: every new segment goes through them).

@@ -19,46 +19,33 @@ from __future__ import annotations
 import functools
 
 from .._data import read_vocab_file
+from ._tables import LineIndex
 
 __all__ = ["IMPLICATIONS_FILE", "direct_implications", "implied_tags"]
 
 IMPLICATIONS_FILE = "danbooru_implications.tsv"
 """The packed implication table in ``data/vocab``."""
 
-_FIELD = b"\t"
 _LINE = b"\n"
 
 
 @functools.cache
-def _packed() -> tuple[bytes, tuple[int, ...]]:
-    """The packed text and the offset of each of its lines (built once per process)."""
+def _packed() -> tuple[bytes, LineIndex]:
+    """The packed text and its line index (built once per process)."""
     data = read_vocab_file(IMPLICATIONS_FILE)
-    starts = [0]
-    position = data.find(_LINE)
-    while position != -1 and position + 1 < len(data):
-        starts.append(position + 1)
-        position = data.find(_LINE, position + 1)
-    return data, tuple(starts)
+    return data, LineIndex(data)
 
 
 def direct_implications(tag: str) -> tuple[str, ...]:
     """The tags a canonical name implies directly on Danbooru, sorted (or ``()``)."""
-    data, starts = _packed()
-    key = tag.encode("utf-8", "surrogatepass")
-    low, high = 0, len(starts)
-    while low < high:  # the first line whose name is not below ``key``
-        middle = (low + high) // 2
-        start = starts[middle]
-        if data[start : data.index(_FIELD, start)] < key:
-            low = middle + 1
-        else:
-            high = middle
-    if low == len(starts):
+    data, lines = _packed()
+    if "\t" in tag or "\n" in tag:  # a tab or newline would match across fields
         return ()
-    start = starts[low]
-    end = data.index(_LINE, start)
-    fields = data[start:end].decode("utf-8").split("\t")
-    return tuple(fields[1:]) if fields[0] == tag else ()
+    start = lines.find(tag.encode("utf-8", "surrogatepass"))
+    if start is None:
+        return ()
+    fields = data[start : data.index(_LINE, start)].decode("utf-8").split("\t")
+    return tuple(fields[1:])
 
 
 @functools.lru_cache(maxsize=65536)

@@ -27,6 +27,7 @@ from ..errors import DataFileError
 
 __all__ = [
     "AnyTable",
+    "LineIndex",
     "PackedTable",
     "TableBuilder",
     "TableKind",
@@ -260,12 +261,12 @@ def _packed_line(*fields: str) -> bytes:
 _SAMPLE_BYTES = 4096
 
 
-class _LineIndex:
+class LineIndex:
     """A sorted packed text, searched in place: the start and name of one line every few
     kilobytes are kept, so a name's line is found by bisecting those few names (in C)
     and one substring search in the few kilobytes between two of them.
 
-    >>> lines = _LineIndex(b"blush\\t0\\t5\\nsmile\\t0\\t9\\nwlop\\t1\\t3\\n")
+    >>> lines = LineIndex(b"blush\\t0\\t5\\nsmile\\t0\\t9\\nwlop\\t1\\t3\\n")
     >>> lines.find(b"smile"), lines.find(b"smil"), lines.find(b"a")
     (10, None, None)
     """
@@ -338,8 +339,8 @@ class PackedTable:
     skipped_rows: int
     inactive_rows: int
     _unpacked: TagTable | None
-    _tag_lines: _LineIndex | None
-    _alias_lines: _LineIndex | None
+    _tag_lines: LineIndex | None
+    _alias_lines: LineIndex | None
 
     def __init__(self, source: str, tags: bytes, aliases: bytes = b"") -> None:
         for name, data in (("tags", tags), ("aliases", aliases)):
@@ -370,7 +371,7 @@ class PackedTable:
             return None
         lines = self._tag_lines
         if lines is None:
-            lines = _LineIndex(self.tags_data)
+            lines = LineIndex(self.tags_data)
             object.__setattr__(self, "_tag_lines", lines)
         return lines.find(name.encode("utf-8", "surrogatepass"))
 
@@ -396,7 +397,7 @@ class PackedTable:
             return None
         lines = self._alias_lines
         if lines is None:
-            lines = _LineIndex(self.aliases_data)
+            lines = LineIndex(self.aliases_data)
             object.__setattr__(self, "_alias_lines", lines)
         key = name.encode("utf-8", "surrogatepass")
         found = lines.find(key)
