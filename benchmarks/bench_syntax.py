@@ -189,7 +189,7 @@ def backslash_figure(table: Table, prompts: list[str]) -> None:
         return lambda: parse_tags(text)
 
     ours, peer = best_of(parse(with_escape), parse(without))
-    path = "shortcut" if parser._simple_items(with_escape) is not None else "scanner"
+    path = "shortcut" if parser.simple_items(with_escape) is not None else "scanner"
     table.add(
         f"1 MB prompt with one '\\\\' ({path})",
         "the same prompt without it",

@@ -223,7 +223,7 @@ NOT_REEXPORTED = {
         "verbatim_names",
     },
     "model.ordering": {"OrderLike", "ordering_presets", "resolve_ordering"},
-    "model.parser": {"RepairCode", "segment_item", "segment_spans"},
+    "model.parser": {"RepairCode", "segment_item", "segment_spans", "simple_items"},
     "model.render": set(),
     "compose": set(),
 }

@@ -165,7 +165,7 @@ def test_one_escaped_backslash_keeps_a_prompt_on_the_shortcut() -> None:
     # One "\\" anywhere sent a whole prompt to the full scanner (8.5x slower on 1 MB):
     # the shortcut took the second backslash of the pair for a lone one.
     text = "long hair, \\\\m/, (\\\\m/:1.2), smile"
-    assert parser._simple_items(text) == [
+    assert parser.simple_items(text) == [
         Tag("long hair"),
         Tag.from_reading("\\m/"),
         Tag.from_reading("\\m/", 1.2),

@@ -50,7 +50,7 @@ _PROMPT = st.lists(_SEGMENT, max_size=8).map(", ".join)
 @settings(max_examples=600, deadline=None)
 @given(_PROMPT)
 def test_shortcut_matches_the_scanner(text: str) -> None:
-    shortcut = parser._simple_items(text)
+    shortcut = parser.simple_items(text)
     if shortcut is not None:
         full = parser._read(text, "a1111", strict=False)
         assert tuple(shortcut) == full.items
@@ -69,7 +69,7 @@ def test_shortcut_matches_the_scanner(text: str) -> None:
     ],
 )
 def test_common_prompts_take_the_shortcut(text: str) -> None:
-    assert parser._simple_items(text) is not None
+    assert parser.simple_items(text) is not None
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_common_prompts_take_the_shortcut(text: str) -> None:
     ],
 )
 def test_other_prompts_take_the_scanner(text: str) -> None:
-    assert parser._simple_items(text) is None
+    assert parser.simple_items(text) is None
 
 
 # --- normalize_tag's shortcut for simple ASCII text -----------------------------------

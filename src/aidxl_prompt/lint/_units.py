@@ -19,7 +19,7 @@ from ..card.words import PaintingStyle, Quality, card_examples
 from ..errors import did_you_mean
 from ..model.items import Phrase, PromptItem, Run, Tag
 from ..model.ordering import Slot
-from ..model.parser import parse_items
+from ..model.parser import parse_items, simple_items
 from ..syntax.normalize import Dialect, escape, format_weight, normalize_spelling, same_weight
 from ..syntax.normalize import unescape as unescape_text
 from ..vocab._tables import CATEGORY_INDEX
@@ -133,6 +133,9 @@ def _alone(raw: str, dialect: Dialect) -> tuple[PromptItem, ...] | None:
     """The items of a unit's text read alone; None when it leans on what is around it."""
     if _CONTEXTUAL.search(raw) or TRAILING_NUMBER.search(raw):
         return None
+    simple = simple_items(raw) if dialect == "a1111" else None
+    if simple is not None:  # the parser's shortcut: what the full reader reads, unrepaired
+        return tuple(simple)
     result = parse_items(raw, dialect)
     return None if result.repairs else result.items
 

@@ -60,6 +60,7 @@ __all__ = [
     "parse_tags",
     "segment_item",
     "segment_spans",
+    "simple_items",
 ]
 
 # The readers of each dialect (compel is written, never read).
@@ -115,7 +116,7 @@ def parse_tags(
     """
     if dialect == "a1111" and isinstance(text, str):
         check_size(text, source="<prompt>", max_bytes=max_bytes)
-        simple = _simple_items(text)  # the common case, without spans or a ParseResult
+        simple = simple_items(text)  # the common case, without spans or a ParseResult
         if simple is not None:
             return simple
     return list(parse_items(text, dialect, strict=strict, max_bytes=max_bytes).items)
@@ -142,7 +143,7 @@ def parse_items(
     if not isinstance(text, str):
         raise TypeError(f"a prompt must be a str, not {type(text).__name__}")
     check_size(text, source="<prompt>", max_bytes=max_bytes)
-    simple = _simple_items(text) if dialect == "a1111" else None
+    simple = simple_items(text) if dialect == "a1111" else None
     if simple is not None:
         fields = {
             "source": text,
@@ -191,13 +192,17 @@ def _read(text: str, dialect: Dialect, *, strict: bool) -> ParseResult:
 _CACHED_LENGTH = 256
 
 
-def _simple_items(text: str) -> list[PromptItem] | None:
+def simple_items(text: str) -> list[PromptItem] | None:
     """The items of an A1111 prompt whose every segment is one simple unit, else None.
 
     A segment is simple when it is a bare tag, a ``(tag:N)`` group (escapes allowed in
     the tag) or an extra network, and the prompt has no syntax that reaches across
     segments (``BREAK``, ``AND``, a trailing ``:N``). Everything else is the scanner's;
-    a property test holds the two equal wherever this one answers.
+    a property test holds the two equal wherever this one answers (the scanner reports
+    no repair there).
+
+    >>> simple_items("a, (b:1.2)"), simple_items("(a")
+    ([Tag(text='a', weight=1.0), Tag(text='b', weight=1.2)], None)
     """
     if "BREAK" in text or "AND" in text or trailing_weight(text) is not None:
         return None
