@@ -51,6 +51,21 @@ CASES = [
             )
         ],
     ),
+    # a weight written beside the text is checked at that number (AP501), in every form
+    (
+        "quality:\n  - {best quality: 5}\n  - {text: high quality, weight: 0x10}\n",
+        [
+            ("AP501", 2, 20, "5", "the weight 5 of 'best quality' is outside 0.5 to 1.5"),
+            ("AP501", 3, 34, "0x10", "the weight 16 of 'high quality' is outside 0.5 to 1.5"),
+        ],
+    ),
+    (
+        "expression: [{smile: 1.2}, {choose: [{frown: 3}, pout]}]\nnegative: [{blurry: 0.1}]\n",
+        [
+            ("AP501", 1, 46, "3", "the weight 3 of 'frown' is outside 0.5 to 1.5"),
+            ("AP501", 2, 21, "0.1", "the weight 0.1 of 'blurry' is outside 0.5 to 1.5"),
+        ],
+    ),
     # a phrase is A1111 syntax: the finding is inside the quoted text
     (
         "clothing:\n  - {kind: phrase, text: '((dress))'}\n",

@@ -21,7 +21,7 @@ from ..files._yaml_input import load_yaml
 from ..files.prompt_file import SLOT_FIELDS
 from ..model.items import Tag
 
-__all__ = ["Entry", "FileEntries", "Scalar", "yaml_entries"]
+__all__ = ["Entry", "FileEntries", "Scalar", "Weighed", "yaml_entries"]
 
 _STR = "tag:yaml.org,2002:str"
 _NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
@@ -57,17 +57,27 @@ class Scalar(NamedTuple):
     literal: bool
 
 
+class Weighed(NamedTuple):
+    """A weight written beside an entry's text: its ``value`` and the ``node`` span of
+    its YAML scalar."""
+
+    value: float
+    node: tuple[int, int]
+
+
 class Entry(NamedTuple):
     """One entry: ``text`` to lint, where it starts verbatim in the file (``None`` when
     the file writes it otherwise: quoted with escapes, folded, or escaped for A1111),
-    the ``node`` span of its YAML scalar, the ``skip`` codes that do not apply, and how
-    the ``scalar`` is written (for a fix, which re-writes it)."""
+    the ``node`` span of its YAML scalar, the ``skip`` codes that do not apply, how
+    the ``scalar`` is written (for a fix, which re-writes it), and the ``weight`` the
+    file gives it beside the text (``{tag: 1.5}``, ``{text: ..., weight: 1.5}``)."""
 
     text: str
     start: int | None
     node: tuple[int, int]
     skip: frozenset[str]
     scalar: Scalar
+    weight: Weighed | None = None
 
 
 class FileEntries(NamedTuple):
@@ -97,7 +107,10 @@ def _shifted(entry: Entry) -> Entry:
     """The entry placed in the text with its byte-order mark (one character)."""
     start, end = entry.node
     moved = None if entry.start is None else entry.start + 1
-    return entry._replace(start=moved, node=(start + 1, end + 1))
+    weight = entry.weight
+    if weight is not None:
+        weight = weight._replace(node=(weight.node[0] + 1, weight.node[1] + 1))
+    return entry._replace(start=moved, node=(start + 1, end + 1), weight=weight)
 
 
 def _entries(text: str, source: str) -> FileEntries:
@@ -165,14 +178,30 @@ def _mapping_entry(text: str, item: yaml.MappingNode, field: str) -> Iterator[En
         if len(item.value) == 1 and not keys.intersection(_TYPED):
             key, weight = item.value[0]
             if isinstance(key, yaml.ScalarNode) and weight.tag in _NUMBERS:
-                yield from _tag(text, key, flow, _TREATED.get(field, frozenset()) | _WEIGHED)
+                skip = _TREATED.get(field, frozenset()) | _WEIGHED
+                yield from _weighed(_tag(text, key, flow, skip), weight)
         return
     kind = _value(item, "kind")
     if kind is None:
-        yield from _tag(text, written, flow, frozenset(_WEIGHED if "weight" in keys else ()))
+        entries = _tag(text, written, flow, frozenset(_WEIGHED if "weight" in keys else ()))
+        yield from _weighed(entries, _value(item, "weight"))
     elif isinstance(kind, yaml.ScalarNode) and kind.value == "phrase":
         scalar = Scalar(written.value, written.style or "", flow, literal=False)
         yield Entry(written.value, _verbatim(text, written), _marks(written), frozenset(), scalar)
+
+
+def _weighed(entries: Iterator[Entry], weight: yaml.Node | None) -> Iterator[Entry]:
+    """The entries with the weight written beside them (the file reader has checked it
+    is a number)."""
+    value = None
+    if weight is not None and weight.tag in _NUMBERS:
+        value = yaml.constructor.SafeConstructor().construct_object(weight)  # 0x10, 1_000
+    if not isinstance(value, (int, float)):
+        yield from entries
+        return
+    weighed = Weighed(float(value), _marks(weight))  # type: ignore[arg-type]
+    for entry in entries:
+        yield entry._replace(weight=weighed)
 
 
 def _tag(text: str, node: yaml.ScalarNode, flow: bool, skip: frozenset[str]) -> Iterator[Entry]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -26,7 +26,7 @@ from ..errors import PromptFileError
 from ..files._yaml_input import load_yaml
 from ..files.prompt_file import PresetLibrary, parse_prompt_text
 from ..model.items import Tag
-from ..syntax.normalize import unescape
+from ..syntax.normalize import format_weight, unescape
 from ..vocab.vocabulary import Vocabulary
 from ._yaml_entries import Entry, Scalar, yaml_entries
 from .config import LintConfig
@@ -38,6 +38,8 @@ __all__ = ["fix_prompt_file", "lint_prompt_file"]
 # Rules about the order of a whole rendered prompt: a file's entries are rendered in
 # the card's slot order whatever order the file writes them in.
 _WHOLE_PROMPT = frozenset({"AP401"})
+# The rules a weight written beside an entry's text ({tag: 5}) is checked by.
+_WEIGHT_RULES = frozenset({"AP501"})
 _SEPARATOR = ", "
 # AP601 names the first occurrence by its offset in the linted prompt: in a file, the
 # offset of the joined entries means nothing to the reader, so it becomes a line and column.
@@ -82,8 +84,9 @@ def lint_prompt_file(
     out: the slot order (AP401: the file's entries are rendered in the card's order),
     typed entries (``{character: ...}``, checked when the file is read), presets'
     entries, the short-form rules the card's treatment of a slot answers (``by`` in
-    ``art_style``, the words of ``painting_style`` and ``quality``), and the weight a
-    ``{tag: weight}`` entry gives (AP504). A safe fix is carried as the edit of the
+    ``art_style``, the words of ``painting_style`` and ``quality``), and the card's extra
+    quality weight (AP504) of a tag written with its weight (``{tag: weight}``), whose
+    weight is checked against the range (AP501) at that number instead. A safe fix is carried as the edit of the
     file that re-writes the entry's YAML scalar (see :func:`fix_prompt_file`). The
     ``settings:`` block is checked by :func:`lint_prompt_file_settings`. A file that
     does not read is a :class:`~aidxl_prompt.errors.PromptFileError`.
@@ -157,8 +160,29 @@ def _findings(
         prompt = _joined(positives)
         found += _placed(text, positives, check(prompt, negative=negative or None))
         found += _placed(text, negatives, check(_joined(negatives), is_negative=True))
+        found += _weights(text, positives, check)
+        found += _weights(text, negatives, functools.partial(check, is_negative=True))
     for entry in entries.alternatives:
         found += _placed(text, [entry], check(entry.text))
+        found += _weights(text, [entry], check)
+    return found
+
+
+def _weights(
+    text: str, entries: Sequence[Entry], check: Callable[[str], list[Diagnostic]]
+) -> list[_Found]:
+    """The weight rule (AP501) on each weight a file writes beside its text
+    (``{tag: 5}``), at that number: the entry is linted as A1111 would read it
+    rendered, ``(tag:5)``, for that rule alone."""
+    found = []
+    for entry in entries:
+        if entry.weight is None:
+            continue
+        rendered = f"({entry.text}:{format_weight(entry.weight.value)})"
+        for diagnostic in check(rendered):
+            if diagnostic.code in _WEIGHT_RULES:
+                moved = replace(diagnostic, span=entry.weight.node, fix=None)
+                found.append(_Found(moved.located(text, diagnostic.path), entry, None))
     return found
 
 
