@@ -86,10 +86,11 @@ def lint_prompt_file(
     entries, the short-form rules the card's treatment of a slot answers (``by`` in
     ``art_style``, the words of ``painting_style`` and ``quality``), and the card's extra
     quality weight (AP504) of a tag written with its weight (``{tag: weight}``), whose
-    weight is checked against the range (AP501) at that number instead. A safe fix is carried as the edit of the
-    file that re-writes the entry's YAML scalar (see :func:`fix_prompt_file`). The
-    ``settings:`` block is checked by :func:`lint_prompt_file_settings`. A file that
-    does not read is a :class:`~aidxl_prompt.errors.PromptFileError`.
+    weight is checked against the range (AP501) at that number instead. A safe fix is
+    carried as the edit of the file that re-writes the entry's YAML scalar (see
+    :func:`fix_prompt_file`). The ``settings:`` block is checked by
+    :func:`lint_prompt_file_settings`. A file that does not read is a
+    :class:`~aidxl_prompt.errors.PromptFileError`.
 
     >>> text = "clothing:\\n  - {kind: phrase, text: '((dress))'}\\nsettings: {steps: 12}\\n"
     >>> [(d.code, d.line, d.column, d.fix) for d in lint_prompt_file(text)]
