@@ -18,7 +18,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from yaml.emitter import Emitter
 
@@ -33,7 +33,10 @@ from .config import LintConfig
 from .diagnostic import Diagnostic, Fix
 from .linter import lint, lint_prompt_file_settings
 
-__all__ = ["fix_prompt_file", "lint_prompt_file"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["PromptFileOptions", "fix_prompt_file", "lint_prompt_file"]
 
 # Rules about the order of a whole rendered prompt: a file's entries are rendered in
 # the card's slot order whatever order the file writes them in.
@@ -102,14 +105,17 @@ def lint_prompt_file(
     return found
 
 
-def fix_prompt_file(
-    text: str,
-    *,
-    path: str | None = None,
-    library: PresetLibrary | None = None,
-    vocabulary: Vocabulary | None = None,
-    config: LintConfig | None = None,
-) -> str:
+class PromptFileOptions(TypedDict, total=False):
+    """The keywords :func:`fix_prompt_file` takes: :func:`lint_prompt_file`'s ``path``,
+    ``library``, ``vocabulary`` and ``config``."""
+
+    path: str | None
+    library: PresetLibrary | None
+    vocabulary: Vocabulary | None
+    config: LintConfig | None
+
+
+def fix_prompt_file(text: str, **options: Unpack[PromptFileOptions]) -> str:
     """The YAML prompt file ``text`` with every safe fix of its entries made in place.
 
     Only the fixed scalars change, each re-written in the quoting it had (a plain one
@@ -128,7 +134,13 @@ def fix_prompt_file(
     """
     for _ in range(_MAX_PASSES):
         edits: dict[tuple[int, int], tuple[Entry, list[Fix]]] = {}
-        for found in _findings(text, path, library, vocabulary, config):
+        for found in _findings(
+            text,
+            options.get("path"),
+            options.get("library"),
+            options.get("vocabulary"),
+            options.get("config"),
+        ):
             if found.edit is not None and found.diagnostic.fix is not None:
                 edits.setdefault(found.entry.node, (found.entry, []))[1].append(found.edit)
         scalars = [

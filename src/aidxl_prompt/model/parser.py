@@ -39,18 +39,8 @@ from ..syntax.comfyui import scan_comfyui
 from ..syntax.grammar import RULES, trailing_weight
 from ..syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_spelling, unescape
 from ..syntax.pieces import Piece, RepairCode, Repairs, plain_pieces
-from .items import (
-    And,
-    Break,
-    ExtraNetwork,
-    Phrase,
-    PromptItem,
-    PromptWeight,
-    Run,
-    Schedule,
-    Tag,
-    construct_valid,
-)
+from . import items as _items
+from .items import And, Break, ExtraNetwork, Phrase, PromptItem, PromptWeight, Run, Schedule, Tag
 
 __all__ = [
     "ParseResult",
@@ -152,7 +142,7 @@ def parse_items(
             "spans": segment_spans(text),
             "repairs": (),
         }
-        return construct_valid(
+        return _items.construct_valid(
             ParseResult, fields, {"source", "dialect", "items", "spans", "repairs"}
         )
     return _read(text, dialect, strict=strict)
