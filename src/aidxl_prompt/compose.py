@@ -172,11 +172,11 @@ def _parse_general(
 
 class _Reading(NamedTuple):
     """A simple segment read and put in its slot: its item (shared between prompts: items
-    are frozen), the slot (None for an extra network) and, for a raw Danbooru name, the
-    repair message of its reading."""
+    are frozen), the slot's field name (None for an extra network) and, for a raw
+    Danbooru name, the repair message of its reading."""
 
     item: Tag | ExtraNetwork
-    slot: Slot | None = None
+    slot: str | None = None
     danbooru_name: str | None = None
 
 
@@ -210,7 +210,7 @@ def _parse_simple(
     if "BREAK" in text or "AND" in text or trailing_weight(text) is not None:
         return None
     readings = _readings_of(vocab)
-    slots: dict[Slot, list[SlotItem]] = {}
+    slots: dict[str, list[Any]] = {}
     networks: list[ExtraNetwork] = []
     named: list[tuple[int, str]] = []
     for index, segment in enumerate(filter(None, map(str.strip, text.split(",")))):
@@ -228,9 +228,9 @@ def _parse_simple(
             named.append((index, reading.danbooru_name))
         units = slots.get(reading.slot)
         if units is None:
-            slots[reading.slot] = [reading.item]  # type: ignore[list-item]
+            slots[reading.slot] = [reading.item]
         else:
-            units.append(reading.item)  # type: ignore[arg-type]
+            units.append(reading.item)
     repairs: tuple[Repair, ...] = ()
     if named:
         spans = segment_spans(text)
@@ -242,9 +242,8 @@ def _parse_simple(
             )
             for index, message in named
         )
-    values: dict[str, list[Any]] = {slot.value: units for slot, units in slots.items()}
-    values["networks"] = networks
-    prompt = Prompt.from_valid(values, sections=(), weight=1.0)
+    slots["networks"] = networks
+    prompt = Prompt.from_valid(slots, sections=(), weight=1.0)
     return construct_valid(
         ParsedPrompt, {"prompt": prompt, "repairs": repairs}, {"prompt", "repairs"}
     )
@@ -272,7 +271,7 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
     found_slot = classify(item, vocab)
     if found_slot.text != item.text:  # an artist gets "by "
         item = Tag.from_valid(found_slot.text, item.weight)
-    return _Reading(item, found_slot.slot, note)
+    return _Reading(item, found_slot.slot.value, note)
 
 
 # --- Danbooru names written raw ---------------------------------------------------------

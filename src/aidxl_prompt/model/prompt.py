@@ -144,10 +144,9 @@ class _Slots(BaseModel):
 
     def units(self, order: OrderLike = "documented") -> list[SlotItem]:
         """This section's units, slots in ``order``, the written order kept inside a slot."""
-        ordering = resolve_ordering(order)
         result: list[SlotItem] = []
-        for slot in ordering.slots:
-            result.extend(getattr(self, slot.value))
+        for name in resolve_ordering(order).field_names:
+            result.extend(getattr(self, name))
         return result
 
     def has_units(self) -> bool:
