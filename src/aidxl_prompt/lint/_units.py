@@ -393,8 +393,10 @@ def character_series(vocab: Vocabulary) -> Mapping[str, tuple[str, ...]]:
 
 
 def _quality_word(text: str, slot: Slot, span: tuple[int, int]) -> Finding | None:
+    if slot is not Slot.quality:
+        return None
     levels = [level.value for level in Quality]
-    if text in levels or slot is not Slot.quality:
+    if text in levels:
         return None
     if text not in _QUALITY_WORDS and not text.endswith(" quality"):
         return None

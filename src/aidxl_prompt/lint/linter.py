@@ -288,6 +288,8 @@ def _units(result: ParseResult, vocabulary: Vocabulary) -> list[Unit]:
     dialect = result.dialect
     memo = _memo(dialect, vocabulary)
     count = len(items)
+    if len(set(spans)) == count:  # no unit split in several tags: the common case
+        return _single_units(source, items, spans, memo, dialect, vocabulary)
     units: list[Unit] = []
     append = units.append
     previous = None
@@ -309,6 +311,33 @@ def _units(result: ParseResult, vocabulary: Vocabulary) -> list[Unit]:
             facts = unit_facts(raw, (item,), dialect, vocabulary)
         append(Unit(item, span, raw, facts, facts.text, facts.slot))
         previous = span
+    return units
+
+
+def _single_units(
+    source: str,
+    items: Sequence[PromptItem],
+    spans: Sequence[tuple[int, int]],
+    memo: dict[tuple[str, float], UnitFacts],
+    dialect: Dialect,
+    vocabulary: Vocabulary,
+) -> list[Unit]:
+    """:func:`_units` when every item has a span of its own."""
+    units: list[Unit] = []
+    append = units.append
+    for item, span in zip(items, spans, strict=True):
+        raw = source[span[0] : span[1]]
+        if type(item) is Tag:
+            key = (raw, item.weight)
+            facts = memo.get(key)
+            if facts is None:
+                facts = unit_facts(raw, (item,), dialect, vocabulary)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = facts
+        else:
+            facts = unit_facts(raw, (item,), dialect, vocabulary)
+        append(Unit(item, span, raw, facts, facts.text, facts.slot))
     return units
 
 
