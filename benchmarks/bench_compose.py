@@ -41,15 +41,16 @@ THIRTY_TAGS = (
     "white dress, frills, grass, sunshine, birds, cloud, butterfly, looking at viewer, "
     "parted lips, pointy ears, blush, day, outdoors, tree, flower"
 )
-# Thirty tags the precomputed pattern file (data/vocab/pattern_matches.tsv) does not
-# cover: classifying them compiles the slot patterns they try, as a rare prompt would.
+# Thirty tags the precomputed pattern file (data/vocab/pattern_matches.tsv, every general
+# Danbooru tag) does not cover: classifying them compiles the slot patterns they try, as
+# a prompt of the writer's own words would.
 RARE_TAGS = (
     "holding a paper lantern, sitting on a wooden bench, in the old library, wearing a "
-    "knitted scarf, dark blue kimono, reading a letter, gazing at the moon, moths, fireflies, "
-    "crescent moon, lantern light, cherry petals, wet stone path, autumn leaves, foggy hill, "
-    "red umbrella, bamboo fence, stone lanterns, paper cranes, night market, tea cups, "
-    "wind chimes, koi pond, wooden bridge, lotus flowers, torii gates, snowy roof, "
-    "mountain shrine, river stones, evening mist"
+    "knitted scarf, dark blue kimono, reading a letter, gazing at the moon, moths, "
+    "glowing fireflies, thin crescent moon, lantern light, cherry petals, wet stone path, "
+    "autumn leaves, foggy hill, faded red umbrella, old bamboo fence, stone lanterns, "
+    "paper cranes, night market, tea cups, wind chimes, koi pond, arched wooden bridge, "
+    "lotus flowers, torii gates, snowy roof, mountain shrine, river stones, evening mist"
 )
 ROUNDS = 11
 

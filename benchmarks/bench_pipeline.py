@@ -15,7 +15,7 @@ Run: ``.venv/bin/python benchmarks/bench_pipeline.py``. Needs ``../shared/data``
   set) so that data files are read before the clock starts. Fresh processes,
   alternating, best of the rounds; target: at most 0.5x the peer's time.
 * **cold start**: ``aidxl-prompt format "<30 uncommon tags>"`` (bench_compose's
-  RARE_TAGS: none of them in the precomputed pattern table, so the slot rules run) and
+  RARE_TAGS: no Danbooru table holds them, so the slot rules run) and
   the card's 30 tags, each as a new process, alternated with ``python -c "import
   pydantic"``; best and median of the rounds; target: at most 3x. Bytecode is compiled
   first, as ``pip install`` does.

@@ -11,12 +11,13 @@ the package reads instead, sorted by name, one UTF-8 line each:
   ``meta.yaml`` (the slot empty for meta tags): one small file instead of 24 YAML files;
 * ``packed_yaml.json``: the parsed content of the few YAML files every start-up reads
   (``aidxl_prompt._data.PACKED_YAML``), so that reading a prompt imports no YAML parser;
-* ``pattern_matches.tsv``: ``name<TAB>rule<TAB>slot`` for the general tags of the
-  embedded Danbooru table used on at least :data:`MIN_POSTS` posts and the words of the
-  card's example prompt that no curated list holds, with the first rule of
-  ``patterns.yaml`` that matches (rule and slot empty when none does). Compiling the
-  patterns is most of what a one-prompt ``aidxl-prompt format`` would otherwise spend
-  on classification.
+* ``pattern_matches.tsv``: ``name<TAB>rule<TAB>slot`` for every general tag of the
+  embedded Danbooru table and the words of the card's example prompt that no curated
+  list holds, with the first rule of ``patterns.yaml`` that matches (rule and slot
+  empty when none does). Compiling the patterns is most of what a one-prompt
+  ``aidxl-prompt format`` would otherwise spend on classification, and matching them
+  most of what classifying a new Danbooru tag costs; only text no Danbooru table
+  knows is left to them.
 
 ``tests/test_slot_tables.py`` rebuilds all three from the YAML and compares them with the
 committed files, so editing a list or ``patterns.yaml`` means running this script again.
@@ -47,9 +48,6 @@ from aidxl_prompt.vocab._slot_rules import (
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "vocab"
 
-MIN_POSTS = 300
-"""General tags used on fewer posts are left to the patterns themselves."""
-
 
 def curated_table() -> str:
     """``curated_tags.tsv``: the YAML lists, one tag a line."""
@@ -62,13 +60,13 @@ def curated_table() -> str:
 
 
 def pattern_matches() -> str:
-    """``pattern_matches.tsv``: the first matching rule of each common tag."""
+    """``pattern_matches.tsv``: the first matching rule of each general tag."""
     curated = read_curated_lists()
     rules = SlotRules(curated=curated)
     names = {normalize_tag(word) for words in card_examples().values() for word in words}
     for row in read_vocab_file("danbooru_tags.tsv").decode("utf-8").splitlines():
-        name, category, count = row.split("\t")
-        if category == "0" and int(count) >= MIN_POSTS:
+        name, category, _ = row.split("\t")
+        if category == "0":
             names.add(name)
     lines = []
     for name in names - set(curated):

@@ -24,7 +24,6 @@ start-up reads one small table instead of 24 YAML files and tries no pattern.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -36,6 +35,7 @@ from .._data import data_dir, load_builtin_yaml, load_yaml_file, read_vocab_file
 from ..errors import DataFileError, OrderingError
 from ..model.ordering import Slot
 from ..syntax.normalize import normalize_tag
+from ._tables import LineIndex
 
 if TYPE_CHECKING:
     from ._word_patterns import FirstRule
@@ -139,9 +139,9 @@ class SlotRules:
     def match_pattern(self, text: str) -> PatternHit | None:
         """The first pattern that matches the whole of ``text``, or None.
 
-        Common Danbooru tags are answered from ``data/vocab/pattern_matches.tsv``
+        Danbooru's general tags are answered from ``data/vocab/pattern_matches.tsv``
         (``scripts/build_slot_tables.py``, held equal to :meth:`match_rules` by a
-        test), so a prompt of such tags neither reads nor compiles any pattern.
+        test), so a prompt of Danbooru tags neither reads nor compiles any pattern.
         """
         held, hit = _known_match(text)
         if held:
@@ -159,21 +159,22 @@ CURATED_FILE = "curated_tags.tsv"
 
 
 @functools.cache
-def _known_matches() -> tuple[str, ...]:
-    """The lines of :data:`PATTERN_MATCHES_FILE` (``tag<TAB>rule<TAB>slot``, sorted; the
-    tab sorts before every character of a tag, so a line sorts where its tag does)."""
-    return tuple(read_vocab_file(PATTERN_MATCHES_FILE).decode("utf-8").splitlines())
+def _known_matches() -> tuple[bytes, LineIndex]:
+    """:data:`PATTERN_MATCHES_FILE` (``tag<TAB>rule<TAB>slot``, sorted by tag) and its
+    line index: searched in place, never split into lines or a mapping."""
+    data = read_vocab_file(PATTERN_MATCHES_FILE)
+    return data, LineIndex(data)
 
 
 def _known_match(text: str) -> tuple[bool, PatternHit | None]:
-    """Whether the table holds ``text``, and its pattern there (None: no rule matches).
-    A binary search: the table is never turned into a mapping."""
-    lines = _known_matches()
-    key = text + "\t"
-    index = bisect.bisect_left(lines, key)
-    if index == len(lines) or not lines[index].startswith(key):
+    """Whether the table holds ``text``, and its pattern there (None: no rule matches)."""
+    if "\t" in text or "\n" in text:  # would match across fields
         return False, None
-    _, rule, slot = lines[index].split("\t")
+    data, lines = _known_matches()
+    start = lines.find(text.encode("utf-8", "surrogatepass"))
+    if start is None:
+        return False, None
+    _, rule, slot = data[start : data.index(b"\n", start)].decode("utf-8").split("\t")
     return True, (PatternHit(rule, _SLOT_OF[slot]) if rule else None)
 
 
