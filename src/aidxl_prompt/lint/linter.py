@@ -304,9 +304,7 @@ def _units(result: ParseResult, vocabulary: Vocabulary) -> list[Unit]:
             facts = memo.get(key)  # type: ignore[assignment]
             if facts is None or (index + 1 < count and spans[index + 1] == span):
                 facts = _tag_facts(raw, items, spans, index, dialect, vocabulary)
-                if len(memo) >= _MEMO_SIZE:
-                    memo.clear()
-                memo[key] = facts
+                _remember(memo, key, facts)
         else:
             facts = unit_facts(raw, (item,), dialect, vocabulary)
         append(Unit(item, span, raw, facts, facts.text, facts.slot))
@@ -332,13 +330,20 @@ def _single_units(
             facts = memo.get(key)
             if facts is None:
                 facts = unit_facts(raw, (item,), dialect, vocabulary)
-                if len(memo) >= _MEMO_SIZE:
-                    memo.clear()
-                memo[key] = facts
+                _remember(memo, key, facts)
         else:
             facts = unit_facts(raw, (item,), dialect, vocabulary)
         append(Unit(item, span, raw, facts, facts.text, facts.slot))
     return units
+
+
+def _remember(
+    memo: dict[tuple[str, float], UnitFacts], key: tuple[str, float], facts: UnitFacts
+) -> None:
+    """Keep ``facts`` in the bounded memo."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = facts
 
 
 # Unit facts per (source text, weight), for each (dialect, vocabulary): a dict lookup is
