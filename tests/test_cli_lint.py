@@ -368,6 +368,30 @@ def test_sarif_has_the_shape_code_scanning_reads(
     }
 
 
+def test_a_duplicate_names_its_first_occurrence_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("1girl\nsolo, smile, smile\n", encoding="utf-8")
+    region = {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 12}
+    code, out, _ = _run(["lint", "-f", "a.txt", "--format", "sarif"], capsys)
+    (result,) = json.loads(out)["runs"][0]["results"]
+    assert code == 1
+    assert result["message"]["text"] == (
+        "'smile' is already in the prompt (first at line 2, column 7)"
+    )
+    assert result["relatedLocations"] == [
+        {
+            "id": 0,
+            "physicalLocation": {"artifactLocation": {"uri": "a.txt"}, "region": region},
+            "message": {"text": "first written here"},
+        }
+    ]
+    _, out, _ = _run(["lint", "-f", "a.txt", "--format", "jsonl"], capsys)
+    assert json.loads(out)["related"] == {"span": [12, 17], "line": 2, "column": 7}
+    _, out, _ = _run(["lint", "-f", "a.txt", "--format", "github"], capsys)
+    assert out.endswith("::'smile' is already in the prompt (first at line 2, column 7)\n")
+
+
 def test_sarif_of_a_clean_file_has_no_results(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -439,7 +463,7 @@ settings:
   cfg_scale: 13
 """
 SCENE_TEXT = """\
-scene.prompt.yaml:3:5: AP601 'smile' is already in the prompt (at line 2, column 5)
+scene.prompt.yaml:3:5: AP601 'smile' is already in the prompt (first at line 2, column 5)
   |
 3 |   - smile
   |     ^~~~~
@@ -503,7 +527,7 @@ def test_yaml_prompt_file_presets_come_from_the_environment(
 
 SCENE_FIXED = SCENE_YAML.replace("long_hair", "long hair")
 SCENE_LEFT = """\
-scene.prompt.yaml:3:5: AP601 'smile' is already in the prompt (at line 2, column 5)
+scene.prompt.yaml:3:5: AP601 'smile' is already in the prompt (first at line 2, column 5)
 scene.prompt.yaml:6:3: AP703 cfg_scale: CFG scale 13 is outside the card's 5 to 11 (card: "CFG scale: 5-11")
 """  # noqa: E501 (the report's lines are as long as they are)
 

@@ -116,8 +116,7 @@ FAILING: list[tuple[str, str, dict[str, Any], tuple[int, int], str]] = [
     ("AP503", "((smile))", {}, (0, 9), "nested emphasis '((smile))' is the weight 1.21"),
     ("AP504", "amazing quality", {"config": QUALITY}, (0, 15),
      "'amazing quality' has no extra weight; the card recommends (amazing quality:1.5)"),
-    ("AP601", "1girl, smile, smile", {}, (14, 19),
-     "'smile' is already in the prompt (at offset 7)"),
+    ("AP601", "1girl, smile, smile", {}, (14, 19), "'smile' is already in the prompt"),
     ("AP602", "long hair, very long hair", {}, (0, 9),
      "'long hair' is implied by 'very long hair'"),
     ("AP603", "solo, 2girls", {}, (6, 12),
@@ -243,6 +242,15 @@ def test_rule_finds(
 ) -> None:
     found = [(d.span, d.message) for d in lint(prompt, **options) if d.code == code]
     assert found == [(span, message)]
+
+
+def test_a_duplicate_points_at_its_first_occurrence() -> None:
+    (found,) = lint("1girl, smile, (smile:1.2)")
+    assert (found.code, found.span, found.related) == ("AP601", (14, 25), (7, 12))
+    assert found.to_dict()["related"] == {"span": [7, 12]}
+    # lint_lines places both spans in the file: the second line's offsets
+    (placed,) = lint_lines("1girl\nsolo, smile, smile\n", path="p.txt")
+    assert (placed.line, placed.column, placed.span, placed.related) == (2, 14, (19, 24), (12, 17))
 
 
 @pytest.mark.parametrize(("code", "prompt", "options"), PASSING)
@@ -645,6 +653,7 @@ def test_diagnostic_json_shape() -> None:
         "slot": "expression",
         "suggestion": "smile",
         "fix": {"span": [0, 9], "replacement": "smile"},
+        "related": None,
     }
 
 

@@ -25,7 +25,8 @@ def _report(prompts: list[str]) -> str:
         lines.append(f"# {number}: {prompt}")
         for found in lint(prompt, config=CONFIG):
             start, end = found.span
-            lines.append(f"{found.code} {start}-{end} {found.name}: {found.message}")
+            related = "" if found.related is None else " (first at {}-{})".format(*found.related)
+            lines.append(f"{found.code} {start}-{end} {found.name}: {found.message}{related}")
         fixed = fix(prompt)
         if fixed != prompt:
             lines.append(f"fixed: {fixed}")

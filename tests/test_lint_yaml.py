@@ -25,7 +25,7 @@ CASES = [
         "clothing: [long_hair]\n",
         [("AP201", 1, 12, "long_hair", UNDERSCORE)],
     ),
-    # a block list, and the duplicate names the first one by line and column
+    # a block list, and the duplicate (its first occurrence: see the test below)
     (
         "expression:\n  - smile\n  - smile\n",
         [
@@ -34,7 +34,7 @@ CASES = [
                 3,
                 5,
                 "smile",
-                "'smile' is already in the prompt (at line 2, column 5)",
+                "'smile' is already in the prompt",
             )
         ],
     ),
@@ -151,6 +151,13 @@ def test_findings_are_where_the_file_writes_them(
     got = [(d.code, d.line, d.column, text[d.span[0] : d.span[1]], d.message) for d in found]
     assert got == expected
     assert all(d.path == "a.prompt.yaml" for d in found)
+
+
+def test_a_duplicate_points_at_where_the_file_writes_the_first() -> None:
+    text = "expression:\n  - smile\n  - smile\n"
+    (found,) = lint_prompt_file(text)
+    assert found.related is not None
+    assert (text[found.related[0] : found.related[1]], found.related) == ("smile", (16, 21))
 
 
 def test_quoted_with_escapes_points_at_the_value() -> None:

@@ -69,6 +69,15 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def _message(text: str, found: Diagnostic) -> str:
+    """The finding's message, with where its related span (a duplicate's first
+    occurrence) is written in ``text``."""
+    if found.related is None:
+        return found.message
+    line, column = _position(text, found.related[0])
+    return f"{found.message} (first at line {line}, column {column})"
+
+
 def _source_lines(text: str, found: Diagnostic) -> list[str]:
     """The source line of ``found`` with a caret under its span (``^~~~``)."""
     start, end = found.span
@@ -101,7 +110,7 @@ def text_report(linted: Sequence[Linted]) -> str:
         for found in source.diagnostics:
             mark = " [*]" if found.fix is not None else ""
             where = f"{source.name}:{found.line}:{found.column}"
-            lines.append(f"{where}: {found.code}{mark} {found.message}")
+            lines.append(f"{where}: {found.code}{mark} {_message(source.text, found)}")
             lines += _source_lines(source.text, found)
             lines.append("")
     lines.append(_summary([d for source in linted for d in source.diagnostics]))
@@ -143,16 +152,20 @@ def github_report(linted: Sequence[Linted]) -> str:
             ]
             joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties)
             level = _GITHUB_LEVEL[found.severity.value]
-            lines.append(f"::{level} {joined}::{_escape_data(found.message)}")
+            lines.append(f"::{level} {joined}::{_escape_data(_message(source.text, found))}")
     return "".join(line + "\n" for line in lines)
 
 
 def records(linted: Sequence[Linted]) -> Iterable[dict[str, Any]]:
     """The diagnostics' JSON records (:meth:`Diagnostic.to_dict`), a prompt argument's
-    path being ``None``."""
+    path being ``None``; a related span also gets its line and column."""
     for source in linted:
         for found in source.diagnostics:
-            yield found.to_dict()
+            record = found.to_dict()
+            if found.related is not None:
+                line, column = _position(source.text, found.related[0])
+                record["related"] = {**record["related"], "line": line, "column": column}
+            yield record
 
 
 def statistics(linted: Sequence[Linted]) -> list[dict[str, Any]]:
@@ -204,11 +217,12 @@ def _artifact_uri(path: str) -> str:
     return given.as_uri() if given.is_absolute() else given.as_posix()
 
 
-def _sarif_location(source: Linted, found: Diagnostic) -> dict[str, Any]:
-    end_line, end_column = _position(source.text, found.span[1])
+def _sarif_location(source: Linted, span: tuple[int, int]) -> dict[str, Any]:
+    start_line, start_column = _position(source.text, span[0])
+    end_line, end_column = _position(source.text, span[1])
     region = {
-        "startLine": found.line,
-        "startColumn": found.column,
+        "startLine": start_line,
+        "startColumn": start_column,
         "endLine": end_line,
         "endColumn": end_column,
     }
@@ -218,21 +232,27 @@ def _sarif_location(source: Linted, found: Diagnostic) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
 
 
+def _sarif_result(source: Linted, found: Diagnostic, codes: list[str]) -> dict[str, Any]:
+    result = {
+        "ruleId": found.code,
+        "ruleIndex": codes.index(found.code),
+        "level": _SARIF_LEVEL[found.severity.value],
+        "message": {"text": _message(source.text, found)},
+        "locations": [_sarif_location(source, found.span)],
+    }
+    if found.related is not None:
+        related = {"id": 0, **_sarif_location(source, found.related)}
+        result["relatedLocations"] = [{**related, "message": {"text": "first written here"}}]
+    return result
+
+
 def sarif_report(linted: Sequence[Linted], version: str) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, every registered rule, one result per finding."""
     from ..lint.registry import RULES  # noqa: PLC0415 (loaded when the command runs)
 
     codes = list(RULES)
     results = [
-        {
-            "ruleId": found.code,
-            "ruleIndex": codes.index(found.code),
-            "level": _SARIF_LEVEL[found.severity.value],
-            "message": {"text": found.message},
-            "locations": [_sarif_location(source, found)],
-        }
-        for source in linted
-        for found in source.diagnostics
+        _sarif_result(source, found, codes) for source in linted for found in source.diagnostics
     ]
     driver = {
         "name": "aidxl-prompt",

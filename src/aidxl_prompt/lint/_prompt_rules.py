@@ -150,10 +150,9 @@ def duplicates(source: str, units: Sequence[Unit], dialect: Dialect) -> Iterator
         text = unit.text
         if text is not None and text in seen and seen[text].span != unit.span:
             first = seen[text]
-            message = f"{text!r} is already in the prompt (at offset {first.span[0]})"
-            yield Finding(
-                "AP601", message, unit.span, None, _removal(source, previous, unit, first, dialect)
-            )
+            message = f"{text!r} is already in the prompt"
+            removal = _removal(source, previous, unit, first, dialect)
+            yield Finding("AP601", message, unit.span, None, removal, None, first.span)
         elif text is not None:
             seen.setdefault(text, unit)
         previous = unit

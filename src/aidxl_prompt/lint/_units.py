@@ -40,6 +40,7 @@ class Finding:
     suggestion: str | None = None
     fix: tuple[int, int, str] | None = None  # (start, end, replacement)
     slot: str | None = None
+    related: tuple[int, int] | None = None  # what it refers back to (a first occurrence)
 
     def shifted(self, offset: int, slot: Slot | None = None) -> Finding:
         """The finding ``offset`` further on (in the unit's ``slot``, if given)."""
@@ -48,7 +49,10 @@ class Finding:
         moved = None if fix is None else (fix[0] + offset, fix[1] + offset, fix[2])
         where = slot.value if slot is not None else self.slot
         span = (start + offset, end + offset)
-        return Finding(self.code, self.message, span, self.suggestion, moved, where)
+        related = self.related
+        if related is not None:
+            related = (related[0] + offset, related[1] + offset)
+        return Finding(self.code, self.message, span, self.suggestion, moved, where, related)
 
 
 @dataclass(frozen=True, slots=True)

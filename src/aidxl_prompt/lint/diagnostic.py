@@ -57,7 +57,9 @@ class Fix:
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding; ``span`` is ``(start, end)`` in the linted text, ``line`` and
-    ``column`` are 1-based (in the file, when :attr:`path` is set)."""
+    ``column`` are 1-based (in the file, when :attr:`path` is set); ``related`` is the
+    span, in the same text, of what the finding refers back to (a duplicate's first
+    occurrence), or None."""
 
     code: str
     name: str
@@ -70,13 +72,17 @@ class Diagnostic:
     slot: str | None = None
     suggestion: str | None = None
     fix: Fix | None = None
+    related: tuple[int, int] | None = None
 
     def shifted(self, offset: int) -> Diagnostic:
         """The same finding ``offset`` characters further on (for a prompt inside a
         larger text); ``line`` and ``column`` are left for :meth:`located`."""
         start, end = self.span
         moved = self.fix.shifted(offset) if self.fix is not None else None
-        return replace(self, span=(start + offset, end + offset), fix=moved)
+        related = self.related
+        if related is not None:
+            related = (related[0] + offset, related[1] + offset)
+        return replace(self, span=(start + offset, end + offset), fix=moved, related=related)
 
     def located(self, text: str, path: str | None = None) -> Diagnostic:
         """With ``line`` and ``column`` of the span's start in ``text`` (and ``path``).
@@ -109,4 +115,5 @@ class Diagnostic:
                 if self.fix is None
                 else {"span": list(self.fix.span), "replacement": self.fix.replacement}
             ),
+            "related": None if self.related is None else {"span": list(self.related)},
         }

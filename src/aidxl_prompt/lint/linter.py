@@ -560,6 +560,7 @@ def _diagnostic(found: Finding, source: str, path: str | None) -> Diagnostic:
         found.slot,
         found.suggestion,
         edit,
+        found.related,
     )
 
 

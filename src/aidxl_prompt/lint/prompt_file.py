@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple, TypedDict
@@ -44,9 +43,6 @@ _WHOLE_PROMPT = frozenset({"AP401"})
 # The rules a weight written beside an entry's text ({tag: 5}) is checked by.
 _WEIGHT_RULES = frozenset({"AP501"})
 _SEPARATOR = ", "
-# AP601 names the first occurrence by its offset in the linted prompt: in a file, the
-# offset of the joined entries means nothing to the reader, so it becomes a line and column.
-_DUPLICATE_AT = re.compile(r"\(at offset (\d+)\)$")
 # As the linter's fix: a pass makes every fix that does not overlap another in its
 # scalar; passes repeat until none is left.
 _MAX_PASSES = 8
@@ -211,14 +207,16 @@ def _placed(text: str, entries: Sequence[Entry], found: list[Diagnostic]) -> lis
         entry, offset = _entry_at(entries, diagnostic.span[0])
         if diagnostic.code in _WHOLE_PROMPT or diagnostic.code in entry.skip:
             continue
-        message = _DUPLICATE_AT.sub(lambda m: _at(text, entries, int(m[1])), diagnostic.message)
         edit = _entry_edit(entry, offset, diagnostic.fix)
         written = None if edit is None else _rewritten(text, entry, edit.apply(entry.text))
+        related = diagnostic.related
+        if related is not None:  # a first occurrence: where the file writes it
+            related = _file_span(*_entry_at(entries, related[0]), related)
         moved = replace(
             diagnostic,
             span=_file_span(entry, offset, diagnostic.span),
             fix=None if written is None else Fix(entry.node, written),
-            message=message,
+            related=related,
         )
         placed.append(_Found(moved.located(text, diagnostic.path), entry, edit))
     return placed
@@ -241,14 +239,6 @@ def _file_span(entry: Entry, offset: int, span: tuple[int, int]) -> tuple[int, i
     if entry.start is not None and offset <= start and end <= offset + len(entry.text):
         return entry.start + start - offset, entry.start + end - offset
     return entry.node
-
-
-def _at(text: str, entries: Sequence[Entry], offset: int) -> str:
-    """``(at line L, column C)``: where the file writes an offset of the joined entries."""
-    start = _file_span(*_entry_at(entries, offset), (offset, offset))[0]
-    line = text.count("\n", 0, start) + 1
-    column = start - text.rfind("\n", 0, start)
-    return f"(at line {line}, column {column})"
 
 
 # --- fixes: an edit of an entry's text becomes its scalar re-written --------------------

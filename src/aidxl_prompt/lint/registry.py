@@ -449,8 +449,8 @@ _RULE_LIST = (
         "duplicate-tag",
         _W,
         "The same tag twice in one prompt.",
-        "Finds a tag written again in the same sub-prompt; the fix removes the later one "
-        "when both have the same weight.",
+        "Finds a tag written again in the same sub-prompt (the diagnostic's related span is "
+        "the first one); the fix removes the later one when both have the same weight.",
         "The repeat spends tokens and silently strengthens the tag.",
         "1girl, smile, smile",
         "1girl, smile",
