@@ -279,14 +279,15 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
 # A name and its parenthesised qualifiers, as Danbooru spells them: ``bishop_(chess)``,
 # ``robin_(female)_(fire_emblem)``, ``seele_(honkai:_star_rail)``, ``ganyu (genshin
 # impact)``; optionally inside one weighted or emphasis group.
-_QUALIFIER = r"(?P<joint>_|\s+)\((?P<qualifier>[^()\[\]\\,<>|]+)\)"
+_JOINT = r"_|\s+"
+_QUALIFIER_TEXT = r"[^()\[\]\\,<>|]+"
 _RAW_NAME = re.compile(
     r"(?P<open>\(|\[)?\s*"
     r"(?P<name>[^()\[\]\\,<>|]*[^()\[\]\\:,<>|\s_])"
-    rf"(?P<qualifiers>(?:{_QUALIFIER.replace('?P<joint>', '').replace('?P<qualifier>', '')})+)"
+    rf"(?P<qualifiers>(?:(?:{_JOINT})\({_QUALIFIER_TEXT}\))+)"
     rf"\s*(?::\s*(?P<weight>{ATTENTION_NUMBER})\s*)?(?P<close>\)|\])?"
 )
-_QUALIFIERS = re.compile(_QUALIFIER)
+_QUALIFIERS = re.compile(rf"(?P<joint>{_JOINT})\((?P<qualifier>{_QUALIFIER_TEXT})\)")
 
 
 def _read_danbooru_names(
