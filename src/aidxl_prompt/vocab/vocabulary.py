@@ -137,6 +137,11 @@ def embedded_table() -> PackedTable:
     )
 
 
+_UNLOOKED = object()
+_LOCATED_KEPT = 65536  # names whose place a vocabulary remembers
+_LOCATED_LENGTH = 256
+
+
 class Vocabulary:
     """Tag names with categories, post counts, aliases and implications.
 
@@ -152,10 +157,12 @@ class Vocabulary:
     True
     """
 
-    __slots__ = ("_alias_tables", "_implication_tables", "_tables")
+    __slots__ = ("_alias_tables", "_implication_tables", "_located", "_tables")
 
     def __init__(self, tables: Sequence[AnyTable]) -> None:
         self._tables: tuple[AnyTable, ...] = tuple(tables)
+        # Where each name looked up is (tables never change): a linter asks twice.
+        self._located: dict[str, tuple[AnyTable, int] | None] = {}
         self._alias_tables = tuple(
             table
             for table in self._tables
@@ -243,11 +250,21 @@ class Vocabulary:
 
     def locate(self, name: str) -> tuple[AnyTable, int] | None:
         """The table and position of a canonical name, or None."""
-        for table in self.tables:
+        located = self._located
+        found = located.get(name, _UNLOOKED)
+        if found is not _UNLOOKED:
+            return found  # type: ignore[return-value]
+        found = None
+        for table in self._tables:
             position = table.position(name)
             if position is not None:
-                return table, position
-        return None
+                found = table, position
+                break
+        if len(name) <= _LOCATED_LENGTH:  # tag-sized names only: never megabytes of text
+            if len(located) >= _LOCATED_KEPT:
+                located.clear()
+            located[name] = found
+        return found
 
     def info(self, tag: str) -> TagInfo | None:
         """What the vocabulary knows of ``tag`` itself (aliases are not followed)."""
