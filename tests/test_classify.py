@@ -313,3 +313,14 @@ def test_a_bad_pattern_is_named() -> None:
         "patterns.yaml: rules[1]: invalid pattern "
         "(missing ), unterminated subpattern at position 0)"
     )
+
+
+def test_classify_without_remembering_gives_the_same_answer() -> None:
+    from aidxl_prompt.vocab import classify as classify_module
+
+    text = "holding a cup of green tea"
+    classify_module._classify_memo.cache_clear()
+    alone = classify(text, remember=False)
+    assert classify_module._classify_memo.cache_info().currsize == 0  # nothing kept
+    assert classify(text) == alone
+    assert classify_module._classify_memo.cache_info().currsize == 1

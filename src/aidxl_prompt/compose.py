@@ -268,7 +268,7 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
         return _Reading(item)
     if not isinstance(item, Tag):
         return None
-    found_slot = classify(item, vocab)
+    found_slot = classify(item, vocab, remember=False)  # the reading is what is kept
     if found_slot.text != item.text:  # an artist gets "by "
         item = Tag.from_valid(found_slot.text, item.weight)
     return _Reading(item, found_slot.slot.value, note)

@@ -197,12 +197,16 @@ def _from_rules(text: str) -> Classification | None:
     return None
 
 
-def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classification:
+def classify(
+    tag: Tag | str, vocabulary: Vocabulary | None = None, *, remember: bool = True
+) -> Classification:
     """Return the slot of ``tag`` with the rule that decided it. Never raises on a str.
 
     ``vocabulary`` supplies categories (artists, characters, meta tags); it defaults
     to :meth:`~aidxl_prompt.vocab.vocabulary.Vocabulary.default` (the embedded Danbooru table and
-    the built-in data).
+    the built-in data). Each (text, vocabulary) is classified once and remembered;
+    ``remember=False`` is for a caller that keeps its own memo of what it derives
+    (``parse`` keeps each segment's reading), sparing a second copy.
 
     >>> classify("1 frieren (sousou no frieren)").rule
     'character-trigger'
@@ -217,7 +221,7 @@ def classify(tag: Tag | str, vocabulary: Vocabulary | None = None) -> Classifica
     if not text:
         return _found(slot=DEFAULT_SLOT, rule="default", text=text)
     vocab = vocabulary if vocabulary is not None else Vocabulary.default()
-    if len(text) <= _MEMO_LENGTH:
+    if remember and len(text) <= _MEMO_LENGTH:
         return _classify_memo(text, vocab)
     return _classify_text(text, vocab)
 
