@@ -55,7 +55,6 @@ from .render import render_items
 __all__ = ["Prompt", "Section", "render"]
 
 _SLOT_NAMES = tuple(slot.value for slot in Slot)
-_SLOT_SET = frozenset(_SLOT_NAMES)
 
 
 class _Slots(BaseModel):
