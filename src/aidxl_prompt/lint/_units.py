@@ -159,7 +159,7 @@ def unit_facts(
     findings = [
         *_spelling(raw, items, dialect),
         *_vocabulary(raw, first, dialect, vocabulary),
-        *_emphasis(raw, dialect),
+        *(_emphasis(raw, dialect) if raw[:1] in ("(", "[") else ()),  # most units: none
     ]
     return UnitFacts(found.slot, first.text, tuple(findings))
 
@@ -173,6 +173,8 @@ def _spelling(raw: str, items: tuple[PromptItem, ...], dialect: Dialect) -> list
     body = raw[start:end]
     written = unescape_text(body, dialect) if "\\" in body else body
     spelled = ", ".join(tag.text for tag in tags)
+    if written == spelled:  # written as the card spells it, most units: nothing to say
+        return []
     if _COMMA.sub(",", normalize_spelling(written)) != _COMMA.sub(",", spelled):
         return []  # the unit is not simply its text in brackets: nothing to say here
     if len(tags) > 1 and weighted:
