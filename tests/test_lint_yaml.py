@@ -66,6 +66,22 @@ CASES = [
             ("AP501", 2, 21, "0.1", "the weight 0.1 of 'blurry' is outside 0.5 to 1.5"),
         ],
     ),
+    # the quality slot: a level's short name is that level (nothing to say), a tag of
+    # the writer's own is not one of the card's levels (AP304)
+    (
+        "quality: [best, amazing quality, masterpiece]\n",
+        [
+            (
+                "AP304",
+                1,
+                34,
+                "masterpiece",
+                "'masterpiece' is not one of the card's 6 quality levels; use one of: "
+                "amazing quality, best quality, high quality, normal quality, low quality, "
+                "worst quality",
+            )
+        ],
+    ),
     # a phrase is A1111 syntax: the finding is inside the quoted text
     (
         "clothing:\n  - {kind: phrase, text: '((dress))'}\n",

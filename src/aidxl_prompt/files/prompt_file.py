@@ -77,6 +77,7 @@ from ..card.settings import Settings
 from ..errors import PromptFileError
 from ..model.prompt import Prompt
 from ._document import ChoicePoint, Contribution, Option, PromptFile
+from ._entries import slot_string_tag
 from ._format import CONTENT_FIELDS, SLOT_FIELDS, TAG_FIELDS, WEIGHT_LIMIT, MergeMode
 from ._library import PRESETS_ENV_VAR, PresetLibrary
 from ._reader import key_span, parse_document, read_document
@@ -108,6 +109,7 @@ __all__ = [
     "prompt_file_schema",
     "prompt_to_yaml",
     "read_prompt_file",
+    "slot_string_tag",
 ]
 
 

@@ -17,9 +17,11 @@ from typing import NamedTuple
 
 import yaml
 
+from ..card.words import Quality
 from ..files._yaml_input import load_yaml
-from ..files.prompt_file import SLOT_FIELDS
+from ..files.prompt_file import SLOT_FIELDS, slot_string_tag
 from ..model.items import Tag
+from ..syntax.normalize import normalize_tag
 
 __all__ = ["Entry", "FileEntries", "Scalar", "Weighed", "yaml_entries"]
 
@@ -27,12 +29,13 @@ _STR = "tag:yaml.org,2002:str"
 _NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _TYPED = ("character", "style", "quality", "theme")
 # The short forms of these slots get the card's treatment when the file is read
-# (art_style adds 'by'; painting_style and quality accept only the card's words, with a
-# did-you-mean), so the rules that say the same are left out for them.
+# (art_style adds 'by'; painting_style accepts only the card's words, with a
+# did-you-mean), so the rules that say the same are left out for them. (The quality
+# slot refuses only near misses of the card's levels and keeps a tag of the writer's
+# own, such as 'masterpiece', which AP304 then reports.)
 _TREATED: dict[str, frozenset[str]] = {
     "art_style": frozenset({"AP206"}),
     "painting_style": frozenset({"AP303"}),
-    "quality": frozenset({"AP304"}),
 }
 # A tag written with its weight beside it ({tag: 1.5}) has the weight the text lacks.
 _WEIGHED = frozenset({"AP504"})
@@ -143,7 +146,7 @@ def _walk(
     item is a ``choose``."""
     item, flow = placed
     if isinstance(item, yaml.ScalarNode):
-        into.extend(_tag(text, item, flow, _TREATED.get(field, frozenset())))
+        into.extend(_tag(text, item, flow, _TREATED.get(field, frozenset()), field))
     elif isinstance(item, yaml.MappingNode):
         choose = _value(item, "choose")
         if isinstance(choose, yaml.SequenceNode):
@@ -179,11 +182,12 @@ def _mapping_entry(text: str, item: yaml.MappingNode, field: str) -> Iterator[En
             key, weight = item.value[0]
             if isinstance(key, yaml.ScalarNode) and weight.tag in _NUMBERS:
                 skip = _TREATED.get(field, frozenset()) | _WEIGHED
-                yield from _weighed(_tag(text, key, flow, skip), weight)
+                yield from _weighed(_tag(text, key, flow, skip, field), weight)
         return
     kind = _value(item, "kind")
     if kind is None:
-        entries = _tag(text, written, flow, frozenset(_WEIGHED if "weight" in keys else ()))
+        skip = frozenset(_WEIGHED if "weight" in keys else ())
+        entries = _tag(text, written, flow, skip, field)
         yield from _weighed(entries, _value(item, "weight"))
     elif isinstance(kind, yaml.ScalarNode) and kind.value == "phrase":
         scalar = Scalar(written.value, written.style or "", flow, literal=False)
@@ -204,14 +208,28 @@ def _weighed(entries: Iterator[Entry], weight: yaml.Node | None) -> Iterator[Ent
         yield entry._replace(weight=weighed)
 
 
-def _tag(text: str, node: yaml.ScalarNode, flow: bool, skip: frozenset[str]) -> Iterator[Entry]:
+def _tag(
+    text: str, node: yaml.ScalarNode, flow: bool, skip: frozenset[str], field: str
+) -> Iterator[Entry]:
     """A tag written as text: literal in the file, so linted as A1111 writes it."""
     if node.tag != _STR:
         return
-    written = Tag.model_construct(text=node.value, weight=1.0).a1111
+    written = _linted_text(field, node.value)
     start = _verbatim(text, node) if written == node.value else None
     scalar = Scalar(node.value, node.style or "", flow, literal=True)
     yield Entry(written, start, _marks(node), skip, scalar)
+
+
+def _linted_text(field: str, value: str) -> str:
+    """The A1111 text the linter reads for a tag written as ``value`` in ``field``: a
+    quality level's short name (``best``) is the level the file reader makes of it;
+    anything else is linted as written (``best_quality`` still gets AP201)."""
+    if field == "quality" and normalize_tag(value) in _QUALITY_NAMES:
+        return slot_string_tag(field, value).a1111
+    return Tag.model_construct(text=value, weight=1.0).a1111
+
+
+_QUALITY_NAMES = frozenset(level.name for level in Quality)
 
 
 def _verbatim(text: str, node: yaml.ScalarNode) -> int | None:

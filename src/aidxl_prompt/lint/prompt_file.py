@@ -83,7 +83,7 @@ def lint_prompt_file(
     out: the slot order (AP401: the file's entries are rendered in the card's order),
     typed entries (``{character: ...}``, checked when the file is read), presets'
     entries, the short-form rules the card's treatment of a slot answers (``by`` in
-    ``art_style``, the words of ``painting_style`` and ``quality``), and the card's extra
+    ``art_style``, the words of ``painting_style``), and the card's extra
     quality weight (AP504) of a tag written with its weight (``{tag: weight}``), whose
     weight is checked against the range (AP501) at that number instead. A safe fix is
     carried as the edit of the file that re-writes the entry's YAML scalar (see
