@@ -4,13 +4,17 @@ Usage::
 
     python scripts/build_slot_tables.py [output folder]
 
-The YAML files of ``data/tags`` stay the source. From them this writes three files that
+The YAML files of ``data/tags`` stay the source. From them this writes four files that
 the package reads instead, sorted by name, one UTF-8 line each:
 
 * ``curated_tags.tsv``: ``name<TAB>slot<TAB>group`` for every tag of ``slots/*.yaml`` and
   ``meta.yaml`` (the slot empty for meta tags): one small file instead of 24 YAML files;
 * ``packed_yaml.json``: the parsed content of the few YAML files every start-up reads
   (``aidxl_prompt._data.PACKED_YAML``), so that reading a prompt imports no YAML parser;
+* ``danbooru_slots.txt``: what the classifier's rules give every tag and alias of the
+  embedded Danbooru table under the default vocabulary, one character a name (see
+  ``aidxl_prompt.vocab._slot_column``), so that classifying a Danbooru name is one
+  search; written last, by a fresh process that reads the files written before it;
 * ``pattern_matches.tsv``: ``name<TAB>rule<TAB>slot`` for every general tag of the
   embedded Danbooru table and the words of the card's example prompt that no curated
   list holds, with the first rule of ``patterns.yaml`` that matches (rule and slot
@@ -19,13 +23,14 @@ the package reads instead, sorted by name, one UTF-8 line each:
   most of what classifying a new Danbooru tag costs; only text no Danbooru table
   knows is left to them.
 
-``tests/test_slot_tables.py`` rebuilds all three from the YAML and compares them with the
+``tests/test_slot_tables.py`` rebuilds all four from the YAML and compares them with the
 committed files, so editing a list or ``patterns.yaml`` means running this script again.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,12 +43,15 @@ from aidxl_prompt._data import (
 )
 from aidxl_prompt.card.words import card_examples
 from aidxl_prompt.syntax.normalize import normalize_tag
+from aidxl_prompt.vocab._slot_column import SLOT_COLUMN_FILE, code_char
 from aidxl_prompt.vocab._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
     SlotRules,
     read_curated_lists,
 )
+from aidxl_prompt.vocab.classify import classify_by_rules
+from aidxl_prompt.vocab.vocabulary import Vocabulary, builtin_table, embedded_table
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "vocab"
@@ -76,6 +84,30 @@ def pattern_matches() -> str:
     return "".join(sorted(lines))
 
 
+def slot_column() -> str:
+    """``danbooru_slots.txt``: the rules' answer for every name of the embedded table.
+
+    The rules are run with a vocabulary of the default's layers that is not the default
+    itself, so that no answer comes from the column being written."""
+    vocabulary = Vocabulary([embedded_table(), builtin_table()])
+    codes: dict[tuple[str, str, str, str], str] = {}
+
+    def code(name: str) -> str:
+        found = classify_by_rules(name, vocabulary)
+        prefix = found.text[: len(found.text) - len(name)]
+        if found.text != prefix + name or prefix not in ("", "by "):
+            raise SystemExit(f"{name!r}: classified as {found.text!r}, which no column holds")
+        answer = (found.slot.value, found.rule, "1" if found.meta else "", prefix)
+        return codes.setdefault(answer, code_char(len(codes)))
+
+    columns = []
+    for data in (read_vocab_file("danbooru_tags.tsv"), read_vocab_file("danbooru_aliases.tsv")):
+        names = [line.split("\t", 1)[0] for line in data.decode("utf-8").splitlines()]
+        columns.append("".join(map(code, names)))
+    head = "".join("\t".join(answer) + "\n" for answer in codes)
+    return head + "\n" + "\n".join(columns) + "\n"
+
+
 def packed_yaml() -> str:
     """``packed_yaml.json``: ``{file name: parsed content}``, one line, each mapping in
     its file's own key order (the card's lists are ordered)."""
@@ -91,8 +123,19 @@ def main(argv: list[str]) -> int:
     for name, text in ((CURATED_FILE, curated_table()), (PATTERN_MATCHES_FILE, pattern_matches())):
         (output / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {output / name}")
+    # The column is what the package's rules give, so it is worked out by a process
+    # that reads the tables just written (this one may hold the old ones).
+    subprocess.run([sys.executable, __file__, "--slot-column", str(output)], check=True)
+    return 0
+
+
+def write_slot_column(output: Path) -> int:
+    (output / SLOT_COLUMN_FILE).write_text(slot_column(), encoding="utf-8", newline="\n")
+    print(f"wrote {output / SLOT_COLUMN_FILE}")
     return 0
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--slot-column"]:
+        sys.exit(write_slot_column(Path(sys.argv[2]) if sys.argv[2:] else DEFAULT_OUTPUT))
     sys.exit(main(sys.argv[1:]))

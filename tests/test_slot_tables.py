@@ -12,6 +12,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aidxl_prompt._data import (
     PACKED_YAML,
@@ -22,6 +24,10 @@ from aidxl_prompt._data import (
     read_vocab_file,
 )
 from aidxl_prompt.card.words import card_examples
+from aidxl_prompt.errors import DataFileError
+from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.vocab import _slot_column
+from aidxl_prompt.vocab._slot_column import SLOT_COLUMN_FILE, ColumnAnswer, precomputed
 from aidxl_prompt.vocab._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
@@ -32,7 +38,8 @@ from aidxl_prompt.vocab._slot_rules import (
     read_curated_lists,
     slot_rules,
 )
-from aidxl_prompt.vocab.vocabulary import embedded_table
+from aidxl_prompt.vocab.classify import classify
+from aidxl_prompt.vocab.vocabulary import Vocabulary, builtin_table, embedded_table
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_slot_tables.py"
 
@@ -160,3 +167,60 @@ def test_word_tables(text: str, rule: str | None) -> None:
     found = rules.match_rules(text)
     assert (None if found is None else found.name) == rule
     assert found == _by_expressions(rules)(text)
+
+
+# --- the slot column: the rules' answer for every name of the embedded table ------------
+
+
+@pytest.mark.slow
+def test_the_slot_column_is_what_the_rules_give() -> None:
+    shipped = read_vocab_file(SLOT_COLUMN_FILE).decode("utf-8")
+    assert shipped == _script().slot_column()  # else: run scripts/build_slot_tables.py
+
+
+_TAG_NAMES = [line.split("\t", 1)[0] for line in embedded_table().tags_data.decode().splitlines()]
+_ALIAS_NAMES = [
+    line.split("\t", 1)[0] for line in embedded_table().aliases_data.decode().splitlines()
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(_TAG_NAMES),
+        st.sampled_from(_ALIAS_NAMES),
+        st.text(alphabet="ab (_):1", min_size=1, max_size=12),
+    )
+)
+def test_classify_by_the_column_is_classify_by_the_rules(text: str) -> None:
+    # The default vocabulary answers Danbooru names from the column; a vocabulary of the
+    # same layers that is not the default one asks the rules.
+    rules = Vocabulary([embedded_table(), builtin_table()])
+    assert classify(text) == classify(text, rules)
+
+
+def test_the_column_answers_only_for_the_default_vocabulary() -> None:
+    assert precomputed("wlop", Vocabulary.default()) == ColumnAnswer(
+        Slot.art_style, "artist-category", False, "by "
+    )
+    assert precomputed("wlop", Vocabulary.builtin()) is None
+    assert precomputed("not a danbooru tag", Vocabulary.default()) is None
+    alias = _ALIAS_NAMES[0]
+    assert precomputed(alias, Vocabulary.default()) is not None
+
+
+def test_a_column_file_that_does_not_fit_the_table_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name: b"clothing\tx\t\t\n\n!!\n\n")
+    _slot_column._column.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="do not match the packed table"):
+            _slot_column._column()
+        monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name: b"nonsense")
+        _slot_column._column.cache_clear()
+        with pytest.raises(DataFileError, match="not a slot column file"):
+            _slot_column._column()
+    finally:
+        monkeypatch.undo()
+        _slot_column._column.cache_clear()

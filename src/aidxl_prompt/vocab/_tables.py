@@ -267,11 +267,11 @@ class LineIndex:
     and one substring search in the few kilobytes between two of them.
 
     >>> lines = LineIndex(b"blush\\t0\\t5\\nsmile\\t0\\t9\\nwlop\\t1\\t3\\n")
-    >>> lines.find(b"smile"), lines.find(b"smil"), lines.find(b"a")
-    (10, None, None)
+    >>> lines.find(b"smile"), lines.find(b"smil"), lines.find(b"a"), lines.find_line(b"wlop")
+    (10, None, None, 2)
     """
 
-    __slots__ = ("data", "names", "starts")
+    __slots__ = ("_sample_lines", "data", "names", "starts")
 
     def __init__(self, data: bytes) -> None:
         starts = [0] if data else []
@@ -282,19 +282,41 @@ class LineIndex:
         self.names = [_name_at(data, start) for start in starts]
         self.starts = starts
         self.data = data
+        self._sample_lines: list[int] | None = None
 
     def find(self, name: bytes) -> int | None:
         """The offset of the line of ``name`` (its first field), or None."""
+        offset = self._search(name)[1]
+        return None if offset < 0 else offset
+
+    def find_line(self, name: bytes) -> int | None:
+        """The number (from 0) of the line of ``name``, or None: a column kept beside
+        the text, one entry a line, is read at it."""
+        index, offset = self._search(name)
+        if offset < 0:
+            return None
+        lines = self._sample_lines
+        if lines is None:  # counted once, on the first use (a start-up never needs it)
+            lines, counted, previous = [], 0, 0
+            for start in self.starts:
+                counted += self.data.count(_LINE, previous, start)
+                lines.append(counted)
+                previous = start
+            self._sample_lines = lines
+        return lines[index] + self.data.count(_LINE, self.starts[index], offset)
+
+    def _search(self, name: bytes) -> tuple[int, int]:
+        """The sample before ``name``'s line and the line's offset (-1: none)."""
         index = bisect.bisect_right(self.names, name) - 1
         if index < 0:
-            return None
+            return index, -1
         data, start = self.data, self.starts[index]
         field = name + _FIELD
         if data.startswith(field, start):
-            return start
+            return index, start
         end = self.starts[index + 1] if index + 1 < len(self.starts) else len(data)
         found = data.find(_LINE + field, start, end)
-        return None if found == -1 else found + 1
+        return index, found if found == -1 else found + 1
 
 
 def _name_at(data: bytes, start: int) -> bytes:
@@ -369,11 +391,33 @@ class PackedTable:
         """The offset of a canonical name's line, or None."""
         if _UNPACKABLE.search(name):  # a tab or newline would match across fields
             return None
+        return self._tag_index().find(name.encode("utf-8", "surrogatepass"))
+
+    def line_of_tag(self, name: str) -> int | None:
+        """The line number (from 0) of a canonical name in the packed tags, or None."""
+        if _UNPACKABLE.search(name):
+            return None
+        return self._tag_index().find_line(name.encode("utf-8", "surrogatepass"))
+
+    def line_of_alias(self, name: str) -> int | None:
+        """The line number (from 0) of a canonical alias in the packed aliases, or None."""
+        if _UNPACKABLE.search(name):
+            return None
+        return self._alias_index().find_line(name.encode("utf-8", "surrogatepass"))
+
+    def _tag_index(self) -> LineIndex:
         lines = self._tag_lines
         if lines is None:
             lines = LineIndex(self.tags_data)
             object.__setattr__(self, "_tag_lines", lines)
-        return lines.find(name.encode("utf-8", "surrogatepass"))
+        return lines
+
+    def _alias_index(self) -> LineIndex:
+        lines = self._alias_lines
+        if lines is None:
+            lines = LineIndex(self.aliases_data)
+            object.__setattr__(self, "_alias_lines", lines)
+        return lines
 
     def category_of(self, position: int) -> TagCategory:
         """The category of the name at ``position``."""
@@ -395,12 +439,8 @@ class PackedTable:
         """The tag a canonical alias stands for, or None."""
         if _UNPACKABLE.search(name):
             return None
-        lines = self._alias_lines
-        if lines is None:
-            lines = LineIndex(self.aliases_data)
-            object.__setattr__(self, "_alias_lines", lines)
         key = name.encode("utf-8", "surrogatepass")
-        found = lines.find(key)
+        found = self._alias_index().find(key)
         if found is None:
             return None
         data = self.aliases_data

@@ -50,6 +50,7 @@ from ..errors import AidxlPromptError
 from ..model.items import Tag, construct_valid
 from ..model.ordering import Slot
 from ..syntax.normalize import CanonicalTag, normalize_tag
+from ._slot_column import precomputed
 from ._slot_rules import slot_rules
 from .vocabulary import TagCategory, Vocabulary
 
@@ -58,6 +59,7 @@ __all__ = [
     "RULES",
     "Classification",
     "classify",
+    "classify_by_rules",
     "rule_description",
 ]
 
@@ -238,6 +240,17 @@ def _classify_memo(text: str, vocab: Vocabulary) -> Classification:
 
 def _classify_text(text: str, vocab: Vocabulary) -> Classification:
     """:func:`classify` of canonical, non-empty text."""
+    answer = precomputed(text, vocab)  # a Danbooru name in the default vocabulary
+    if answer is not None:
+        return _found(
+            slot=answer.slot, rule=answer.rule, text=answer.prefix + text, meta=answer.meta
+        )
+    return classify_by_rules(text, vocab)
+
+
+def classify_by_rules(text: str, vocab: Vocabulary) -> Classification:
+    """:func:`classify` of canonical, non-empty text by the rules themselves, never by
+    the precomputed column (which ``scripts/build_slot_tables.py`` writes with this)."""
     found = _explicit(text)
     if found is not None:
         return found

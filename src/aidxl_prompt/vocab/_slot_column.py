@@ -1,0 +1,107 @@
+"""The slot of every name of the embedded Danbooru table, worked out in advance.
+
+:func:`~aidxl_prompt.vocab.classify.classify` weighs its rules in order (the card's
+forms, the vocabulary's category, the curated lists, the patterns). For the default
+vocabulary the answer for each of its 140,782 tags and 30,074 aliases is fixed by the
+package's own data, so ``scripts/build_slot_tables.py`` runs the rules once over every
+name and writes the answers to :data:`SLOT_COLUMN_FILE`; classifying a Danbooru name
+is then one search in the packed table and one character read. Any other vocabulary,
+and text the table does not hold, goes through the rules. ``tests/test_slot_tables.py``
+runs the rules over every name again and compares.
+
+The file is UTF-8 text:
+
+* one line per answer, ``slot<TAB>rule<TAB>meta<TAB>prefix`` (``meta`` is ``1`` for a
+  tag kept out of prompts; ``prefix`` is what the prompt writes before the name:
+  ``by `` for an artist); the first line is answer 0, written ``!`` below;
+* an empty line;
+* one line of one character per line of ``danbooru_tags.tsv``, in its order: the
+  answer of that tag (answer ``k`` is the character :func:`code_char` gives);
+* one such line for ``danbooru_aliases.tsv``.
+
+>>> answer = precomputed("wlop", Vocabulary.default())
+>>> answer.slot.value, answer.rule, answer.prefix
+('art_style', 'artist-category', 'by ')
+>>> precomputed("qwzx", Vocabulary.default()) is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+from .._data import read_vocab_file
+from ..errors import DataFileError
+from ..model.ordering import Slot
+from .vocabulary import Vocabulary, embedded_table
+
+__all__ = ["SLOT_COLUMN_FILE", "ColumnAnswer", "code_char", "precomputed"]
+
+SLOT_COLUMN_FILE = "danbooru_slots.txt"
+"""The precomputed classification of the embedded table's names (in ``data/vocab``)."""
+
+
+class ColumnAnswer(NamedTuple):
+    """What the rules give one name: its slot, the rule's name, whether it is kept out
+    of prompts, and what is written before the name (``by `` for an artist)."""
+
+    slot: Slot
+    rule: str
+    meta: bool
+    prefix: str
+
+
+_PRINTABLE = 0x7F - 0x21  # '!' to '~'
+
+
+def code_char(number: int) -> str:
+    """The character that stands for answer ``number`` in the columns: printable ASCII
+    first, then Latin-1 letters and on (never a tab, newline or control character).
+
+    >>> code_char(0), code_char(93), code_char(94)
+    ('!', '~', '¡')
+    """
+    return chr(0x21 + number) if number < _PRINTABLE else chr(0xA1 + number - _PRINTABLE)
+
+
+class _Column(NamedTuple):
+    answers: dict[str, ColumnAnswer]
+    tags: str
+    aliases: str
+
+
+@functools.cache
+def _column() -> _Column:
+    """The column file, read on the first classification of a Danbooru name."""
+    text = read_vocab_file(SLOT_COLUMN_FILE).decode("utf-8")
+    head, _, columns = text.partition("\n\n")
+    try:
+        tags, aliases, rest = columns.split("\n")
+        answers: dict[str, ColumnAnswer] = {}
+        for number, line in enumerate(head.split("\n")):
+            slot, rule, meta, prefix = line.split("\t")
+            answers[code_char(number)] = ColumnAnswer(Slot(slot), rule, meta == "1", prefix)
+    except ValueError as exc:
+        raise DataFileError(f"{SLOT_COLUMN_FILE}: not a slot column file ({exc})") from None
+    table = embedded_table()
+    if rest or len(tags) != table.size or len(aliases) != table.aliases_data.count(b"\n"):
+        raise DataFileError(
+            f"{SLOT_COLUMN_FILE}: its columns do not match the packed table "
+            "(run scripts/build_slot_tables.py)"
+        )
+    return _Column(answers, tags, aliases)
+
+
+def precomputed(text: str, vocabulary: Vocabulary) -> ColumnAnswer | None:
+    """What the rules give canonical ``text`` in ``vocabulary``, when that is the
+    default vocabulary and ``text`` one of its Danbooru names; else None."""
+    if vocabulary is not Vocabulary.default():
+        return None
+    table = embedded_table()
+    column = _column()
+    line = table.line_of_tag(text)
+    if line is not None:
+        return column.answers[column.tags[line]]
+    line = table.line_of_alias(text)
+    return None if line is None else column.answers[column.aliases[line]]
