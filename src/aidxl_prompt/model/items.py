@@ -79,7 +79,28 @@ __all__ = [
     "plain_message",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+_T = TypeVar("_T")
+
+
+class _computed_once(functools.cached_property[_T]):  # noqa: N801 (a decorator, named as one)
+    """:func:`functools.cached_property` without the lock Python 3.11 takes on every
+    first computation: models are frozen and their derived texts pure, so two threads
+    computing the same text at once store equal values. A render computes one for
+    every new tag of a batch."""
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> Self: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type[Any] | None = None) -> Self | _T:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.attrname] = value  # type: ignore[index]
+        return value
+
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", defer_build=True, ignored_types=(_computed_once,))
 
 
 def check_weight(value: Any, what: str = "a weight") -> float:
@@ -269,7 +290,7 @@ class Tag(_TextAndWeight):
             raise ValueError(f"a tag's text may not contain a comma (got {value!r})")
         return text
 
-    @functools.cached_property
+    @_computed_once
     def a1111(self) -> str:
         """This tag as an A1111 prompt fragment (escaped; ``(text:w)`` when weighted).
 
@@ -523,7 +544,7 @@ class Phrase(_Value):
             raise ValueError("a phrase needs at least one non-blank part")
         return tuple(parts)
 
-    @functools.cached_property
+    @_computed_once
     def text(self) -> str:
         """The phrase's words (schedules by their first choice), for classification."""
         words = "".join(
