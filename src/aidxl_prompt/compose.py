@@ -171,12 +171,12 @@ def _parse_general(
 
 
 class _Reading(NamedTuple):
-    """A simple segment read and put in its slot: its item (shared between prompts: items
-    are frozen), the slot's field name (None for an extra network) and, for a raw
-    Danbooru name, the repair message of its reading."""
+    """A simple segment read and put in its place: its item (shared between prompts:
+    items are frozen), the Prompt's list field it goes in (a slot's name, or
+    ``networks``) and, for a raw Danbooru name, the repair message of its reading."""
 
     item: Tag | ExtraNetwork
-    slot: str | None = None
+    field: str
     danbooru_name: str | None = None
 
 
@@ -186,7 +186,7 @@ _READINGS: dict[Vocabulary, dict[str, _Reading | None]] = {}
 _READINGS_PER_VOCABULARY = 65536
 _VOCABULARIES_KEPT = 4
 _SEGMENT_LENGTH = 256
-_MISSING = _Reading(ExtraNetwork.model_construct(text="<missing>"))
+_MISSING = _Reading(ExtraNetwork.model_construct(text="<missing>"), "networks")
 
 
 def _readings_of(vocabulary: Vocabulary) -> dict[str, _Reading | None]:
@@ -210,8 +210,7 @@ def _parse_simple(
     if "BREAK" in text or "AND" in text or trailing_weight(text) is not None:
         return None
     readings = _readings_of(vocab)
-    slots: dict[str, list[Any]] = {}
-    networks: list[ExtraNetwork] = []
+    fields: dict[str, list[Any]] = {}
     named: list[tuple[int, str]] = []
     for index, segment in enumerate(filter(None, map(str.strip, text.split(",")))):
         reading = readings.get(segment, _MISSING)
@@ -219,18 +218,16 @@ def _parse_simple(
             reading = readings[segment] = _read_segment(segment, vocab)
         if reading is None:
             return None
-        if reading.slot is None:
-            networks.append(reading.item)  # type: ignore[arg-type]
-            continue
-        if reading.danbooru_name is not None:
+        item, field, note = reading
+        if note is not None:
             if strict or not danbooru_names:
                 return None
-            named.append((index, reading.danbooru_name))
-        units = slots.get(reading.slot)
+            named.append((index, note))
+        units = fields.get(field)
         if units is None:
-            slots[reading.slot] = [reading.item]
+            fields[field] = [item]
         else:
-            units.append(reading.item)
+            units.append(item)
     repairs: tuple[Repair, ...] = ()
     if named:
         spans = segment_spans(text)
@@ -242,8 +239,7 @@ def _parse_simple(
             )
             for index, message in named
         )
-    slots["networks"] = networks
-    prompt = Prompt.from_valid(slots, sections=(), weight=1.0)
+    prompt = Prompt.from_valid(fields, sections=(), weight=1.0)
     return construct_valid(
         ParsedPrompt, {"prompt": prompt, "repairs": repairs}, {"prompt", "repairs"}
     )
@@ -265,7 +261,7 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
         item, reading = found
         note = _danbooru_note(segment, reading, item)
     if isinstance(item, ExtraNetwork):
-        return _Reading(item)
+        return _Reading(item, "networks")
     if not isinstance(item, Tag):
         return None
     found_slot = classify(item, vocab, remember=False)  # the reading is what is kept
