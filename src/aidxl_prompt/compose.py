@@ -47,7 +47,7 @@ from .model.parser import ParseResult, Repair, parse_items, segment_item, segmen
 from .model.prompt import Prompt, Section, render
 from .syntax.grammar import ATTENTION_NUMBER, trailing_weight
 from .syntax.normalize import MAX_WEIGHT, MIN_WEIGHT, Dialect, normalize_tag
-from .vocab.classify import classify
+from .vocab.classify import classify, placement
 from .vocab.vocabulary import TagCategory, Vocabulary
 
 if TYPE_CHECKING:
@@ -264,10 +264,10 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
         return _Reading(item, "networks")
     if not isinstance(item, Tag):
         return None
-    found_slot = classify(item, vocab, remember=False)  # the reading is what is kept
-    if found_slot.text != item.text:  # an artist gets "by "
-        item = Tag.from_valid(found_slot.text, item.weight)
-    return _Reading(item, found_slot.slot.value, note)
+    slot, text = placement(item.text, vocab)  # the reading is what is kept
+    if text != item.text:  # an artist gets "by "
+        item = Tag.from_valid(text, item.weight)
+    return _Reading(item, slot.value, note)
 
 
 # --- Danbooru names written raw ---------------------------------------------------------

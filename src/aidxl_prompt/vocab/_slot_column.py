@@ -34,6 +34,7 @@ from typing import NamedTuple
 from .._data import read_vocab_file
 from ..errors import DataFileError
 from ..model.ordering import Slot
+from ._tables import LineIndex
 from .vocabulary import Vocabulary, embedded_table
 
 __all__ = ["SLOT_COLUMN_FILE", "ColumnAnswer", "code_char", "precomputed"]
@@ -69,6 +70,8 @@ class _Column(NamedTuple):
     answers: dict[str, ColumnAnswer]
     tags: str
     aliases: str
+    tag_lines: LineIndex
+    alias_lines: LineIndex
 
 
 @functools.cache
@@ -90,18 +93,18 @@ def _column() -> _Column:
             f"{SLOT_COLUMN_FILE}: its columns do not match the packed table "
             "(run scripts/build_slot_tables.py)"
         )
-    return _Column(answers, tags, aliases)
+    return _Column(answers, tags, aliases, table.tag_index(), table.alias_index())
 
 
 def precomputed(text: str, vocabulary: Vocabulary) -> ColumnAnswer | None:
     """What the rules give canonical ``text`` in ``vocabulary``, when that is the
     default vocabulary and ``text`` one of its Danbooru names; else None."""
-    if vocabulary is not Vocabulary.default():
-        return None
-    table = embedded_table()
+    if vocabulary is not Vocabulary.default() or "\t" in text or "\n" in text:
+        return None  # (a tab or newline would match across the packed fields)
     column = _column()
-    line = table.line_of_tag(text)
+    name = text.encode("utf-8", "surrogatepass")
+    line = column.tag_lines.find_line(name)
     if line is not None:
         return column.answers[column.tags[line]]
-    line = table.line_of_alias(text)
+    line = column.alias_lines.find_line(name)
     return None if line is None else column.answers[column.aliases[line]]

@@ -391,28 +391,18 @@ class PackedTable:
         """The offset of a canonical name's line, or None."""
         if _UNPACKABLE.search(name):  # a tab or newline would match across fields
             return None
-        return self._tag_index().find(name.encode("utf-8", "surrogatepass"))
+        return self.tag_index().find(name.encode("utf-8", "surrogatepass"))
 
-    def line_of_tag(self, name: str) -> int | None:
-        """The line number (from 0) of a canonical name in the packed tags, or None."""
-        if _UNPACKABLE.search(name):
-            return None
-        return self._tag_index().find_line(name.encode("utf-8", "surrogatepass"))
-
-    def line_of_alias(self, name: str) -> int | None:
-        """The line number (from 0) of a canonical alias in the packed aliases, or None."""
-        if _UNPACKABLE.search(name):
-            return None
-        return self._alias_index().find_line(name.encode("utf-8", "surrogatepass"))
-
-    def _tag_index(self) -> LineIndex:
+    def tag_index(self) -> LineIndex:
+        """The line index of the packed tags (built on first use)."""
         lines = self._tag_lines
         if lines is None:
             lines = LineIndex(self.tags_data)
             object.__setattr__(self, "_tag_lines", lines)
         return lines
 
-    def _alias_index(self) -> LineIndex:
+    def alias_index(self) -> LineIndex:
+        """The line index of the packed aliases (built on first use)."""
         lines = self._alias_lines
         if lines is None:
             lines = LineIndex(self.aliases_data)
@@ -440,7 +430,7 @@ class PackedTable:
         if _UNPACKABLE.search(name):
             return None
         key = name.encode("utf-8", "surrogatepass")
-        found = self._alias_index().find(key)
+        found = self.alias_index().find(key)
         if found is None:
             return None
         data = self.aliases_data

@@ -60,6 +60,7 @@ __all__ = [
     "Classification",
     "classify",
     "classify_by_rules",
+    "placement",
     "rule_description",
 ]
 
@@ -246,6 +247,21 @@ def _classify_text(text: str, vocab: Vocabulary) -> Classification:
             slot=answer.slot, rule=answer.rule, text=answer.prefix + text, meta=answer.meta
         )
     return classify_by_rules(text, vocab)
+
+
+def placement(text: str, vocabulary: Vocabulary) -> tuple[Slot, str]:
+    """The slot of canonical, non-empty ``text`` and the text a prompt holds for it: the
+    ``slot`` and ``text`` of :func:`classify`, not remembered, with no
+    :class:`Classification` built (a reader places every new tag of a batch).
+
+    >>> placement("wlop", Vocabulary.default())
+    (<Slot.art_style: 'art_style'>, 'by wlop')
+    """
+    answer = precomputed(text, vocabulary)
+    if answer is not None:
+        return answer.slot, answer.prefix + text
+    found = classify_by_rules(text, vocabulary)
+    return found.slot, found.text
 
 
 def classify_by_rules(text: str, vocab: Vocabulary) -> Classification:
