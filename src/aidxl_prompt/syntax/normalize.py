@@ -217,7 +217,7 @@ def _normalize_fully(text: str) -> CanonicalTag:
         return CanonicalTag("")
     verbatim = verbatim_names()
     spaced = _fold(folded.replace("_", " "))
-    for candidate in (folded, spaced, RULES["A1111_UNESCAPE"].sub(r"\1", folded)):
+    for candidate in (folded, spaced, RULES["A1111_UNESCAPE"].sub(_first_group, folded)):
         if candidate in verbatim:
             return CanonicalTag(candidate)
     unescaped = _BACKSLASH_RUN.sub(r"\\", _BACKSLASHES_BEFORE_BRACKET.sub("", spaced))
@@ -262,6 +262,11 @@ def unescape(text: str, dialect: Dialect = "a1111") -> str:
 _A1111_SPECIAL = RULES["A1111_SPECIAL"]
 
 
+def _first_group(escape: re.Match[str]) -> str:
+    """The character an escape protects (for the same reason as :func:`_backslashed`)."""
+    return escape[1]
+
+
 def _backslashed(special: re.Match[str]) -> str:
     """A matched character with a backslash before it (a function is three times as
     fast as a replacement template, which Python expands at every match)."""
@@ -292,8 +297,8 @@ def _as_written(text: str, _weighted: bool = False) -> str:
 # Each dialect's escape (text, weighted) and the unescape its own reader applies.
 _ESCAPES: Mapping[str, tuple[Callable[[str, bool], str], Callable[[str], str]]] = MappingProxyType(
     {
-        "a1111": (_escape_a1111, functools.partial(RULES["A1111_UNESCAPE"].sub, r"\1")),
-        "comfyui": (_escape_comfyui, functools.partial(RULES["COMFYUI_ESCAPE"].sub, r"\1")),
+        "a1111": (_escape_a1111, functools.partial(RULES["A1111_UNESCAPE"].sub, _first_group)),
+        "comfyui": (_escape_comfyui, functools.partial(RULES["COMFYUI_ESCAPE"].sub, _first_group)),
         "compel": (_escape_compel, compel_unescape),
         "plain": (_as_written, _as_written),
     }
