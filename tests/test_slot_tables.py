@@ -26,8 +26,9 @@ from aidxl_prompt._data import (
 from aidxl_prompt.card.words import card_examples
 from aidxl_prompt.errors import DataFileError
 from aidxl_prompt.model.ordering import Slot
+from aidxl_prompt.syntax.normalize import normalize_tag
 from aidxl_prompt.vocab import _slot_column
-from aidxl_prompt.vocab._slot_column import SLOT_COLUMN_FILE, ColumnAnswer, precomputed
+from aidxl_prompt.vocab._slot_column import SLOT_COLUMN_FILE, ColumnAnswer, lookup, precomputed
 from aidxl_prompt.vocab._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
@@ -38,7 +39,7 @@ from aidxl_prompt.vocab._slot_rules import (
     read_curated_lists,
     slot_rules,
 )
-from aidxl_prompt.vocab.classify import classify
+from aidxl_prompt.vocab.classify import classify, classify_by_rules
 from aidxl_prompt.vocab.vocabulary import Vocabulary, builtin_table, embedded_table
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_slot_tables.py"
@@ -193,20 +194,34 @@ _ALIAS_NAMES = [
     )
 )
 def test_classify_by_the_column_is_classify_by_the_rules(text: str) -> None:
-    # The default vocabulary answers Danbooru names from the column; a vocabulary of the
-    # same layers that is not the default one asks the rules.
+    # The default vocabulary answers Danbooru names from the column (once a batch has
+    # begun); a vocabulary of the same layers that is not the default one asks the rules.
+    _slot_column._Gate.asked = _slot_column.RULES_FIRST
     rules = Vocabulary([embedded_table(), builtin_table()])
+    name = text if "\t" not in text and "\n" not in text else None
+    if name is not None and normalize_tag(name) == name:
+        assert (lookup(name) is not None) == (name in _NAMES)
+    assert classify_by_rules(normalize_tag(text) or "x", Vocabulary.default()) == (
+        classify_by_rules(normalize_tag(text) or "x", rules)
+    )
     assert classify(text) == classify(text, rules)
 
 
-def test_the_column_answers_only_for_the_default_vocabulary() -> None:
-    assert precomputed("wlop", Vocabulary.default()) == ColumnAnswer(
-        Slot.art_style, "artist-category", False, "by "
-    )
+_NAMES = frozenset(_TAG_NAMES) | frozenset(_ALIAS_NAMES)
+
+
+def test_the_column_answers_only_for_the_default_vocabulary_in_a_batch() -> None:
+    wlop = ColumnAnswer(Slot.art_style, "artist-category", False, "by ")
+    assert lookup("wlop") == wlop
+    assert lookup("not a danbooru tag") is None
+    assert lookup(_ALIAS_NAMES[0]) is not None
+    _slot_column._Gate.asked = 0  # a new process: the first names ask the rules
+    assert precomputed("wlop", Vocabulary.default()) is None
+    assert _slot_column._Gate.asked == 1
+    _slot_column._Gate.asked = _slot_column.RULES_FIRST
+    assert precomputed("wlop", Vocabulary.default()) == wlop
     assert precomputed("wlop", Vocabulary.builtin()) is None
-    assert precomputed("not a danbooru tag", Vocabulary.default()) is None
-    alias = _ALIAS_NAMES[0]
-    assert precomputed(alias, Vocabulary.default()) is not None
+    assert precomputed("a\tb", Vocabulary.default()) is None
 
 
 def test_a_column_file_that_does_not_fit_the_table_is_refused(

@@ -19,10 +19,10 @@ The file is UTF-8 text:
   answer of that tag (answer ``k`` is the character :func:`code_char` gives);
 * one such line for ``danbooru_aliases.tsv``.
 
->>> answer = precomputed("wlop", Vocabulary.default())
+>>> answer = lookup("wlop")
 >>> answer.slot.value, answer.rule, answer.prefix
 ('art_style', 'artist-category', 'by ')
->>> precomputed("qwzx", Vocabulary.default()) is None
+>>> lookup("qwzx") is None
 True
 """
 
@@ -37,7 +37,7 @@ from ..model.ordering import Slot
 from ._tables import LineIndex
 from .vocabulary import Vocabulary, embedded_table
 
-__all__ = ["SLOT_COLUMN_FILE", "ColumnAnswer", "code_char", "precomputed"]
+__all__ = ["RULES_FIRST", "SLOT_COLUMN_FILE", "ColumnAnswer", "code_char", "lookup", "precomputed"]
 
 SLOT_COLUMN_FILE = "danbooru_slots.txt"
 """The precomputed classification of the embedded table's names (in ``data/vocab``)."""
@@ -96,11 +96,34 @@ def _column() -> _Column:
     return _Column(answers, tags, aliases, table.tag_index(), table.alias_index())
 
 
+# Reading the column and counting the packed table's lines costs a start-up about 7 ms,
+# which a one-shot command of a few tags would not win back (the rules take about 8 us
+# more per name): the column is read once this many names have asked for it.
+RULES_FIRST = 256
+
+
+class _Gate:
+    """How many names have asked before the column was read (one per process)."""
+
+    asked = 0
+
+
 def precomputed(text: str, vocabulary: Vocabulary) -> ColumnAnswer | None:
     """What the rules give canonical ``text`` in ``vocabulary``, when that is the
-    default vocabulary and ``text`` one of its Danbooru names; else None."""
+    default vocabulary, ``text`` one of its Danbooru names and the process has asked
+    for :data:`RULES_FIRST` names already (a batch); else None, and the caller asks the
+    rules, which give the same answer."""
     if vocabulary is not Vocabulary.default() or "\t" in text or "\n" in text:
         return None  # (a tab or newline would match across the packed fields)
+    if _Gate.asked < RULES_FIRST:
+        _Gate.asked += 1
+        return None
+    return lookup(text)
+
+
+def lookup(text: str) -> ColumnAnswer | None:
+    """The column's answer for canonical ``text`` (no tab or newline in it), or None
+    when the embedded table holds no such name."""
     column = _column()
     name = text.encode("utf-8", "surrogatepass")
     line = column.tag_lines.find_line(name)
