@@ -172,7 +172,7 @@ def test_common_prompts_take_the_parse_shortcut(text: str) -> None:
 # --- LineIndex: a sorted packed text searched in place ----------------------------------
 
 _NAME_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")),  # as packed: no control
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")),  # as packed: no control characters
     min_size=1,
     max_size=12,
 )
