@@ -403,18 +403,15 @@ class PackedTable:
 
     def tag_index(self) -> LineIndex:
         """The line index of the packed tags (built on first use)."""
-        lines = self._tag_lines
-        if lines is None:
-            lines = LineIndex(self.tags_data)
-            object.__setattr__(self, "_tag_lines", lines)
-        return lines
+        return self._tag_lines or self._index("_tag_lines", self.tags_data)
 
     def alias_index(self) -> LineIndex:
         """The line index of the packed aliases (built on first use)."""
-        lines = self._alias_lines
-        if lines is None:
-            lines = LineIndex(self.aliases_data)
-            object.__setattr__(self, "_alias_lines", lines)
+        return self._alias_lines or self._index("_alias_lines", self.aliases_data)
+
+    def _index(self, attribute: str, data: bytes) -> LineIndex:
+        lines = LineIndex(data)
+        object.__setattr__(self, attribute, lines)
         return lines
 
     def category_of(self, position: int) -> TagCategory:
