@@ -107,7 +107,7 @@ def parse(text: str, dialect: Dialect = "a1111", **options: Unpack[ReadOptions])
     >>> [t.text for t in p.sections[0].units()]
     ['holding', 'bishop (chess)']
     """
-    return parse_prompt(text, dialect, **options).prompt
+    return _parse(text, dialect, keep_repairs=False, **options)[0]
 
 
 def parse_prompt(
@@ -130,15 +130,44 @@ def parse_prompt(
     >>> [t.text for t in result.prompt.all_units()], result.repairs[0].code
     (['1girl', 'bishop (chess)'], 'danbooru-name')
     """
+    prompt, repairs = _parse(
+        text,
+        dialect,
+        keep_repairs=True,
+        strict=strict,
+        vocabulary=vocabulary,
+        danbooru_names=danbooru_names,
+        max_bytes=max_bytes,
+    )
+    return construct_valid(
+        ParsedPrompt, {"prompt": prompt, "repairs": repairs}, {"prompt", "repairs"}
+    )
+
+
+def _parse(
+    text: str,
+    dialect: Dialect,
+    *,
+    keep_repairs: bool,
+    strict: bool = False,
+    vocabulary: Vocabulary | None = None,
+    danbooru_names: bool = True,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> tuple[Prompt, tuple[Repair, ...]]:
+    """:func:`parse_prompt`'s prompt and repairs; without ``keep_repairs`` (what
+    :func:`parse` discards) the shortcut writes none."""
     vocab = vocabulary if vocabulary is not None else Vocabulary.default()
     if dialect == "a1111" and isinstance(text, str):
         check_size(text, source="<prompt>", max_bytes=max_bytes)
-        simple = _parse_simple(text, vocab, strict=strict, danbooru_names=danbooru_names)
+        simple = _parse_simple(
+            text, vocab, strict=strict, danbooru_names=danbooru_names, keep_repairs=keep_repairs
+        )
         if simple is not None:
             return simple
-    return _parse_general(
+    parsed = _parse_general(
         text, dialect, vocab, strict=strict, danbooru_names=danbooru_names, max_bytes=max_bytes
     )
+    return parsed.prompt, parsed.repairs
 
 
 def _parse_general(
@@ -173,11 +202,11 @@ def _parse_general(
 class _Reading(NamedTuple):
     """A simple segment read and put in its place: its item (shared between prompts:
     items are frozen), the Prompt's list field it goes in (a slot's name, or
-    ``networks``) and, for a raw Danbooru name, the repair message of its reading."""
+    ``networks``) and, for a raw Danbooru name, how it was read."""
 
     item: Tag | ExtraNetwork
     field: str
-    danbooru_name: str | None = None
+    danbooru_name: _RawName | None = None
 
 
 # Readings by vocabulary, then by stripped segment (None: not a simple segment). Both
@@ -201,17 +230,18 @@ def _readings_of(vocabulary: Vocabulary) -> dict[str, _Reading | None]:
 
 
 def _parse_simple(
-    text: str, vocab: Vocabulary, *, strict: bool, danbooru_names: bool
-) -> ParsedPrompt | None:
+    text: str, vocab: Vocabulary, *, strict: bool, danbooru_names: bool, keep_repairs: bool = True
+) -> tuple[Prompt, tuple[Repair, ...]] | None:
     """:func:`parse_prompt` of an A1111 prompt whose every comma-separated segment is one
     simple unit (see :func:`~aidxl_prompt.model.parser.segment_item`, plus raw Danbooru
     names), from cached readings; None when the full reader must read it. A property
-    test holds the two equal wherever this one answers."""
+    test holds the two equal wherever this one answers. Without ``keep_repairs`` no
+    repair is written (the prompt is the same)."""
     if "BREAK" in text or "AND" in text or trailing_weight(text) is not None:
         return None
     readings = _readings_of(vocab)
     fields: dict[str, list[Any]] = {}
-    named: list[tuple[int, str]] = []
+    named: list[tuple[int, _RawName]] = []
     for index, segment in enumerate(filter(None, map(str.strip, text.split(",")))):
         reading = readings.get(segment, _MISSING)
         if reading is _MISSING:
@@ -229,20 +259,17 @@ def _parse_simple(
         else:
             units.append(item)
     repairs: tuple[Repair, ...] = ()
-    if named:
+    if named and keep_repairs:
         spans = segment_spans(text)
         repairs = tuple(
             construct_valid(
                 Repair,
-                {"code": "danbooru-name", "message": message, "span": spans[index]},
+                {"code": "danbooru-name", "message": name.message, "span": spans[index]},
                 {"code", "message", "span"},
             )
-            for index, message in named
+            for index, name in named
         )
-    prompt = Prompt.from_valid(fields, sections=(), weight=1.0)
-    return construct_valid(
-        ParsedPrompt, {"prompt": prompt, "repairs": repairs}, {"prompt", "repairs"}
-    )
+    return Prompt.from_valid(fields, sections=(), weight=1.0), repairs
 
 
 def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
@@ -255,11 +282,10 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
         # A bare raw Danbooru name (no group around it: no weights, so no weight
         # repairs) is read here exactly as the full reader reads it: one Phrase, which
         # _read_danbooru_names turns into this same tag.
-        found = _raw_name(segment, vocab) if segment[0] not in "([" else None
-        if found is None:
+        note = _raw_name(segment, vocab) if segment[0] not in "([" else None
+        if note is None:
             return None
-        item, reading = found
-        note = _danbooru_note(segment, reading, item)
+        item = note.tag
     if isinstance(item, ExtraNetwork):
         return _Reading(item, "networks")
     if not isinstance(item, Tag):
@@ -298,28 +324,48 @@ def _read_danbooru_names(
         if isinstance(item, Phrase):
             found = _raw_name(source[start:end], vocabulary)
             if found is not None:
-                tag, reading = found
-                message = _danbooru_note(source[start:end], reading, tag)
+                message = found.message
                 if strict:
                     raise PromptSyntaxError(message, source=source, span=(start, end))
                 repairs.append(
                     Repair.model_construct(code="danbooru-name", message=message, span=(start, end))
                 )
-                items.append(tag)
+                items.append(found.tag)
                 continue
         items.append(item)
     return items, repairs
 
 
-def _danbooru_note(written: str, reading: str, tag: Tag) -> str:
-    """The repair message of a raw Danbooru name read as its tag."""
-    return (
-        f"A1111 reads {written!r} as {reading}; read as the Danbooru tag {tag.text!r}, "
-        f"which A1111 reads when written {tag.a1111}"
-    )
+class _RawName:
+    """A raw Danbooru name read as its tag: the text as written, the tag, and the name and
+    qualifiers A1111 reads literally instead. The repair message is written the first
+    time it is asked for (:func:`parse` keeps no repairs, so it never asks)."""
+
+    __slots__ = ("_message", "name", "parts", "tag", "weight", "written")
+
+    def __init__(
+        self, written: str, tag: Tag, name: str, parts: list[tuple[str, str]], weight: float
+    ) -> None:
+        self.written = written
+        self.tag = tag
+        self.name = name
+        self.parts = parts
+        self.weight = weight
+        self._message: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The repair message: what A1111 reads, and the tag read instead."""
+        if self._message is None:
+            reading = _literal_reading(self.name, self.parts, self.weight)
+            self._message = (
+                f"A1111 reads {self.written!r} as {reading}; read as the Danbooru tag "
+                f"{self.tag.text!r}, which A1111 reads when written {self.tag.a1111}"
+            )
+        return self._message
 
 
-def _raw_name(text: str, vocabulary: Vocabulary) -> tuple[Tag, str] | None:
+def _raw_name(text: str, vocabulary: Vocabulary) -> _RawName | None:
     """The tag a raw Danbooru name in ``text`` stands for, and A1111's literal reading."""
     found = _RAW_NAME.fullmatch(text)
     weight = (
@@ -335,7 +381,7 @@ def _raw_name(text: str, vocabulary: Vocabulary) -> tuple[Tag, str] | None:
     if not _is_name(canonical, name, parts, vocabulary):
         return None
     tag = Tag.from_valid(canonical, weight)  # canonical, in range
-    return tag, _literal_reading(name, parts, weight)
+    return _RawName(text, tag, name, parts, weight)
 
 
 def _is_name(

@@ -148,9 +148,15 @@ def test_parse_prompt_shortcut_matches_the_full_reader(
     full = compose._parse_general(
         text, "a1111", vocabulary, strict=strict, danbooru_names=danbooru_names
     )
-    assert shortcut.prompt.model_dump() == full.prompt.model_dump()
-    assert shortcut.prompt == full.prompt
-    assert shortcut.repairs == full.repairs
+    prompt, repairs = shortcut
+    assert prompt.model_dump() == full.prompt.model_dump()
+    assert prompt == full.prompt
+    assert repairs == full.repairs
+    # parse() asks for no repairs: the same prompt, none written
+    unrepaired = compose._parse_simple(
+        text, vocabulary, strict=strict, danbooru_names=danbooru_names, keep_repairs=False
+    )
+    assert unrepaired == (full.prompt, ())
 
 
 @pytest.mark.parametrize(
@@ -164,9 +170,8 @@ def test_common_prompts_take_the_parse_shortcut(text: str) -> None:
     vocabulary = Vocabulary.default()
     shortcut = compose._parse_simple(text, vocabulary, strict=False, danbooru_names=True)
     assert shortcut is not None
-    assert shortcut == compose._parse_general(
-        text, "a1111", vocabulary, strict=False, danbooru_names=True
-    )
+    full = compose._parse_general(text, "a1111", vocabulary, strict=False, danbooru_names=True)
+    assert shortcut == (full.prompt, full.repairs)
 
 
 # --- LineIndex: a sorted packed text searched in place ----------------------------------
