@@ -204,8 +204,8 @@ def _why(captions: list[list[str]], peer: float) -> None:
         f"names and text no table holds cost more) and {again:.3f} s is what every prompt "
         f"does again (slot lists, the Prompt, render; the same captions once more). "
         f"The peer's {peer:.3f} s is regex work per tag, nothing kept; 0.5x is "
-        f"{peer / 2:.3f} s, which the first reading of the segments alone exceeds "
-        f"{(first - again) / (peer / 2):.1f}x."
+        f"{peer / 2:.3f} s, of which the first reading of the segments alone would take "
+        f"{(first - again) / (peer / 2):.0%}."
     )
 
 
