@@ -232,6 +232,12 @@ def test_a_column_file_that_does_not_fit_the_table_is_refused(
     try:
         with pytest.raises(DataFileError, match="do not match the packed table"):
             _slot_column._column()
+        good = read_vocab_file(SLOT_COLUMN_FILE)
+        unknown = good.replace(b"\n\n!", b"\n\n\xc3\xbf", 1)  # a code no answer has
+        monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name: unknown)
+        _slot_column._column.cache_clear()
+        with pytest.raises(DataFileError, match="do not match the packed table"):
+            _slot_column._column()
         monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name: b"nonsense")
         _slot_column._column.cache_clear()
         with pytest.raises(DataFileError, match="not a slot column file"):

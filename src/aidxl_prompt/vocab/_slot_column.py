@@ -88,7 +88,12 @@ def _column() -> _Column:
     except ValueError as exc:
         raise DataFileError(f"{SLOT_COLUMN_FILE}: not a slot column file ({exc})") from None
     table = embedded_table()
-    if rest or len(tags) != table.size or len(aliases) != table.aliases_data.count(b"\n"):
+    if (
+        rest
+        or len(tags) != table.size
+        or len(aliases) != table.aliases_data.count(b"\n")
+        or not set(tags).union(aliases).issubset(answers)
+    ):
         raise DataFileError(
             f"{SLOT_COLUMN_FILE}: its columns do not match the packed table "
             "(run scripts/build_slot_tables.py)"
