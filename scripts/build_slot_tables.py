@@ -40,6 +40,7 @@ from aidxl_prompt._data import (
     data_dir,
     load_yaml_file,
     read_vocab_file,
+    vocab_dir,
 )
 from aidxl_prompt.card.words import card_examples
 from aidxl_prompt.syntax.normalize import normalize_tag
@@ -124,7 +125,14 @@ def main(argv: list[str]) -> int:
         (output / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {output / name}")
     # The column is what the package's rules give, so it is worked out by a process
-    # that reads the tables just written (this one may hold the old ones).
+    # that reads the tables just written (this one may hold the old ones); that is only
+    # so when they were written where the package reads them.
+    if output.resolve() != vocab_dir().resolve():
+        print(
+            f"not written: {output / SLOT_COLUMN_FILE} (it is worked out from the tables the "
+            f"package reads, in {vocab_dir()}: run this script with no folder to update it)"
+        )
+        return 0
     subprocess.run([sys.executable, __file__, "--slot-column", str(output)], check=True)
     return 0
 

@@ -86,6 +86,8 @@ def main(argv: list[str]) -> int:
     for name, content in build(table_path).items():
         (output / name).write_bytes(content)
         print(f"{output / name}: {len(content):,} bytes", file=sys.stderr)
+    # The classifier's answers for these names are worked out ahead from them.
+    print("now run scripts/build_slot_tables.py (its tables follow these)", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import importlib.util
 import math
 import re
@@ -193,6 +194,18 @@ PARSE_BACK = [
     ("comfyui", "\\(^o^)/"),  # one-sided escape trap
     ("comfyui", "a)"),  # a stray paren would switch parsing off
 ]
+
+
+@pytest.mark.parametrize("dialect", ["a1111", "comfyui", "compel"])
+def test_escape_of_a_str_enum_is_its_value_as_a_plain_str(dialect: Dialect) -> None:
+    class Word(str, enum.Enum):
+        SMILE = "smile"
+        CHESS = "bishop (chess)"
+
+    for word in Word:
+        escaped = escape(word, dialect)
+        assert type(escaped) is str
+        assert escaped == escape(word.value, dialect)
 
 
 @pytest.mark.parametrize(("dialect", "text"), PARSE_BACK)

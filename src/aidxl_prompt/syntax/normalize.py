@@ -275,7 +275,8 @@ def _backslashed(special: re.Match[str]) -> str:
 
 def _escape_a1111(text: str, weighted: bool) -> str:
     special = _A1111_SPECIAL.search(text)
-    escaped = text if special is None else _A1111_SPECIAL.sub(_backslashed, text)
+    # (a plain str either way: str.__str__ of a str enum member is its value)
+    escaped = str.__str__(text) if special is None else _A1111_SPECIAL.sub(_backslashed, text)
     if "<" not in escaped:
         return escaped
     escaped = RULES["NETWORK_START"].sub("<\\\\", escaped)
