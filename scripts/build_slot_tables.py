@@ -14,7 +14,8 @@ the package reads instead, sorted by name, one UTF-8 line each:
 * ``danbooru_slots.txt``: what the classifier's rules give every tag and alias of the
   embedded Danbooru table under the default vocabulary, one character a name (see
   ``aidxl_prompt.vocab._slot_column``), so that classifying a Danbooru name is one
-  search; written last, by a fresh process that reads the files written before it;
+  search; written last, by a fresh process that reads the files written before it
+  (so only into the folder the package reads its tables from);
 * ``pattern_matches.tsv``: ``name<TAB>rule<TAB>slot`` for every general tag of the
   embedded Danbooru table and the words of the card's example prompt that no curated
   list holds, with the first rule of ``patterns.yaml`` that matches (rule and slot
