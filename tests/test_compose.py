@@ -313,3 +313,11 @@ def test_every_danbooru_name_written_raw_is_read_as_its_tag(danbooru_names: list
         "zero(z)_(mega_man)",
     ]
     assert len(nested) < 120
+
+
+@pytest.mark.parametrize("option", ["foo", "keep_repairs", "vocab"])
+def test_parse_names_itself_for_an_option_it_does_not_take(option: str) -> None:
+    with pytest.raises(
+        TypeError, match=rf"^parse\(\) got an unexpected keyword argument '{option}'$"
+    ):
+        parse("1girl, smile", **{option: True})  # type: ignore[arg-type]

@@ -107,7 +107,13 @@ def parse(text: str, dialect: Dialect = "a1111", **options: Unpack[ReadOptions])
     >>> [t.text for t in p.sections[0].units()]
     ['holding', 'bishop (chess)']
     """
+    if options.keys() - _READ_OPTIONS:  # named as the caller called it, not as _parse
+        unknown = min(options.keys() - _READ_OPTIONS)
+        raise TypeError(f"parse() got an unexpected keyword argument {unknown!r}")
     return _parse(text, dialect, keep_repairs=False, **options)[0]
+
+
+_READ_OPTIONS = frozenset(ReadOptions.__annotations__)
 
 
 def parse_prompt(
