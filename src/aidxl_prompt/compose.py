@@ -258,14 +258,15 @@ def _parse_simple(
         if note is not None:
             if strict or not danbooru_names:
                 return None
-            named.append((index, note))
+            if keep_repairs:
+                named.append((index, note))
         units = fields.get(field)
         if units is None:
             fields[field] = [item]
         else:
             units.append(item)
     repairs: tuple[Repair, ...] = ()
-    if named and keep_repairs:
+    if named:
         spans = segment_spans(text)
         repairs = tuple(
             construct_valid(

@@ -78,7 +78,7 @@ class _Column(NamedTuple):
 
 @functools.cache
 def _column() -> _Column:
-    """The column file, read on the first classification of a Danbooru name."""
+    """The column file, read once a batch has begun (see :func:`precomputed`)."""
     text = read_vocab_file(SLOT_COLUMN_FILE).decode("utf-8")
     head, _, columns = text.partition("\n\n")
     try:
