@@ -194,9 +194,8 @@ _ALIAS_NAMES = [
     )
 )
 def test_classify_by_the_column_is_classify_by_the_rules(text: str) -> None:
-    # The default vocabulary answers Danbooru names from the column (once a batch has
-    # begun); a vocabulary of the same layers that is not the default one asks the rules.
-    _slot_column._Gate.asked = _slot_column.RULES_FIRST
+    # The default vocabulary answers Danbooru names from the column; a vocabulary of the
+    # same layers that is not the default one asks the rules.
     rules = Vocabulary([embedded_table(), builtin_table()])
     name = text if "\t" not in text and "\n" not in text else None
     if name is not None and normalize_tag(name) == name:
@@ -210,18 +209,22 @@ def test_classify_by_the_column_is_classify_by_the_rules(text: str) -> None:
 _NAMES = frozenset(_TAG_NAMES) | frozenset(_ALIAS_NAMES)
 
 
-def test_the_column_answers_only_for_the_default_vocabulary_in_a_batch() -> None:
+def test_the_column_answers_only_for_the_default_vocabulary() -> None:
     wlop = ColumnAnswer(Slot.art_style, "artist-category", False, "by ")
     assert lookup("wlop") == wlop
     assert lookup("not a danbooru tag") is None
     assert lookup(_ALIAS_NAMES[0]) is not None
-    _slot_column._Gate.asked = 0  # a new process: the first names ask the rules
-    assert precomputed("wlop", Vocabulary.default()) is None
-    assert _slot_column._Gate.asked == 1
-    _slot_column._Gate.asked = _slot_column.RULES_FIRST
     assert precomputed("wlop", Vocabulary.default()) == wlop
     assert precomputed("wlop", Vocabulary.builtin()) is None
     assert precomputed("a\tb", Vocabulary.default()) is None
+
+
+def test_the_column_is_read_only_for_a_name_the_table_holds() -> None:
+    _slot_column._column.cache_clear()
+    assert lookup("not a danbooru tag") is None
+    assert _slot_column._column.cache_info().currsize == 0
+    assert lookup("wlop") is not None
+    assert _slot_column._column.cache_info().currsize == 1
 
 
 def test_a_column_file_that_does_not_fit_the_table_is_refused(
