@@ -10,7 +10,7 @@ import pytest
 from aidxl_prompt.compose import parse
 from aidxl_prompt.errors import RenderError
 from aidxl_prompt.model.items import And, Break, ExtraNetwork, PromptItem, Schedule, Tag
-from aidxl_prompt.model.parser import parse_tags
+from aidxl_prompt.model.parser import parse_items, parse_tags
 from aidxl_prompt.model.prompt import Prompt, render
 from aidxl_prompt.model.render import render_items
 from aidxl_prompt.syntax.normalize import Dialect
@@ -292,3 +292,20 @@ def test_card_style_merging_line_with_the_danbooru_vocabulary(danbooru_tags_csv:
         "(by yoneyama mai:0.9), (by chi4:0.8), by ask, by modare, (by ikky:0.9), chun-li, "
         "amazing quality"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        ("(\\:1)(1)", "(\\:1)(1:1.1)"),  # a plain run ending in '\' before a group
+        ("(x\\\\:1)(y:1.3)", "(x\\\\:1)(y:1.3)"),  # however many backslashes
+        ("b(c:1.3)", "b(c:1.3)"),  # no backslash: the plain run stays plain
+    ],
+)
+def test_comfyui_phrase_with_a_backslash_before_a_group(source: str, written: str) -> None:
+    # ComfyUI reads "\(" as an escaped parenthesis however many backslashes precede it,
+    # so a plain run ending in a backslash is written as a group of weight 1.
+    read = parse_items(source, "comfyui")
+    assert not read.repairs
+    assert render_items(list(read.items), "comfyui") == written
+    assert parse_items(written, "comfyui").items == read.items

@@ -236,10 +236,10 @@ def _comfy_phrase(phrase: Phrase) -> str:
             out.append("()")
         previous_plain = format_weight(part.weight) == "1"
         if fragment.startswith("(") and out and out[-1].endswith("\\"):
-            raise RenderError(
-                f"cannot write {phrase.text!r} for ComfyUI: a backslash right before a "
-                "weighted group escapes its '(' there"
-            )
+            # A backslash right before a group would escape its '(' (ComfyUI reads "\\("
+            # as an escape however many backslashes come before): the plain run before
+            # it is written as a group of weight 1 instead, which ComfyUI reads alike.
+            out[-1] = f"({out[-1]}:1)"
         out.append(fragment)
     return "".join(out)
 
