@@ -4,7 +4,7 @@ Usage::
 
     python scripts/build_slot_tables.py [output folder]
 
-The YAML files of ``data/tags`` stay the source. From them this writes four files that
+The YAML files of ``data/tags`` stay the source. From them this writes five files that
 the package reads instead, sorted by name, one UTF-8 line each:
 
 * ``curated_tags.tsv``: ``name<TAB>slot<TAB>group`` for every tag of ``slots/*.yaml`` and
@@ -22,9 +22,12 @@ the package reads instead, sorted by name, one UTF-8 line each:
   empty when none does). Compiling the patterns is most of what a one-prompt
   ``aidxl-prompt format`` would otherwise spend on classification, and matching them
   most of what classifying a new Danbooru tag costs; only text no Danbooru table
-  knows is left to them.
+  knows is left to them;
+* ``pattern_words.txt``: the word tables the rules of ``patterns.yaml`` are read into
+  (``aidxl_prompt.vocab._word_patterns.FirstRule.to_text``), so that text no table
+  knows is matched without first multiplying out the rules' word lists (about 15 ms).
 
-``tests/test_slot_tables.py`` rebuilds all four from the YAML and compares them with the
+``tests/test_slot_tables.py`` rebuilds all five from the YAML and compares them with the
 committed files, so editing a list or ``patterns.yaml`` means running this script again.
 """
 
@@ -49,6 +52,7 @@ from aidxl_prompt.vocab._slot_column import SLOT_COLUMN_FILE, code_char
 from aidxl_prompt.vocab._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
+    PATTERN_WORDS_FILE,
     SlotRules,
     read_curated_lists,
 )
@@ -72,7 +76,7 @@ def curated_table() -> str:
 def pattern_matches() -> str:
     """``pattern_matches.tsv``: the first matching rule of each general tag."""
     curated = read_curated_lists()
-    rules = SlotRules(curated=curated)
+    rules = SlotRules(curated=curated, packed_words=False)
     names = {normalize_tag(word) for words in card_examples().values() for word in words}
     for row in read_vocab_file("danbooru_tags.tsv").decode("utf-8").splitlines():
         name, category, _ = row.split("\t")
@@ -84,6 +88,11 @@ def pattern_matches() -> str:
         rule, slot = ("", "") if found is None else (found.name, found.slot.value)
         lines.append(f"{name}\t{rule}\t{slot}\n")
     return "".join(sorted(lines))
+
+
+def pattern_words() -> str:
+    """``pattern_words.txt``: the patterns' word tables, worked out from the rules."""
+    return SlotRules(curated={}, packed_words=False).word_tables()
 
 
 def slot_column() -> str:
@@ -122,7 +131,12 @@ def main(argv: list[str]) -> int:
     # The packed YAML first: the pattern table is computed from what the package reads.
     (output / PACKED_YAML_FILE).write_text(packed_yaml(), encoding="utf-8", newline="\n")
     print(f"wrote {output / PACKED_YAML_FILE}")
-    for name, text in ((CURATED_FILE, curated_table()), (PATTERN_MATCHES_FILE, pattern_matches())):
+    tables = (
+        (CURATED_FILE, curated_table()),
+        (PATTERN_MATCHES_FILE, pattern_matches()),
+        (PATTERN_WORDS_FILE, pattern_words()),
+    )
+    for name, text in tables:
         (output / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {output / name}")
     # The column is what the package's rules give, so it is worked out by a process

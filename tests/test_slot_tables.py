@@ -27,11 +27,12 @@ from aidxl_prompt.card.words import card_examples
 from aidxl_prompt.errors import DataFileError
 from aidxl_prompt.model.ordering import Slot
 from aidxl_prompt.syntax.normalize import normalize_tag
-from aidxl_prompt.vocab import _slot_column
+from aidxl_prompt.vocab import _slot_column, _slot_rules
 from aidxl_prompt.vocab._slot_column import SLOT_COLUMN_FILE, ColumnAnswer, lookup, precomputed
 from aidxl_prompt.vocab._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
+    PATTERN_WORDS_FILE,
     PatternRule,
     SlotRules,
     _known_match,
@@ -39,6 +40,7 @@ from aidxl_prompt.vocab._slot_rules import (
     read_curated_lists,
     slot_rules,
 )
+from aidxl_prompt.vocab._word_patterns import FirstRule, _any
 from aidxl_prompt.vocab.classify import classify, classify_by_rules
 from aidxl_prompt.vocab.vocabulary import Vocabulary, builtin_table, embedded_table
 
@@ -162,12 +164,54 @@ WORD_CASES = [
 ]
 
 
+@pytest.mark.parametrize("packed", [True, False], ids=["read-from-file", "worked-out"])
 @pytest.mark.parametrize(("text", "rule"), WORD_CASES)
-def test_word_tables(text: str, rule: str | None) -> None:
-    rules = SlotRules(curated={})
+def test_word_tables(text: str, rule: str | None, packed: bool) -> None:
+    rules = SlotRules(curated={}, packed_words=packed)
     found = rules.match_rules(text)
     assert (None if found is None else found.name) == rule
     assert found == _by_expressions(rules)(text)
+
+
+def test_the_word_table_file_is_what_the_rules_give() -> None:
+    shipped = read_vocab_file(PATTERN_WORDS_FILE).decode("utf-8")
+    assert shipped == _script().pattern_words()  # else: run scripts/build_slot_tables.py
+    read = SlotRules(curated={})._first_rule
+    worked_out = SlotRules(curated={}, packed_words=False)._first_rule
+    assert (read.size, read.whole, read.tails) == (
+        worked_out.size,
+        worked_out.whole,
+        worked_out.tails,
+    )
+
+    def left(first: FirstRule) -> list[tuple[int, bool, bool]]:  # rule, walked, guarded
+        return [(i, item.walk is not None, item.guard is not _any) for i, item in first.left]
+
+    assert left(read) == left(worked_out)
+
+
+def _tables(rules: str, whole: str = "", tails: str = "", left: str = "") -> str:
+    return "\n\n".join([rules, whole, tails, left]) + "\n"  # as FirstRule.to_text writes
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("39\n\nsmile\t0\n", "expected four parts"),
+        (_tables("39", "smile\tx"), "not 'word<TAB>rule'"),
+        (_tables("2", "smile\t5"), "not 'word<TAB>rule' of a rule there is"),
+        (_tables("39", left="walk\t1\t(a|"), "not one alternative"),
+        (_tables("39", left="loop\t1\tx"), "walk|regex"),
+        (_tables("3"), "written for 3 rules"),
+    ],
+)
+def test_a_word_table_file_that_cannot_be_read_is_refused(
+    monkeypatch: pytest.MonkeyPatch, written: str, problem: str
+) -> None:
+    monkeypatch.setattr(_slot_rules, "read_vocab_file", lambda name: written.encode())
+    with pytest.raises(DataFileError, match=re.escape(problem)) as caught:
+        SlotRules(curated={}).match_rules("qwzx")
+    assert PATTERN_WORDS_FILE in str(caught.value)
 
 
 # --- the slot column: the rules' answer for every name of the embedded table ------------

@@ -40,7 +40,14 @@ from ._tables import LineIndex
 if TYPE_CHECKING:
     from ._word_patterns import FirstRule
 
-__all__ = ["CuratedEntry", "PatternRule", "SlotRules", "curated_tags", "slot_rules"]
+__all__ = [
+    "CuratedEntry",
+    "PatternRule",
+    "SlotRules",
+    "builtin_patterns",
+    "curated_tags",
+    "slot_rules",
+]
 
 _GROUP_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SET_REFERENCE = re.compile(r"\{([a-z_]+)\}")
@@ -79,6 +86,12 @@ class PatternHit(NamedTuple):
     slot: Slot
 
 
+@functools.cache
+def builtin_patterns() -> tuple[PatternRule, ...]:
+    """The rules of the package's ``patterns.yaml`` (read once per process)."""
+    return _read_patterns(load_builtin_yaml("patterns.yaml"))
+
+
 @dataclass(frozen=True)
 class SlotRules:
     """Curated tags by canonical name, and the patterns in priority order.
@@ -89,8 +102,12 @@ class SlotRules:
 
     curated: Mapping[str, CuratedEntry]
     read_patterns: Callable[[], tuple[PatternRule, ...]] = field(
-        default=lambda: _read_patterns(load_builtin_yaml("patterns.yaml")), repr=False
+        default=builtin_patterns, repr=False
     )
+    packed_words: bool = field(default=True, repr=False)
+    """Whether the built-in patterns' word tables are read from
+    :data:`PATTERN_WORDS_FILE` (written from them by ``scripts/build_slot_tables.py``)
+    instead of being worked out from the patterns (about 15 ms, once)."""
 
     @functools.cached_property
     def patterns(self) -> tuple[PatternRule, ...]:
@@ -102,14 +119,30 @@ class SlotRules:
         """The rules read into word tables (see ``_word_patterns``)."""
         # Read on first use: a prompt of common tags is answered from the pattern table
         # and never loads the module.
-        from ._word_patterns import FirstRule, word_rule  # noqa: PLC0415
+        from ._word_patterns import FirstRule, WordTableError, word_rule  # noqa: PLC0415
 
+        if self.packed_words and self.patterns == builtin_patterns():
+            text = read_vocab_file(PATTERN_WORDS_FILE).decode("utf-8")
+            try:
+                first = FirstRule.from_text(text, _compiler_of)
+            except WordTableError as exc:
+                raise DataFileError(f"{PATTERN_WORDS_FILE}: {exc}") from None
+            if first.size != len(self.patterns):
+                raise DataFileError(
+                    f"{PATTERN_WORDS_FILE}: written for {first.size} rules, patterns.yaml has "
+                    f"{len(self.patterns)} (run scripts/build_slot_tables.py)"
+                )
+            return first
         return FirstRule(
             [
-                word_rule(rule.match, rule.sets, functools.partial(_compile_pattern, index))
+                word_rule(rule.match, rule.sets, _compiler_of(index))
                 for index, rule in enumerate(self.patterns)
             ]
         )
+
+    def word_tables(self) -> str:
+        """The rules' word tables as text (what :data:`PATTERN_WORDS_FILE` holds)."""
+        return self._first_rule.to_text()
 
     @functools.cached_property
     def _compiled(self) -> list[re.Pattern[str] | None]:
@@ -148,6 +181,15 @@ class SlotRules:
             return hit
         found = self.match_rules(text)
         return None if found is None else PatternHit(found.name, found.slot)
+
+
+PATTERN_WORDS_FILE = "pattern_words.txt"
+"""The word tables of the built-in patterns (in ``data/vocab``; see
+``FirstRule.to_text``)."""
+
+
+def _compiler_of(index: int) -> Callable[[str], re.Pattern[str]]:
+    return functools.partial(_compile_pattern, index)
 
 
 PATTERN_MATCHES_FILE = "pattern_matches.tsv"

@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, TypeAlias
 
-__all__ = ["FirstRule", "WordRule", "expanded", "word_rule", "word_tails"]
+__all__ = ["FirstRule", "WordRule", "WordTableError", "expanded", "word_rule", "word_tails"]
 
 # A word list of more spellings than this is walked, not listed (a product of lists,
 # such as "<tone> <colour> and <colour> hair", would make a set of thousands).
@@ -483,6 +483,10 @@ def _any(text: str) -> bool:
     return True
 
 
+class WordTableError(ValueError):
+    """A written word table (:meth:`FirstRule.to_text`) that cannot be read back."""
+
+
 class FirstRule:
     """Rules in priority order, read into two tables (a word -> the first rule that
     holds it) and the alternatives left, in rule order: the first rule a text matches
@@ -491,6 +495,14 @@ class FirstRule:
     >>> first = FirstRule([word_rule("{x} hair", {"x": frozenset({"red"})}), word_rule(".+ hair")])
     >>> first.index("red hair"), first.index("long hair"), first.index("hair")
     (0, 1, None)
+
+    Reading the rules into tables costs milliseconds (their word lists are multiplied
+    out); :meth:`to_text` writes the tables, and :meth:`from_text` reads them back with
+    only the alternatives left to read again:
+
+    >>> again = FirstRule.from_text(first.to_text(), lambda index: re.compile)
+    >>> again.to_text() == first.to_text(), again.index("long hair")
+    (True, 1)
     """
 
     def __init__(self, rules: Sequence[WordRule]) -> None:
@@ -501,6 +513,54 @@ class FirstRule:
             self.whole.update(dict.fromkeys(rules[index].whole, index))
             self.tails.update(dict.fromkeys(rules[index].tails, index))
         self.left = [(index, left) for index, rule in enumerate(rules) for left in rule.left]
+
+    def to_text(self) -> str:
+        """The tables as text, in four parts separated by an empty line: the number of
+        rules; the ``whole`` words, ``word<TAB>rule`` a line (sorted); the ``tail``
+        words likewise; each alternative left, in rule order, as ``walk<TAB>rule<TAB>
+        expression`` (its parts, written as a regular expression that reads back into
+        the same walk) or ``regex<TAB>rule<TAB>expression`` (a rule not read into parts,
+        tried as written)."""
+        words = [
+            [f"{word}\t{index}" for word, index in sorted(table.items())]
+            for table in (self.whole, self.tails)
+        ]
+        left = [
+            f"regex\t{index}\t{item.parts}"
+            if isinstance(item.parts, str)
+            else f"walk\t{index}\t{item.parts.regex()}"
+            for index, item in self.left
+        ]
+        for line in (*words[0], *words[1], *left):
+            if line.count("\t") != (2 if line in left else 1) or "\n" in line:
+                raise WordTableError(f"{line!r} cannot be written as one line of its fields")
+        return "\n\n".join([str(self.size), *map("\n".join, words), "\n".join(left)]) + "\n"
+
+    @classmethod
+    def from_text(
+        cls, text: str, compile_for: Callable[[int], Callable[[str], re.Pattern[str]]]
+    ) -> FirstRule:
+        """The tables :meth:`to_text` wrote; ``compile_for(rule)`` compiles that rule's
+        expressions. Text that is not such tables raises :class:`WordTableError`."""
+        parts = text.removesuffix("\n").split("\n\n")
+        if len(parts) != 4 or not parts[0].isdigit():
+            raise WordTableError("expected four parts: the rules, whole words, tails, the rest")
+        first = cls([])
+        first.size = int(parts[0])
+        first.whole = _word_table(parts[1], first.size)
+        first.tails = _word_table(parts[2], first.size)
+        for line in parts[3].splitlines():
+            kind, _, rest = line.partition("\t")
+            index, _, written = rest.partition("\t")
+            if kind not in ("walk", "regex") or not index.isdigit() or int(index) >= first.size:
+                raise WordTableError(f"not 'walk|regex<TAB>rule<TAB>expression': {line[:80]!r}")
+            rule = int(index)
+            if kind == "regex":
+                first.left.append((rule, _Left(written, _any, compile_for(rule))))
+            else:
+                walk = _parts_of(written)
+                first.left.append((rule, _Left(walk, _guard(walk), compile_for(rule))))
+        return first
 
     def index(self, text: str) -> int | None:
         """The position of the first rule that matches the whole of ``text``, or None.
@@ -516,3 +576,26 @@ class FirstRule:
             if left.matches(text):
                 return index
         return best if best < self.size else None
+
+
+def _word_table(lines: str, size: int) -> dict[str, int]:
+    """``word<TAB>rule`` lines as a mapping (one split, in C)."""
+    fields = lines.replace("\n", "\t").split("\t") if lines else []
+    try:
+        rules = list(map(int, fields[1::2]))
+    except ValueError:
+        rules = []
+    if len(fields) % 2 or len(rules) * 2 != len(fields) or any(r >= size for r in rules):
+        raise WordTableError("a word line is not 'word<TAB>rule' of a rule there is")
+    return dict(zip(fields[0::2], rules, strict=True))
+
+
+def _parts_of(expression: str) -> _Seq:
+    """The parts an alternative's written expression reads back into."""
+    try:
+        found = _read(expression, {})
+    except _UnreadableError:
+        found = None
+    if found is None or len(found.options) != 1:
+        raise WordTableError(f"not one alternative: {expression[:80]!r}")
+    return found.options[0]
