@@ -94,3 +94,12 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> dict[str, floa
     ).stdout
     result: dict[str, float] = json.loads(out)
     return result
+
+
+def compile_bytecode(package: Path = REPO_ROOT / "src" / "aidxl_prompt") -> None:
+    """Compile the package's bytecode, as ``pip install`` does: an editable checkout
+    with PYTHONDONTWRITEBYTECODE would recompile every module (and each lazily imported
+    one inside a timed loop) at every start, which no installed user meets."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(package)], capture_output=True, check=True
+    )

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, paired, read_danbooru_table, shared_data_dir
+from _common import REPO_ROOT, compile_bytecode, paired, read_danbooru_table, shared_data_dir
 from aidxl_prompt import escape, normalize_tag, parse_items
 from aidxl_prompt.lint.linter import fix, lint
 
@@ -100,6 +100,7 @@ def _line(name: str, ours: float, base: float, count: int) -> None:
 
 
 def main() -> None:
+    compile_bytecode()  # the children time the package as installed
     rows = read_danbooru_table(shared_data_dir() / "danbooru_tags.csv")
     prompts = make_prompts(rows)
     found = sum(len(lint(prompt)) for prompt in prompts)

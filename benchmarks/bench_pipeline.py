@@ -17,8 +17,9 @@ Run: ``.venv/bin/python benchmarks/bench_pipeline.py``. Needs ``../shared/data``
 * **cold start**: ``aidxl-prompt format "<30 uncommon tags>"`` (bench_compose's
   RARE_TAGS: no Danbooru table holds them, so the slot rules run) and
   the card's 30 tags, each as a new process, alternated with ``python -c "import
-  pydantic"``; best and median of the rounds; target: at most 3x. Bytecode is compiled
-  first, as ``pip install`` does.
+  pydantic"``; best and median of the rounds; target: at most 3x.
+
+Bytecode is compiled first, as ``pip install`` does, for both sections.
 
 Both sections also run the code of :data:`BEFORE` (main before this part of issue 9,
 unpacked with ``git archive``) in the same rounds, so each figure stands beside its own
@@ -39,7 +40,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, read_danbooru_table, shared_data_dir, unpack_commit
+from _common import (
+    REPO_ROOT,
+    compile_bytecode,
+    read_danbooru_table,
+    shared_data_dir,
+    unpack_commit,
+)
 from bench_compose import RARE_TAGS, THIRTY_TAGS
 
 BEFORE = "dbbbe19"
@@ -107,7 +114,7 @@ def _env(source: Path | None = None) -> dict[str, str]:
 def _unpack_before(folder: Path) -> Path:
     """The ``src`` and ``data`` of :data:`BEFORE` in ``folder``, bytecode compiled."""
     unpack_commit(BEFORE, ["src", "data"], folder)
-    _compile_bytecode(folder / "src" / "aidxl_prompt")
+    compile_bytecode(folder / "src" / "aidxl_prompt")
     return folder / "src"
 
 
@@ -209,16 +216,7 @@ def _why(captions: list[list[str]], peer: float) -> None:
     )
 
 
-def _compile_bytecode(package: Path) -> None:
-    """pip writes bytecode on install; an editable checkout with PYTHONDONTWRITEBYTECODE
-    would recompile every module at every start, which no installed user meets."""
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(package)], capture_output=True, check=True
-    )
-
-
 def cold_start(before: Path) -> list[tuple[str, float, float, float]]:
-    _compile_bytecode(REPO_ROOT / "src" / "aidxl_prompt")
     script = str(Path(sys.executable).with_name("aidxl-prompt"))
     module = [sys.executable, "-m", "aidxl_prompt", "format", RARE_TAGS]
     commands = {
@@ -259,6 +257,7 @@ def cold_start(before: Path) -> list[tuple[str, float, float, float]]:
 
 
 def main() -> None:
+    compile_bytecode()  # both sections time the package as installed
     with tempfile.TemporaryDirectory() as folder:
         before = _unpack_before(Path(folder))
         rows = pipeline(before)
