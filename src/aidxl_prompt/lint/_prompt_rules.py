@@ -23,16 +23,7 @@ from ..vocab._tables import TagTable
 from ..vocab.vocabulary import EMBEDDED_SOURCE, Vocabulary
 from ._units import Finding, UnitFacts, self_contained
 
-__all__ = [
-    "Unit",
-    "conflicts",
-    "duplicates",
-    "implied",
-    "negative_overlap",
-    "sections",
-    "slot_order",
-    "subprompts",
-]
+__all__ = ["TagRules", "Unit", "sections", "slot_order", "subprompts", "tag_rules"]
 
 _SEPARATOR_GAP = re.compile(r"[\s,]*")
 
@@ -139,24 +130,80 @@ def _sorted_section(
     return section[0].span[0], section[-1].span[1], ", ".join(unit.raw for unit in ordered)
 
 
-# --- AP601 duplicates, AP602 implications, AP603 contradictions ---------------------------
+# --- AP601 duplicates, AP602 implications, AP603 contradictions, AP604 the negative ----
 
 
-def duplicates(source: str, units: Sequence[Unit], dialect: Dialect) -> Iterator[Finding]:
-    """A tag written again in one sub-prompt; the fix removes it with its comma."""
-    seen: dict[str, Unit] = {}
+class TagRules(NamedTuple):
+    """Which of the rules on a sub-prompt's tags run, and what they need: the
+    vocabulary (implications) and the negative prompt's tags (empty: no AP604)."""
+
+    duplicates: bool
+    implications: bool
+    contradictions: bool
+    vocabulary: Vocabulary
+    negative: frozenset[str]
+
+
+def tag_rules(
+    source: str, units: Sequence[Unit], dialect: Dialect, rules: TagRules
+) -> list[Finding]:
+    """The findings of the rules on the tags of one AND sub-prompt (the model reads each
+    as a prompt of its own), in one pass over its units:
+
+    * AP601, a tag written again (the fix removes it with its comma);
+    * AP602, a tag another tag implies (``long hair`` by ``very long hair``), at its
+      last place;
+    * AP603, two tags of the curated table that contradict each other, at the later;
+    * AP604, a tag the negative prompt holds too (once a tag).
+    """
+    found: list[Finding] = []
+    first: dict[str, Unit] = {}  # each text's first unit, in the order first seen
+    last: dict[str, Unit] = {}  # each text's last unit (keys in the order first seen)
+    against = _conflict_table() if rules.contradictions else {}
+    negative = rules.negative
     previous: Unit | None = None
     for unit in units:
         text = unit.text
-        if text is not None and text in seen and seen[text].span != unit.span:
-            first = seen[text]
-            message = f"{text!r} is already in the prompt"
-            removal = _removal(source, previous, unit, first, dialect)
-            yield Finding("AP601", message, unit.span, None, removal, None, first.span)
-        elif text is not None:
-            seen.setdefault(text, unit)
+        if text is not None:
+            earlier = first.get(text)
+            if earlier is None:
+                if negative and text in negative:
+                    found.append(_negative(unit, text))
+                others = against.get(text) if against else None
+                if others:
+                    found += _contradiction(unit, text, others, first)
+                first[text] = unit
+            else:
+                if rules.duplicates and earlier.span != unit.span:
+                    removal = _removal(source, previous, unit, earlier, dialect)
+                    message = f"{text!r} is already in the prompt"
+                    found.append(
+                        Finding("AP601", message, unit.span, None, removal, None, earlier.span)
+                    )
+                others = against.get(text) if against else None
+                if others:
+                    found += _contradiction(unit, text, others, first)
+            last[text] = unit
         previous = unit
-    return
+    if rules.implications:
+        found += _implied(last, rules.vocabulary)
+    return found
+
+
+def _contradiction(
+    unit: Unit, text: str, others: Mapping[str, str], seen: Mapping[str, Unit]
+) -> list[Finding]:
+    for other, why in others.items():
+        if other in seen:
+            message = f"{text!r} contradicts {other!r}: {why}"
+            return [Finding("AP603", message, unit.span, None, None, _slot_of(unit))]
+    return []
+
+
+def _negative(unit: Unit, text: str) -> Finding:
+    message = f"{text!r} is also in the negative prompt; the two cancel out"
+    suggestion = f"remove {text!r} from one of them"
+    return Finding("AP604", message, unit.span, suggestion, None, _slot_of(unit))
 
 
 def _removal(
@@ -181,25 +228,26 @@ def _has_implications(vocabulary: Vocabulary) -> tuple[bool, bool]:
     return EMBEDDED_SOURCE in vocabulary.sources, own
 
 
-def implied(units: Sequence[Unit], vocabulary: Vocabulary) -> Iterator[Finding]:
-    """A tag another tag of the sub-prompt implies (``long hair`` by ``very long hair``)."""
+def _implied(present: Mapping[str, Unit], vocabulary: Vocabulary) -> list[Finding]:
+    """AP602 over the sub-prompt's tags (each at its last unit), each target once."""
     embedded, own = _has_implications(vocabulary)
-    present = {unit.text: unit for unit in units if unit.text is not None}
+    found: list[Finding] = []
     reported: set[str] = set()
     for text in present:
         implications = implied_tags(text) if embedded else ()
         if own:
             implications = (*implications, *vocabulary.implied(text))
-        if not implications:
-            continue
         for target in implications:
             if target in present and target not in reported and target != text:
                 reported.add(target)
                 message = f"{target!r} is implied by {text!r}"
                 where = present[target]
-                yield Finding(
-                    "AP602", message, where.span, f"remove {target!r}", None, _slot_of(where)
+                found.append(
+                    Finding(
+                        "AP602", message, where.span, f"remove {target!r}", None, _slot_of(where)
+                    )
                 )
+    return found
 
 
 @functools.cache
@@ -236,35 +284,3 @@ def _entry(entry: object, key: str) -> tuple[list[str], str]:
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise DataFileError(f"conflicts.yaml: {entry!r}: {key!r} must be a list of tags")
     return [str(tag) for tag in tags], str(entry["why"])
-
-
-def conflicts(units: Sequence[Unit]) -> Iterator[Finding]:
-    """Two tags of the curated table that contradict each other, at the later one."""
-    table = _conflict_table()
-    seen: dict[str, Unit] = {}
-    for unit in units:
-        text = unit.text
-        if text is None:
-            continue
-        against = table.get(text)
-        if against:
-            for other, why in against.items():
-                if other in seen:
-                    message = f"{text!r} contradicts {other!r}: {why}"
-                    yield Finding("AP603", message, unit.span, None, None, _slot_of(unit))
-                    break
-        seen.setdefault(text, unit)
-
-
-# --- AP604 the negative prompt -------------------------------------------------------
-
-
-def negative_overlap(units: Sequence[Unit], negative: frozenset[str]) -> Iterator[Finding]:
-    """A positive tag the negative prompt holds too."""
-    reported: set[str] = set()
-    for unit in units:
-        if unit.text is not None and unit.text in negative and unit.text not in reported:
-            reported.add(unit.text)
-            message = f"{unit.text!r} is also in the negative prompt; the two cancel out"
-            suggestion = f"remove {unit.text!r} from one of them"
-            yield Finding("AP604", message, unit.span, suggestion, None, _slot_of(unit))

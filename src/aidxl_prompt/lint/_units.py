@@ -23,7 +23,7 @@ from ..model.parser import parse_items, simple_items
 from ..syntax.normalize import Dialect, escape, format_weight, normalize_spelling, same_weight
 from ..syntax.normalize import unescape as unescape_text
 from ..vocab._tables import CATEGORY_INDEX
-from ..vocab.classify import classify
+from ..vocab.classify import Classification, classify
 from ..vocab.suggest import suggest
 from ..vocab.vocabulary import TagCategory, Vocabulary
 
@@ -157,11 +157,23 @@ def unit_facts(
         return UnitFacts(None, None, ())
     found = classify(first, vocabulary)
     findings = [
-        *_spelling(raw, items, dialect),
-        *_vocabulary(raw, first, dialect, vocabulary),
+        *([] if _as_spelled(raw, first.text, items) else _spelling(raw, items, dialect)),
+        *_vocabulary(raw, first, found, dialect, vocabulary),
         *(_emphasis(raw, dialect) if raw[:1] in ("(", "[") else ()),  # most units: none
     ]
     return UnitFacts(found.slot, first.text, tuple(findings))
+
+
+def _as_spelled(raw: str, text: str, items: tuple[PromptItem, ...]) -> bool:
+    """Whether the unit is its one tag written exactly as the card spells it, with no
+    bracket or escape (most units): :func:`_spelling` has nothing to say of it."""
+    return (
+        raw == text
+        and len(items) == 1
+        and "\\" not in raw
+        and raw[:1] not in ("(", "[")
+        and raw[-1:] not in (")", "]")
+    )
 
 
 # --- spelling (AP201, AP204, AP205) ----------------------------------------------------
@@ -273,9 +285,10 @@ def _phrase_stretches(raw: str) -> list[tuple[int, int, bool]] | None:
 # --- vocabulary (AP206, AP207, AP301-AP305) -------------------------------------------
 
 
-def _vocabulary(raw: str, tag: Tag, dialect: Dialect, vocabulary: Vocabulary) -> list[Finding]:
+def _vocabulary(
+    raw: str, tag: Tag, found: Classification, dialect: Dialect, vocabulary: Vocabulary
+) -> list[Finding]:
     text = tag.text
-    found = classify(tag, vocabulary)
     span = (0, len(raw))
     if found.meta:
         message = f"{text!r} is a meta tag; the card's training captions leave meta tags out"

@@ -32,16 +32,7 @@ from ..model.prompt import Prompt, render
 from ..syntax.normalize import Dialect, same_weight
 from ..vocab.vocabulary import Vocabulary
 from ._dialects import dialect_differences
-from ._prompt_rules import (
-    Unit,
-    conflicts,
-    duplicates,
-    implied,
-    negative_overlap,
-    sections,
-    slot_order,
-    subprompts,
-)
+from ._prompt_rules import TagRules, Unit, sections, slot_order, subprompts, tag_rules
 from ._settings import file_findings, infotext_findings, settings_findings
 from ._units import Finding, UnitFacts, unit_facts
 from .config import LintConfig, LintDialect
@@ -323,6 +314,7 @@ def _single_units(
     """:func:`_units` when every item has a span of its own."""
     units: list[Unit] = []
     append = units.append
+    new = tuple.__new__  # a NamedTuple's own __new__ is Python code: half the time again
     for item, span in zip(items, spans, strict=True):
         raw = source[span[0] : span[1]]
         if type(item) is Tag:
@@ -333,7 +325,7 @@ def _single_units(
                 _remember(memo, key, facts)
         else:
             facts = unit_facts(raw, (item,), dialect, vocabulary)
-        append(Unit(item, span, raw, facts, facts.text, facts.slot))
+        append(new(Unit, (item, span, raw, facts, facts.text, facts.slot)))
     return units
 
 
@@ -499,32 +491,16 @@ def _prompt_findings(
         for section in sections(units):
             yield from slot_order(source, section, ranks, name, dialect)
     negatives = _negative_tags(negative) if negative and "AP604" in enabled else frozenset()
-    for part in subprompts(units):
-        yield from _subprompt_findings(source, part, enabled, vocabulary, negatives, dialect)
+    rules = TagRules(
+        "AP601" in enabled, "AP602" in enabled, "AP603" in enabled, vocabulary, negatives
+    )
+    if rules.duplicates or rules.implications or rules.contradictions or negatives:
+        for part in subprompts(units):
+            yield from tag_rules(source, part, dialect, rules)
     if "AP111" in enabled and dialect in config.dialects:
         for other in config.dialects:
             if other != dialect:
                 yield from dialect_differences(source, other, units)
-
-
-def _subprompt_findings(
-    source: str,
-    part: Sequence[Unit],
-    enabled: frozenset[str],
-    vocabulary: Vocabulary,
-    negatives: frozenset[str],
-    dialect: LintDialect,
-) -> Iterator[Finding]:
-    """Duplicates, implications, contradictions and the negative prompt, in one AND
-    sub-prompt (the model reads each as a prompt of its own)."""
-    if "AP601" in enabled:
-        yield from duplicates(source, part, dialect)
-    if "AP602" in enabled:
-        yield from implied(part, vocabulary)
-    if "AP603" in enabled:
-        yield from conflicts(part)
-    if negatives:
-        yield from negative_overlap(part, negatives)
 
 
 @functools.lru_cache(maxsize=64)

@@ -274,7 +274,7 @@ class LineIndex:
     (10, None, None, 2)
     """
 
-    __slots__ = ("_sample_lines", "data", "names", "starts")
+    __slots__ = ("_last", "_sample_lines", "data", "names", "starts")
 
     def __init__(self, data: bytes) -> None:
         starts = [0] if data else []
@@ -291,6 +291,9 @@ class LineIndex:
         self.starts = starts
         self.data = data
         self._sample_lines: list[int] | None = None
+        # The last name searched and where: a linter asks for a tag's slot and then for
+        # the tag itself, one search after the other (kept as one tuple: thread-safe).
+        self._last: tuple[bytes, tuple[int, int]] = (b"\n", (-1, -1))
 
     def find(self, name: bytes) -> int | None:
         """The offset of the line of ``name`` (its first field), or None."""
@@ -315,16 +318,22 @@ class LineIndex:
 
     def _search(self, name: bytes) -> tuple[int, int]:
         """The sample before ``name``'s line and the line's offset (-1: none)."""
+        last = self._last
+        if last[0] == name:
+            return last[1]
         index = bisect.bisect_right(self.names, name) - 1
         if index < 0:
             return index, -1
         data, start = self.data, self.starts[index]
         field = name + _FIELD
         if data.startswith(field, start):
-            return index, start
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(data)
-        found = data.find(_LINE + field, start, end)
-        return index, found if found == -1 else found + 1
+            found = index, start
+        else:
+            end = self.starts[index + 1] if index + 1 < len(self.starts) else len(data)
+            offset = data.find(_LINE + field, start, end)
+            found = index, offset if offset == -1 else offset + 1
+        self._last = (name, found)
+        return found
 
 
 def _name_at(data: bytes, start: int) -> bytes:
