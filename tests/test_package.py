@@ -219,6 +219,7 @@ NOT_REEXPORTED = {
         "DIALECTS",
         "WEIGHT_TOLERANCE",
         "CanonicalTag",
+        "escape_a1111",
         "kaomoji_names",
         "verbatim_names",
     },

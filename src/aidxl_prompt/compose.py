@@ -300,7 +300,8 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
     slot, text = placement(item.text, vocab)  # the reading is what is kept
     if text != item.text:  # an artist gets "by "
         item = Tag.from_valid(text, item.weight)
-    return _Reading(item, slot.value, note)
+    # (an Enum's .value is a Python-level descriptor; _value_ is the member's own field)
+    return _Reading(item, slot._value_, note)
 
 
 # --- Danbooru names written raw ---------------------------------------------------------

@@ -47,7 +47,7 @@ from ..syntax.grammar import RULES
 from ..syntax.normalize import (
     MAX_WEIGHT,
     MIN_WEIGHT,
-    escape,
+    escape_a1111,
     format_weight,
     normalize_spelling,
     normalize_tag,
@@ -301,8 +301,8 @@ class Tag(_TextAndWeight):
         """
         weight = format_weight(self.weight)
         if weight == "1":
-            return escape(self.text, "a1111")
-        return f"({escape(self.text, 'a1111', weighted=True)}:{weight})"
+            return escape_a1111(self.text)
+        return f"({escape_a1111(self.text, weighted=True)}:{weight})"
 
     @classmethod
     def from_reading(cls, text: str, weight: float = 1.0) -> Tag:

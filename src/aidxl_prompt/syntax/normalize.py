@@ -41,6 +41,7 @@ __all__ = [
     "CanonicalTag",
     "Dialect",
     "escape",
+    "escape_a1111",
     "format_weight",
     "kaomoji_names",
     "normalize_spelling",
@@ -273,7 +274,13 @@ def _backslashed(special: re.Match[str]) -> str:
     return "\\" + special[0]
 
 
-def _escape_a1111(text: str, weighted: bool) -> str:
+def escape_a1111(text: str, weighted: bool = False) -> str:
+    """:func:`escape` for A1111, called directly (a new tag's A1111 fragment is written
+    with it: one call, not three).
+
+    >>> escape_a1111("bishop (chess)"), escape_a1111("<3", weighted=True)
+    ('bishop \\\\(chess\\\\)', '<\\\\3')
+    """
     special = _A1111_SPECIAL.search(text)
     # (a plain str either way: str.__str__ of a str enum member is its value)
     escaped = str.__str__(text) if special is None else _A1111_SPECIAL.sub(_backslashed, text)
@@ -298,7 +305,7 @@ def _as_written(text: str, _weighted: bool = False) -> str:
 # Each dialect's escape (text, weighted) and the unescape its own reader applies.
 _ESCAPES: Mapping[str, tuple[Callable[[str, bool], str], Callable[[str], str]]] = MappingProxyType(
     {
-        "a1111": (_escape_a1111, functools.partial(RULES["A1111_UNESCAPE"].sub, _first_group)),
+        "a1111": (escape_a1111, functools.partial(RULES["A1111_UNESCAPE"].sub, _first_group)),
         "comfyui": (_escape_comfyui, functools.partial(RULES["COMFYUI_ESCAPE"].sub, _first_group)),
         "compel": (_escape_compel, compel_unescape),
         "plain": (_as_written, _as_written),
