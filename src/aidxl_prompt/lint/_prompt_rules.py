@@ -143,6 +143,11 @@ class TagRules(NamedTuple):
     vocabulary: Vocabulary
     negative: frozenset[str]
 
+    @property
+    def active(self) -> bool:
+        """Whether any of the rules runs."""
+        return self.duplicates or self.implications or self.contradictions or bool(self.negative)
+
 
 def tag_rules(
     source: str, units: Sequence[Unit], dialect: Dialect, rules: TagRules
@@ -166,23 +171,19 @@ def tag_rules(
         text = unit.text
         if text is not None:
             earlier = first.get(text)
+            if earlier is not None and rules.duplicates and earlier.span != unit.span:
+                removal = _removal(source, previous, unit, earlier, dialect)
+                message = f"{text!r} is already in the prompt"
+                found.append(
+                    Finding("AP601", message, unit.span, None, removal, None, earlier.span)
+                )
+            others = against.get(text) if against else None
+            if others:  # against the tags before this one
+                found += _contradiction(unit, text, others, first)
             if earlier is None:
+                first[text] = unit
                 if negative and text in negative:
                     found.append(_negative(unit, text))
-                others = against.get(text) if against else None
-                if others:
-                    found += _contradiction(unit, text, others, first)
-                first[text] = unit
-            else:
-                if rules.duplicates and earlier.span != unit.span:
-                    removal = _removal(source, previous, unit, earlier, dialect)
-                    message = f"{text!r} is already in the prompt"
-                    found.append(
-                        Finding("AP601", message, unit.span, None, removal, None, earlier.span)
-                    )
-                others = against.get(text) if against else None
-                if others:
-                    found += _contradiction(unit, text, others, first)
             last[text] = unit
         previous = unit
     if rules.implications:

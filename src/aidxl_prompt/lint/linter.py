@@ -494,7 +494,7 @@ def _prompt_findings(
     rules = TagRules(
         "AP601" in enabled, "AP602" in enabled, "AP603" in enabled, vocabulary, negatives
     )
-    if rules.duplicates or rules.implications or rules.contradictions or negatives:
+    if rules.active:
         for part in subprompts(units):
             yield from tag_rules(source, part, dialect, rules)
     if "AP111" in enabled and dialect in config.dialects:

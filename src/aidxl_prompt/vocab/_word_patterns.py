@@ -531,9 +531,10 @@ class FirstRule:
             else f"walk\t{index}\t{item.parts.regex()}"
             for index, item in self.left
         ]
-        for line in (*words[0], *words[1], *left):
-            if line.count("\t") != (2 if line in left else 1) or "\n" in line:
-                raise WordTableError(f"{line!r} cannot be written as one line of its fields")
+        for lines, tabs in ((words[0], 1), (words[1], 1), (left, 2)):
+            for line in lines:
+                if line.count("\t") != tabs or "\n" in line:
+                    raise WordTableError(f"{line!r} cannot be written as one line of its fields")
         return "\n\n".join([str(self.size), *map("\n".join, words), "\n".join(left)]) + "\n"
 
     @classmethod
