@@ -228,6 +228,59 @@ def test_tag_from_valid_is_model_construct() -> None:
     assert (built.a1111, repr(built)) == ("(long hair:1.2)", "Tag(text='long hair', weight=1.2)")
 
 
+# model_copy(update=...) checks the new values as the constructor (or assignment) does:
+# pydantic's own stores them as given, so a Tag kept its old A1111 text and a Prompt
+# took a raw string into a slot. (model, update, what the copy then reads)
+MODEL_COPY_CASES: list[tuple[Any, dict[str, Any], Any]] = [
+    (Tag("bishop (chess)", 1.2), {"text": "Long_Hair"}, ("long hair", "(long hair:1.2)")),
+    (Tag("smile", 1.2), {"weight": 1}, ("smile", "smile")),
+    (Tag("bishop (chess)"), {"weight": 0.5}, ("bishop (chess)", r"(bishop \(chess\):0.5)")),
+]
+
+
+@pytest.mark.parametrize(("model", "update", "expected"), MODEL_COPY_CASES)
+def test_tag_model_copy_checks_the_update(
+    model: Tag, update: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    model.a1111  # noqa: B018 (computed and kept before the copy)
+    copy = model.model_copy(update=update)
+    assert (copy.text, copy.a1111) == expected
+    assert copy.model_fields_set == model.model_fields_set | set(update)
+    assert model.model_copy(update=update, deep=True) == copy
+
+
+@pytest.mark.parametrize(
+    ("update", "message"),
+    [
+        ({"text": ""}, "Tag: text: a tag's text may not be empty (got '')"),
+        ({"text": "a, b"}, "Tag: text: a tag's text may not contain a comma (got 'a, b')"),
+        ({"weight": math.inf}, "Tag: weight: a tag's weight must be a number from -1000"),
+        ({"wieght": 2}, "Tag: wieght: Extra inputs are not permitted"),
+    ],
+)
+def test_tag_model_copy_refuses_what_the_constructor_refuses(
+    update: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(PromptValueError, match=re.escape(message)):
+        Tag("smile").model_copy(update=update)
+
+
+def test_prompt_model_copy_checks_the_update() -> None:
+    prompt = Prompt(character=["1girl"])
+    copy = prompt.model_copy(update={"character": ["bishop_(chess)"], "quality": "best quality"})
+    assert copy.character == [Tag("bishop (chess)")]
+    assert copy.quality == [Tag("best quality")]
+    assert copy.render() == r"bishop \(chess\), best quality"
+    assert prompt.character == [Tag("1girl")]  # the original is left as it was
+    copy.character.append("smile")  # the copy's slots are still checked lists
+    assert copy.character[-1] == Tag("smile")
+    with pytest.raises(PromptValueError, match="Prompt: no field 'charactr' to update"):
+        prompt.model_copy(update={"charactr": ["1girl"]})
+    with pytest.raises(TypeError, match=r"character\[0\]: expected a tag"):
+        prompt.model_copy(update={"character": [5]})
+    assert prompt.model_copy(deep=True) == prompt
+
+
 def test_keywords_print_as_themselves() -> None:
     assert (str(Break()), str(And())) == ("BREAK", "AND")
     assert Break() == Break()

@@ -213,6 +213,22 @@ class _Value(BaseModel):
             except ValidationError as error:
                 raise _value_error(type(self).__name__, error) from None
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; the values in ``update`` are checked and converted as the constructor
+        checks them (pydantic's own ``model_copy`` stores them as given, and would keep
+        texts derived from the old values).
+
+        >>> Tag("bishop (chess)", 1.2).model_copy(update={"text": "Long_Hair"}).a1111
+        '(long hair:1.2)'
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update(update)
+        copy = type(self)(**values)
+        _set_slot(copy, "__pydantic_fields_set__", self.model_fields_set | set(update))
+        return super(_Value, copy).model_copy(deep=True) if deep else copy
+
 
 def _value_error(owner: str, error: ValidationError) -> PromptValueError:
     detail = plain_message(error)

@@ -52,6 +52,9 @@ from .items import (
 from .ordering import OrderLike, Slot, resolve_ordering
 from .render import render_items
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = ["Prompt", "Section", "render"]
 
 _SLOT_NAMES = tuple(slot.value for slot in Slot)
@@ -95,6 +98,20 @@ class _Slots(BaseModel):
                 super().__setattr__(name, value)
             except ValidationError as error:
                 raise self._refused(error) from None
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; the values in ``update`` are checked and converted as assignment checks
+        them (pydantic's own ``model_copy`` stores them as given).
+
+        >>> Prompt().model_copy(update={"quality": ["best_quality"]}).quality
+        [Tag(text='best quality', weight=1.0)]
+        """
+        copy = super().model_copy(deep=deep)
+        for name, value in (update or {}).items():
+            if name not in type(self).model_fields:
+                raise PromptValueError(f"{type(self).__name__}: no field {name!r} to update")
+            setattr(copy, name, value)
+        return copy
 
     def _refused(self, error: ValidationError) -> PromptValueError:
         """The project's one-line error for values this model refused."""
