@@ -56,6 +56,7 @@ from aidxl_prompt.vocab._slot_rules import (
     SlotRules,
     read_curated_lists,
 )
+from aidxl_prompt.vocab._tables import LineIndex
 from aidxl_prompt.vocab.classify import classify_by_rules
 from aidxl_prompt.vocab.vocabulary import Vocabulary, builtin_table, embedded_table
 
@@ -111,12 +112,13 @@ def slot_column() -> str:
         answer = (found.slot.value, found.rule, "1" if found.meta else "", prefix)
         return codes.setdefault(answer, code_char(len(codes)))
 
-    columns = []
+    columns, samples = [], []
     for data in (read_vocab_file("danbooru_tags.tsv"), read_vocab_file("danbooru_aliases.tsv")):
         names = [line.split("\t", 1)[0] for line in data.decode("utf-8").splitlines()]
         columns.append("".join(map(code, names)))
+        samples.append(" ".join(map(str, LineIndex(data).sample_lines())))
     head = "".join("\t".join(answer) + "\n" for answer in codes)
-    return head + "\n" + "\n".join(columns) + "\n"
+    return head + "\n" + "\n".join(columns + samples) + "\n"
 
 
 def packed_yaml() -> str:

@@ -274,21 +274,29 @@ def test_the_column_is_read_only_for_a_name_the_table_holds() -> None:
 def test_a_column_file_that_does_not_fit_the_table_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name: b"clothing\tx\t\t\n\n!!\n\n")
-    _slot_column._column.cache_clear()
+    good = read_vocab_file(SLOT_COLUMN_FILE)
+    *columns, tag_samples, alias_samples, _ = good.split(b"\n")
+    shifted = b" ".join([b"0", *tag_samples.split()[2:], b"99999999"])
+    unfit = {
+        "do not match the packed table": [
+            b"clothing\tx\t\t\n\n!!\n\n0\n0\n",
+            good.replace(b"\n\n!", b"\n\n\xc3\xbf", 1),  # a code no answer has
+            b"\n".join([*columns, shifted, alias_samples, b""]),  # a sample left out
+            b"\n".join([*columns, tag_samples, alias_samples.replace(b" ", b" 1", 1), b""]),
+        ],
+        "not a slot column file": [
+            b"nonsense",
+            good.replace(b"\n0 ", b"\nzero ", 1),
+            b"\n".join([*columns, tag_samples, b""]),  # no alias samples
+        ],
+    }
     try:
-        with pytest.raises(DataFileError, match="do not match the packed table"):
-            _slot_column._column()
-        good = read_vocab_file(SLOT_COLUMN_FILE)
-        unknown = good.replace(b"\n\n!", b"\n\n\xc3\xbf", 1)  # a code no answer has
-        monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name: unknown)
-        _slot_column._column.cache_clear()
-        with pytest.raises(DataFileError, match="do not match the packed table"):
-            _slot_column._column()
-        monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name: b"nonsense")
-        _slot_column._column.cache_clear()
-        with pytest.raises(DataFileError, match="not a slot column file"):
-            _slot_column._column()
+        for message, texts in unfit.items():
+            for text in texts:
+                monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name, t=text: t)
+                _slot_column._column.cache_clear()
+                with pytest.raises(DataFileError, match=message):
+                    _slot_column._column()
     finally:
         monkeypatch.undo()
         _slot_column._column.cache_clear()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -206,3 +208,9 @@ def test_line_index_finds_every_line_as_splitting_the_text_does(
         expected = offsets.get(name)
         assert index.find(name) == (None if expected is None else expected[0])
         assert index.find_line(name) == (None if expected is None else expected[1])
+        # the same from the sample lines a caller keeps (the slot column's)
+        assert index.find_line(name, functools.partial(list, index.sample_lines())) == (
+            None if expected is None else expected[1]
+        )
+    assert index.fits(index.sample_lines(), len(lines))
+    assert not index.fits(index.sample_lines(), len(lines) + 1)

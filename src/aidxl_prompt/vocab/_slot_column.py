@@ -17,7 +17,10 @@ The file is UTF-8 text:
 * an empty line;
 * one line of one character per line of ``danbooru_tags.tsv``, in its order: the
   answer of that tag (answer ``k`` is the character :func:`code_char` gives);
-* one such line for ``danbooru_aliases.tsv``.
+* one such line for ``danbooru_aliases.tsv``;
+* for each of the two files, one line of the numbers of the lines its
+  :class:`~aidxl_prompt.vocab._tables.LineIndex` samples, space-separated (so that no
+  process counts the 3.9 MB of lines to turn a found line into its number).
 
 >>> answer = lookup("wlop")
 >>> answer.slot.value, answer.rule, answer.prefix
@@ -71,6 +74,8 @@ class _Column(NamedTuple):
     answers: dict[str, ColumnAnswer]
     tags: str
     aliases: str
+    tag_samples: list[int]
+    alias_samples: list[int]
 
 
 @functools.cache
@@ -79,25 +84,27 @@ def _column() -> _Column:
     text = read_vocab_file(SLOT_COLUMN_FILE).decode("utf-8")
     head, _, columns = text.partition("\n\n")
     try:
-        tags, aliases, rest = columns.split("\n")
+        tags, aliases, tag_line, alias_line, rest = columns.split("\n")
         answers: dict[str, ColumnAnswer] = {}
         for number, line in enumerate(head.split("\n")):
             slot, rule, meta, prefix = line.split("\t")
             answers[code_char(number)] = ColumnAnswer(Slot(slot), rule, meta == "1", prefix)
+        tag_samples = [int(number) for number in tag_line.split()]
+        alias_samples = [int(number) for number in alias_line.split()]
     except ValueError as exc:
         raise DataFileError(f"{SLOT_COLUMN_FILE}: not a slot column file ({exc})") from None
     table = embedded_table()
     if (
         rest
-        or len(tags) != table.size
-        or len(aliases) != table.aliases_data.count(b"\n")
+        or not table.tag_index().fits(tag_samples, len(tags))
+        or not table.alias_index().fits(alias_samples, len(aliases))
         or not _only(answers, tags + aliases)
     ):
         raise DataFileError(
             f"{SLOT_COLUMN_FILE}: its columns do not match the packed table "
             "(run scripts/build_slot_tables.py)"
         )
-    return _Column(answers, tags, aliases)
+    return _Column(answers, tags, aliases, tag_samples, alias_samples)
 
 
 def _only(codes: Iterable[str], text: str) -> bool:
@@ -124,12 +131,20 @@ def lookup(text: str) -> ColumnAnswer | None:
     """
     table = embedded_table()
     name = text.encode("utf-8", "surrogatepass")
-    line = table.tag_index().find_line(name)
+    line = table.tag_index().find_line(name, _tag_samples)
     if line is not None:
         column = _column()
         return column.answers[column.tags[line]]
-    line = table.alias_index().find_line(name)
+    line = table.alias_index().find_line(name, _alias_samples)
     if line is None:
         return None
     column = _column()
     return column.answers[column.aliases[line]]
+
+
+def _tag_samples() -> list[int]:
+    return _column().tag_samples
+
+
+def _alias_samples() -> list[int]:
+    return _column().alias_samples
