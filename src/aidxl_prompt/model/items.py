@@ -176,9 +176,14 @@ def _text_of(value: Any, noun: str) -> str:
 
 
 # A model's instance and its own slots, made as pydantic's model_construct makes them
-# (object.__new__ bound once: looking it up through a model class costs as much again).
+# (object.__new__ bound once: looking it up through a model class costs as much again;
+# the slots set through their own descriptors: object.__setattr__ costs twice as much).
 _new_object = object.__new__
 _set_slot = object.__setattr__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -193,10 +198,10 @@ def construct_valid(cls: type[_M], fields: dict[str, Any], fields_set: set[str])
     Tag(text='smile', weight=1.0)
     """
     model = _new_object(cls)
-    _set_slot(model, "__dict__", fields)
-    _set_slot(model, "__pydantic_fields_set__", fields_set)
-    _set_slot(model, "__pydantic_extra__", None)
-    _set_slot(model, "__pydantic_private__", None)
+    _set_dict(model, fields)
+    _set_fields_set(model, fields_set)
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
