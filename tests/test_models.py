@@ -281,6 +281,18 @@ def test_prompt_model_copy_checks_the_update() -> None:
     assert prompt.model_copy(deep=True) == prompt
 
 
+def test_repr_while_a_derived_text_is_first_stored() -> None:
+    # Another thread may compute tag.a1111 (stored in the instance's __dict__) while
+    # this one is part-way through repr: pydantic's repr walked that dict and raised
+    # "dictionary changed size during iteration".
+    tag = Tag("bishop (chess)", 1.2)
+    fields = tag.__repr_args__()
+    first = next(iter(fields))
+    assert tag.a1111 == r"(bishop \(chess\):1.2)"
+    assert [first, *fields] == [("text", "bishop (chess)"), ("weight", 1.2)]
+    assert repr(tag) == "Tag(text='bishop (chess)', weight=1.2)"
+
+
 def test_keywords_print_as_themselves() -> None:
     assert (str(Break()), str(And())) == ("BREAK", "AND")
     assert Break() == Break()

@@ -20,7 +20,7 @@ import enum
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -217,6 +217,14 @@ class _Value(BaseModel):
                 super().__init__(**data)
             except ValidationError as error:
                 raise _value_error(type(self).__name__, error) from None
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # The fields by name: pydantic's own walks the instance's __dict__, where another
+        # thread may be storing a derived text (``Tag.a1111``) for the first time.
+        values = self.__dict__
+        for name, field in type(self).model_fields.items():
+            if field.repr:
+                yield name, values[name]
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy; the values in ``update`` are checked and converted as the constructor
