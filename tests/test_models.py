@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import pickle
 import re
@@ -17,10 +18,13 @@ from aidxl_prompt.model.items import (
     And,
     Break,
     ExtraNetwork,
+    NegativeList,
+    NetworkList,
     Phrase,
     PromptWeight,
     Run,
     Schedule,
+    SlotList,
     Tag,
     Weight,
     coerce_item,
@@ -291,6 +295,46 @@ def test_repr_while_a_derived_text_is_first_stored() -> None:
     assert tag.a1111 == r"(bishop \(chess\):1.2)"
     assert [first, *fields] == [("text", "bishop (chess)"), ("weight", 1.2)]
     assert repr(tag) == "Tag(text='bishop (chess)', weight=1.2)"
+
+
+@pytest.mark.parametrize(
+    "copy_of",
+    [
+        *(
+            pytest.param(
+                lambda value, p=protocol: pickle.loads(pickle.dumps(value, p)),
+                id=f"pickle {protocol}",
+            )
+            for protocol in range(pickle.HIGHEST_PROTOCOL + 1)
+        ),
+        pytest.param(copy.copy, id="copy"),
+        pytest.param(copy.deepcopy, id="deepcopy"),
+        pytest.param(lambda value: value.model_copy(deep=True), id="model_copy"),
+    ],
+)
+def test_a_copied_prompt_keeps_checked_lists(copy_of: Any) -> None:
+    prompt = Prompt(
+        character=["1girl"],
+        negative=["lowres", Break()],
+        networks=[ExtraNetwork(text="<lora:x:1>")],
+    )
+    prompt.sections.append(Section(joiner="BREAK", expression=["smile"]))
+    copied = copy_of(prompt)
+    assert copied == prompt
+    for name, kind in [
+        ("character", SlotList),
+        ("negative", NegativeList),
+        ("networks", NetworkList),
+        ("quality", SlotList),
+    ]:
+        assert type(getattr(copied, name)) is kind
+    with pytest.raises(TypeError, match=r"^negative\[2\]: expected a tag"):
+        copied.negative.append(5)
+    with pytest.raises(TypeError, match=r"^sections\[1\]: a prompt's sections are Section"):
+        copied.sections.append(5)
+    copied.character.append("long_hair")  # converted as the constructor converts
+    assert copied.character == [Tag("1girl"), Tag("long hair")]
+    assert prompt.character == [Tag("1girl")] or copy_of is copy.copy
 
 
 def test_keywords_print_as_themselves() -> None:

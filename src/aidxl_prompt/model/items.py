@@ -728,12 +728,15 @@ class SlotList(list[Any]):
 a Tag, a Phrase or one of the card's values, not int 5
     """
 
-    _allowed: tuple[type[BaseModel], ...] = (Tag, Phrase, Schedule)
-    _where = "a slot"
+    # A prompt holds 21 of these: a slot for the name, no instance dict.
+    __slots__ = ("_where",)
+
+    _allowed: ClassVar[tuple[type[BaseModel], ...]] = (Tag, Phrase, Schedule)
+    _default_where: ClassVar[str] = "a slot"
+    _where: str  # what error messages call this list (a slot's name)
 
     def __init__(self, items: Iterable[Any] = (), where: str | None = None) -> None:
-        if where is not None:
-            self._where = where
+        self._where = self._default_where if where is None else where
         super().__init__(_coerce_list(list(items), self._allowed, self._where))
 
     @classmethod
@@ -749,9 +752,13 @@ a Tag, a Phrase or one of the card's values, not int 5
         """
         new = list.__new__(cls)
         list.extend(new, items)
-        if where is not None:
-            new._where = where
+        new._where = cls._default_where if where is None else where
         return new
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and copy rebuild the list whole, with its name (the default reduction
+        # appends the items one by one, checked, before the name is restored).
+        return (type(self).of_valid, (list(self), self._where))
 
     def _one(self, value: Any, index: int) -> Any:
         return _coerce_element(value, self._allowed, f"{self._where}[{index}]")
@@ -788,12 +795,14 @@ a Tag, a Phrase or one of the card's values, not int 5
 class NegativeList(SlotList):
     """The negative prompt's items (tags, phrases, schedules and ``BREAK``)."""
 
+    __slots__ = ()
     _allowed = (Tag, Phrase, Schedule, Break)
-    _where = "negative"
+    _default_where = "negative"
 
 
 class NetworkList(SlotList):
     """The extra-network tokens of a prompt."""
 
+    __slots__ = ()
     _allowed = (ExtraNetwork,)
-    _where = "networks"
+    _default_where = "networks"

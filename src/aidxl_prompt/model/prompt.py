@@ -236,9 +236,11 @@ class _SectionList(SlotList):
     """A prompt's sections: only :class:`Section` values (or their mappings) go in; the
     ways of adding are :class:`SlotList`'s."""
 
-    _where = "sections"
+    __slots__ = ()
+    _default_where = "sections"
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._where = self._default_where
         list.__init__(self, [self._one(item, index) for index, item in enumerate(items)])
 
     def _one(self, value: Any, index: int) -> Any:
