@@ -221,6 +221,7 @@ _READINGS: dict[Vocabulary, dict[str, _Reading | None]] = {}
 _READINGS_PER_VOCABULARY = 65536
 _VOCABULARIES_KEPT = 4
 _SEGMENT_LENGTH = 256
+_new_tuple = tuple.__new__
 _MISSING = _Reading(ExtraNetwork.model_construct(text="<missing>"), "networks")
 
 
@@ -300,8 +301,9 @@ def _read_segment(segment: str, vocab: Vocabulary) -> _Reading | None:
     slot, text = placement(item.text, vocab)  # the reading is what is kept
     if text != item.text:  # an artist gets "by "
         item = Tag.from_valid(text, item.weight)
-    # (an Enum's .value is a Python-level descriptor; _value_ is the member's own field)
-    return _Reading(item, slot._value_, note)
+    # (an Enum's .value is a Python-level descriptor; _value_ is the member's own field;
+    # a NamedTuple's own __new__ is Python code: the tuple is built directly)
+    return _new_tuple(_Reading, (item, slot._value_, note))
 
 
 # --- Danbooru names written raw ---------------------------------------------------------
