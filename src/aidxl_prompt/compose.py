@@ -384,10 +384,8 @@ def _raw_name(text: str, vocabulary: Vocabulary) -> _RawName | None:
     if found is None or weight is None or not MIN_WEIGHT <= abs(weight) <= MAX_WEIGHT:
         return None
     name = found["name"]
-    parts = [
-        (part["joint"], part["qualifier"]) for part in _QUALIFIERS.finditer(found["qualifiers"])
-    ]
-    canonical = normalize_tag(name + "".join(f" ({qualifier})" for _, qualifier in parts))
+    parts: list[tuple[str, str]] = _QUALIFIERS.findall(found["qualifiers"])  # (joint, text)
+    canonical = normalize_tag(name + "".join([f" ({qualifier})" for _, qualifier in parts]))
     if not _is_name(canonical, name, parts, vocabulary):
         return None
     tag = Tag.from_valid(canonical, weight)  # canonical, in range
@@ -401,7 +399,9 @@ def _is_name(
     qualifiers = [qualifier for _, qualifier in parts]
     if not canonical or "," in canonical or not all(map(normalize_tag, qualifiers)):
         return False  # not one tag, or a qualifier that spells as nothing
-    if ":" in name or any(trailing_weight(qualifier) is not None for qualifier in qualifiers):
+    if ":" in canonical and (  # (a colon in the name or a qualifier is in canonical)
+        ":" in name or any(trailing_weight(qualifier) is not None for qualifier in qualifiers)
+    ):
         # A colon may be syntax (``a_(b:1.2)`` weights b): only a name the vocabulary
         # holds is read as one (``vertin_(reverse:1999)``, ``soldier:_76_(overwatch)``).
         return vocabulary.category(canonical) is not None
