@@ -131,20 +131,15 @@ def lookup(text: str) -> ColumnAnswer | None:
     """
     table = embedded_table()
     name = text.encode("utf-8", "surrogatepass")
-    line = table.tag_index().find_line(name, _tag_samples)
-    if line is not None:
+    lines = table.tag_index()
+    sample, offset = lines.search(name)
+    if offset >= 0:
         column = _column()
-        return column.answers[column.tags[line]]
-    line = table.alias_index().find_line(name, _alias_samples)
-    if line is None:
+        return column.answers[column.tags[lines.line_number(sample, offset, column.tag_samples)]]
+    lines = table.alias_index()
+    sample, offset = lines.search(name)
+    if offset < 0:
         return None
     column = _column()
+    line = lines.line_number(sample, offset, column.alias_samples)
     return column.answers[column.aliases[line]]
-
-
-def _tag_samples() -> list[int]:
-    return _column().tag_samples
-
-
-def _alias_samples() -> list[int]:
-    return _column().alias_samples

@@ -18,7 +18,7 @@ import enum
 import functools
 import re
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, TypeAlias, TypeVar
@@ -297,29 +297,26 @@ class LineIndex:
 
     def find(self, name: bytes) -> int | None:
         """The offset of the line of ``name`` (its first field), or None."""
-        offset = self._search(name)[1]
+        offset = self.search(name)[1]
         return None if offset < 0 else offset
 
-    def find_line(
-        self, name: bytes, sample_lines: Callable[[], Sequence[int]] | None = None
-    ) -> int | None:
+    def find_line(self, name: bytes) -> int | None:
         """The number (from 0) of the line of ``name``, or None: a column kept beside
-        the text, one entry a line, is read at it.
+        the text, one entry a line, is read at it."""
+        sample, offset = self.search(name)
+        return None if offset < 0 else self.line_number(sample, offset, self.sample_lines())
 
-        ``sample_lines`` gives the numbers of the sampled lines (see
-        :meth:`sample_lines`) when the caller keeps them precomputed; it is called only
-        when the name is found. Without it they are counted on first use. The lines are
-        counted from the nearer of the two samples around the line."""
-        index, offset = self._search(name)
-        if offset < 0:
-            return None
-        lines = self.sample_lines() if sample_lines is None else sample_lines()
-        start = self.starts[index]
-        if index + 1 < len(lines):
-            end = self.starts[index + 1]
+    def line_number(self, sample: int, offset: int, sample_lines: Sequence[int]) -> int:
+        """The number (from 0) of the line at ``offset``, after the start of ``sample``
+        (as :meth:`search` gives them), counted from the nearer of the two samples
+        around it; ``sample_lines`` are the sampled lines' numbers (:meth:`sample_lines`,
+        or the same kept precomputed)."""
+        start = self.starts[sample]
+        if sample + 1 < len(sample_lines):
+            end = self.starts[sample + 1]
             if end - offset < offset - start:
-                return lines[index + 1] - self.data.count(_LINE, offset, end)
-        return lines[index] + self.data.count(_LINE, start, offset)
+                return sample_lines[sample + 1] - self.data.count(_LINE, offset, end)
+        return sample_lines[sample] + self.data.count(_LINE, start, offset)
 
     def sample_lines(self) -> list[int]:
         """The number (from 0) of each sampled line (of each of :attr:`starts`): the
@@ -358,8 +355,12 @@ class LineIndex:
             and last == line_count
         )
 
-    def _search(self, name: bytes) -> tuple[int, int]:
-        """The sample before ``name``'s line and the line's offset (-1: none)."""
+    def search(self, name: bytes) -> tuple[int, int]:
+        """The sample before ``name``'s line and the line's offset (-1: none).
+
+        >>> LineIndex(b"a\\t1\\nb\\t2\\n").search(b"b"), LineIndex(b"a\\t1\\n").search(b"c")
+        ((0, 4), (0, -1))
+        """
         last = self._last
         if last[0] == name:
             return last[1]
