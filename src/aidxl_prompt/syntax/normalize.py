@@ -168,9 +168,9 @@ def normalize_spelling(text: str) -> CanonicalTag:
 
 def _simple_spelling(text: str) -> CanonicalTag | None:
     """The spelling of simple text (see ``_CANONICAL_WORDS``) in one step, else None."""
-    if _CANONICAL_WORDS.fullmatch(text):
-        return CanonicalTag(text)
-    if "_" not in text or "embedding:" in text or not _UNDERSCORED_WORDS.fullmatch(text):
+    if "_" not in text:  # (the canonical words hold no underscore)
+        return CanonicalTag(text) if _CANONICAL_WORDS.fullmatch(text) else None
+    if "embedding:" in text or not _UNDERSCORED_WORDS.fullmatch(text):
         return None
     return CanonicalTag(text if text in verbatim_names() else text.replace("_", " "))
 
