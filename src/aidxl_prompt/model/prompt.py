@@ -140,7 +140,7 @@ class _Slots(BaseModel):
         """
         lists, others = _field_plan(cls)
         fields: dict[str, Any] = {}
-        given = {name for name, _ in lists}  # as model_construct(**every list) reports
+        given = set(_list_names(cls))  # as model_construct(**every list) reports
         for name, kind in lists:
             fields[name] = kind.of_valid(values.get(name, ()), name)
         for name, default in others:
@@ -187,6 +187,12 @@ def _field_plan(
     )
     assert list(cls.model_fields)[: len(lists)] == [name for name, _ in lists]
     return lists, others
+
+
+@functools.cache
+def _list_names(cls: type[_Slots]) -> frozenset[str]:
+    """The names of a model's list fields."""
+    return frozenset(name for name, _ in _field_plan(cls)[0])
 
 
 # The checked list each list field holds.

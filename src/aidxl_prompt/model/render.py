@@ -21,7 +21,7 @@ by yoneyama mai, bishop (chess), smile, a white dress
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..errors import RenderError
 from ..syntax._compel import compel_escape, compel_problem
@@ -54,14 +54,9 @@ def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str
     if isinstance(items, str):
         raise TypeError("render_items() takes a list of items, not a str")
     sequence = list(items)
-    for index, item in enumerate(sequence):
-        if not isinstance(item, _ITEM_TYPES):
-            raise TypeError(
-                f"item {index} is a {type(item).__name__} ({item!r}); expected a Tag, "
-                "Phrase, Schedule, Break, And, PromptWeight or ExtraNetwork"
-            )
-    if dialect == "a1111":
+    if dialect == "a1111":  # its common case checks each item's kind as it goes
         return _render_a1111(sequence)
+    _check_items(sequence)
     if dialect == "comfyui":
         return _render_comfyui(sequence)
     if dialect == "compel":
@@ -69,6 +64,16 @@ def render_items(items: Iterable[PromptItem], dialect: Dialect = "a1111") -> str
     if dialect == "plain":
         return _render_plain(sequence)
     raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+
+
+def _check_items(items: Sequence[object]) -> None:
+    """A TypeError naming the first item that is not a prompt item."""
+    for index, item in enumerate(items):
+        if not isinstance(item, _ITEM_TYPES):
+            raise TypeError(
+                f"item {index} is a {type(item).__name__} ({item!r}); expected a Tag, "
+                "Phrase, Schedule, Break, And, PromptWeight or ExtraNetwork"
+            )
 
 
 def _join(parts: list[tuple[str, str]]) -> str:
@@ -102,6 +107,7 @@ def _render_a1111(items: list[PromptItem]) -> str:
         elif isinstance(item, ExtraNetwork):
             append(item.text)
         else:
+            _check_items(items)
             return _render_a1111_general(items)
     last = len(items) - 1  # no AND here: only the prompt's last tag can be exposed
     while last >= 0 and isinstance(items[last], ExtraNetwork):
