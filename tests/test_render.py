@@ -309,3 +309,22 @@ def test_comfyui_phrase_with_a_backslash_before_a_group(source: str, written: st
     assert not read.repairs
     assert render_items(list(read.items), "comfyui") == written
     assert parse_items(written, "comfyui").items == read.items
+
+
+# A value that is not a prompt item is named with its index, in every dialect, whether it
+# comes first or after tags the A1111 renderer has already written.
+NOT_ITEMS: list[tuple[list[object], str]] = [
+    (["smile"], "item 0 is a str ('smile')"),
+    ([T("a"), ExtraNetwork(text="<lora:x:1>"), 5], "item 2 is a int (5)"),
+    ([T("a"), Break(), None], "item 2 is a NoneType (None)"),
+]
+
+
+@pytest.mark.parametrize("dialect", ["a1111", "comfyui", "compel", "plain"])
+@pytest.mark.parametrize(("items", "message"), NOT_ITEMS)
+def test_render_items_names_what_is_not_an_item(
+    dialect: Dialect, items: list[object], message: str
+) -> None:
+    expected = f"{re.escape(message)}; expected a Tag, Phrase, Schedule, Break"
+    with pytest.raises(TypeError, match=f"^{expected}"):
+        render_items(items, dialect)  # type: ignore[arg-type]
