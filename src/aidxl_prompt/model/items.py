@@ -179,7 +179,6 @@ def _text_of(value: Any, noun: str) -> str:
 # (object.__new__ bound once: looking it up through a model class costs as much again;
 # the slots set through their own descriptors: object.__setattr__ costs twice as much).
 _new_object = object.__new__
-_set_slot = object.__setattr__
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
@@ -239,7 +238,7 @@ class _Value(BaseModel):
         values = {name: getattr(self, name) for name in type(self).model_fields}
         values.update(update)
         copy = type(self)(**values)
-        _set_slot(copy, "__pydantic_fields_set__", self.model_fields_set | set(update))
+        _set_fields_set(copy, self.model_fields_set | set(update))
         return super(_Value, copy).model_copy(deep=True) if deep else copy
 
 

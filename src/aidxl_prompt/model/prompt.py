@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -138,9 +138,9 @@ class _Slots(BaseModel):
 
         >>> Prompt.from_valid({"quality": [Tag("best quality")]}).quality.append("x")
         """
-        lists, others = _field_plan(cls)
+        lists, others, list_names = _field_plan(cls)
         fields: dict[str, Any] = {}
-        given = set(_list_names(cls))  # as model_construct(**every list) reports
+        given = set(list_names)  # as model_construct(**every list) reports
         for name, kind in lists:
             fields[name] = kind.of_valid(values.get(name, ()), name)
         for name, default in others:
@@ -173,12 +173,18 @@ class _Slots(BaseModel):
 _S = TypeVar("_S", bound=_Slots)
 
 
+class _FieldPlan(NamedTuple):
+    """A model's list fields with their checked-list kind, its other fields with a maker
+    of their default (each in the model's order; lists come first), and the names of
+    the list fields (what ``model_fields_set`` reports of a prompt built from lists)."""
+
+    lists: tuple[tuple[str, type[SlotList]], ...]
+    others: tuple[tuple[str, Callable[[], Any]], ...]
+    list_names: frozenset[str]
+
+
 @functools.cache
-def _field_plan(
-    cls: type[_Slots],
-) -> tuple[tuple[tuple[str, type[SlotList]], ...], tuple[tuple[str, Callable[[], Any]], ...]]:
-    """A model's list fields with their checked-list kind, then its other fields with a
-    maker of their default, each in the model's order (lists come first in both)."""
+def _field_plan(cls: type[_Slots]) -> _FieldPlan:
     lists = tuple((name, _LIST_KINDS[name]) for name in cls.model_fields if name in _LIST_KINDS)
     others = tuple(
         (name, functools.partial(info.get_default, call_default_factory=True))
@@ -186,13 +192,7 @@ def _field_plan(
         if name not in _LIST_KINDS
     )
     assert list(cls.model_fields)[: len(lists)] == [name for name, _ in lists]
-    return lists, others
-
-
-@functools.cache
-def _list_names(cls: type[_Slots]) -> frozenset[str]:
-    """The names of a model's list fields."""
-    return frozenset(name for name, _ in _field_plan(cls)[0])
+    return _FieldPlan(lists, others, frozenset(name for name, _ in lists))
 
 
 # The checked list each list field holds.
