@@ -178,6 +178,43 @@ def test_bad_prompt_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert err.count("\n") == 1
 
 
+# Runs the console script's entry point in a child, and says how it left the collector.
+_COLLECTOR_AFTER_RUN = """
+import atexit, gc, sys
+from aidxl_prompt.cli.app import run
+before = gc.get_threshold()
+atexit.register(lambda: print(before[1:] == gc.get_threshold()[1:], gc.get_threshold()[0],
+                              gc.get_freeze_count() > 0))
+sys.argv = ["aidxl-prompt", "format", "smile, 1girl"]
+run()
+"""
+
+
+def test_the_command_tunes_the_collector_and_main_leaves_it_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from aidxl_prompt.cli.app import _YOUNG_OBJECTS
+
+    result = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR_AFTER_RUN],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_ROOT,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        f"1girl, smile\nTrue {_YOUNG_OBJECTS} True\n",
+        "",
+    )
+    import gc
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert main(["format", "smile, 1girl"]) == 0
+    assert capsys.readouterr().out == "1girl, smile\n"
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
+
+
 def test_python_m_version() -> None:
     from aidxl_prompt import __version__
 
