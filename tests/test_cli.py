@@ -178,6 +178,14 @@ def test_bad_prompt_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert err.count("\n") == 1
 
 
+def _python(*args: str) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``python *args`` in a child, in the repository."""
+    result = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, check=False, cwd=REPO_ROOT
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
 # Runs the console script's entry point in a child, and says how it left the collector.
 _COLLECTOR_AFTER_RUN = """
 import atexit, gc, sys
@@ -195,14 +203,7 @@ def test_the_command_tunes_the_collector_and_main_leaves_it_alone(
 ) -> None:
     from aidxl_prompt.cli.app import _YOUNG_OBJECTS
 
-    result = subprocess.run(
-        [sys.executable, "-c", _COLLECTOR_AFTER_RUN],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO_ROOT,
-    )
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert _python("-c", _COLLECTOR_AFTER_RUN) == (
         0,
         f"1girl, smile\nTrue {_YOUNG_OBJECTS} True\n",
         "",
@@ -218,14 +219,7 @@ def test_the_command_tunes_the_collector_and_main_leaves_it_alone(
 def test_python_m_version() -> None:
     from aidxl_prompt import __version__
 
-    result = subprocess.run(
-        [sys.executable, "-m", "aidxl_prompt", "--version"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO_ROOT,
-    )
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert _python("-m", "aidxl_prompt", "--version") == (
         0,
         f"aidxl-prompt {__version__}\n",
         "",
@@ -683,11 +677,4 @@ print(sorted(name for name in sys.modules if any(
 
 
 def test_help_and_version_import_nothing_heavy() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", _IMPORTS_AFTER, *SHARED_OPTIONS],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO_ROOT,
-    )
-    assert (result.returncode, result.stderr, result.stdout) == (0, "", "[]\n")
+    assert _python("-c", _IMPORTS_AFTER, *SHARED_OPTIONS) == (0, "[]\n", "")
