@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -609,3 +611,39 @@ def test_pre_commit_fix_hook_fixes_a_yaml_prompt_file(
     assert main([*fix, "a.prompt.yaml"], {}) == 0
     assert capsys.readouterr().out == "All checks passed.\n"
     assert (tmp_path / "a.prompt.yaml").read_text("utf-8") == "clothing: [long hair]  # hair\n"
+
+
+# Lints prompt text in a child and lists the packages of the YAML, TOML and fuzzy-matching
+# stacks it loaded (a pre-commit run pays for every import, on every commit).
+_LINT_IMPORTS = """
+import contextlib, io, json, sys
+from aidxl_prompt.cli.app import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["lint", *sys.argv[1:]], {})
+heavy = ("yaml", "rapidfuzz", "tomllib", "aidxl_prompt.files.presets",
+         "aidxl_prompt.files.prompt_file", "aidxl_prompt.vocab.suggest")
+print(json.dumps(sorted({part for part in heavy for name in sys.modules
+                         if name == part or name.startswith(part + ".")})))
+"""
+
+
+@pytest.mark.parametrize(
+    ("prompt", "loaded"),
+    [
+        ("masterpiece, best_quality, 1girl, ((smile)), white_hair, (by_ask:0.9)", []),
+        # an unknown tag asks for a did-you-mean: the fuzzy matcher loads then
+        ("1girl, smilr", ["aidxl_prompt.vocab.suggest", "rapidfuzz"]),
+    ],
+)
+def test_linting_prompt_text_loads_no_yaml_or_toml_parser(
+    tmp_path: Path, prompt: str, loaded: list[str]
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _LINT_IMPORTS, prompt],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,  # no pyproject.toml to read
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")},
+    )
+    assert (result.stderr, json.loads(result.stdout)) == ("", loaded)

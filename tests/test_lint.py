@@ -496,14 +496,33 @@ def test_load_lint_config(tmp_path: Path) -> None:
         ("[tool.aidxl-prompt.lint]\nselect = ['XX']\n",
          "[tool.aidxl-prompt.lint] select: 'XX' is not a rule code or prefix"),
         ("[tool.aidxl-prompt.lint\n", "invalid TOML: "),
+        ('[tool."aidxl\\u002Dprompt".lint]\nselekt = []\n',
+         "[tool.aidxl-prompt.lint] unknown key 'selekt'; did you mean 'select'?"),
+        ("[tool.aidxl-prompt.lint]\nselect = ['\xe9']\n".encode("latin-1"),
+         "not UTF-8 text (byte 36)"),
     ],
 )  # fmt: skip
-def test_load_lint_config_errors(tmp_path: Path, text: str, message: str) -> None:
+def test_load_lint_config_errors(tmp_path: Path, text: str | bytes, message: str) -> None:
     path = tmp_path / "pyproject.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     with pytest.raises(LintConfigError) as raised:
         load_lint_config(path)
     assert str(raised.value).startswith(f"{path}: {message}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[project\nname = 'x'\n",  # broken, but it cannot hold our table: not parsed
+        b"[project]\nname = '\xe9'\n",
+        "[tool.ruff]\nline-length = 99\n",
+        "[tool.'aidxl_prompt'.lint]\nselect = ['XX']\n",  # another tool's name
+    ],
+)
+def test_a_pyproject_that_cannot_name_us_is_not_parsed(tmp_path: Path, text: str | bytes) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    assert load_lint_config(path) == LintConfig()
 
 
 def test_load_lint_config_missing_file(tmp_path: Path) -> None:

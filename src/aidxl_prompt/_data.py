@@ -5,10 +5,10 @@ and the packed Danbooru table under ``data/vocab`` as ``aidxl_prompt/data/vocab`
 source checkout (editable install, or tests run from the repository) they are read from
 the repository's ``data`` folder. Nothing is ever fetched from the network.
 
-The YAML files stay the source. The few that every start-up needs (:data:`PACKED_YAML`)
-are also packed into one JSON file, ``data/vocab/packed_yaml.json``
-(``scripts/build_slot_tables.py``; a test holds it equal to the YAML), so that reading a
-prompt imports no YAML parser.
+The YAML files stay the source. The few that a start-up of ``format`` or ``lint`` reads
+(:data:`PACKED_YAML`) are also packed into one JSON file, ``data/vocab/packed_yaml.json``
+(``scripts/build_slot_tables.py``; a test holds it equal to the YAML), so that reading or
+linting a prompt imports no YAML parser.
 """
 
 from __future__ import annotations
@@ -32,7 +32,14 @@ __all__ = [
     "vocab_dir",
 ]
 
-PACKED_YAML = ("aliases.yaml", "card.yaml", "orders.yaml", "patterns.yaml", "verbatim_names.yaml")
+PACKED_YAML = (
+    "aliases.yaml",
+    "card.yaml",
+    "conflicts.yaml",
+    "orders.yaml",
+    "patterns.yaml",
+    "verbatim_names.yaml",
+)
 """The files of ``data/tags`` that are also packed, parsed, into :data:`PACKED_YAML_FILE`."""
 
 PACKED_YAML_FILE = "packed_yaml.json"

@@ -19,11 +19,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import functools
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
@@ -137,11 +138,12 @@ class _Source(NamedTuple):
 
 
 class _Run(NamedTuple):
-    """What every source is linted with."""
+    """What every source is linted with; the preset library is built when a YAML
+    prompt file first needs it (a text lint never loads the prompt-file modules)."""
 
     config: LintConfig
     vocabulary: Vocabulary
-    library: PresetLibrary
+    presets: Callable[[], PresetLibrary]
 
 
 def _lint(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
@@ -149,9 +151,8 @@ def _lint(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         raise AidxlPromptError("nothing to lint: give a PROMPT or -f FILE")
     if args.statistics and args.format in ("github", "sarif"):
         raise AidxlPromptError(f"--statistics prints text, json or jsonl, not {args.format}")
-    run = _Run(
-        _config(args), _options.vocabulary(args, environ), _options.preset_library(args, environ)
-    )
+    presets = functools.cache(functools.partial(_options.preset_library, args, environ))
+    run = _Run(_config(args), _options.vocabulary(args, environ), presets)
     sources = list(_sources(args))
     if args.diff:
         return _exit(args, any(_print_diff(source, run) for source in sources))
@@ -217,13 +218,14 @@ def _is_yaml(file: str) -> bool:
 
 def _lint_source(source: _Source, run: _Run) -> Linted:
     from ..lint.linter import lint_lines  # noqa: PLC0415 (loaded when the command runs)
-    from ..lint.prompt_file import lint_prompt_file  # noqa: PLC0415
 
     if source.yaml:
+        from ..lint.prompt_file import lint_prompt_file  # noqa: PLC0415 (YAML files only)
+
         found = lint_prompt_file(
             source.text,
             path=source.path,
-            library=run.library,
+            library=run.presets(),
             vocabulary=run.vocabulary,
             config=run.config,
         )
@@ -271,13 +273,14 @@ def _fixed(source: _Source, run: _Run) -> str:
     line by line (a negative prompt paired with the prompt before it, as ``lint_lines``
     pairs them)."""
     from ..lint.linter import fix  # noqa: PLC0415 (loaded when the command runs)
-    from ..lint.prompt_file import fix_prompt_file  # noqa: PLC0415
 
     if source.yaml:
+        from ..lint.prompt_file import fix_prompt_file  # noqa: PLC0415 (YAML files only)
+
         return fix_prompt_file(
             source.text,
             path=source.path,
-            library=run.library,
+            library=run.presets(),
             vocabulary=run.vocabulary,
             config=run.config,
         )

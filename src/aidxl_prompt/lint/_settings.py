@@ -17,13 +17,16 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from ..card.settings import Settings, SettingsError
 from ..errors import AidxlPromptError, PromptFileError
 from ..export.infotext import parse_infotext
-from ..files.prompt_file import PresetLibrary, key_span, parse_prompt_text
 from ._units import Finding
 from .registry import rule_for_setting
+
+if TYPE_CHECKING:
+    from ..files.prompt_file import PresetLibrary
 
 __all__ = ["file_findings", "infotext_findings", "settings_findings"]
 
@@ -110,6 +113,9 @@ def file_findings(
     ``settings:`` itself (a default the block left as it is). A file
     whose ``extends`` holds a choice is checked on its own block. A file that does not
     read is a :class:`~aidxl_prompt.errors.PromptFileError`."""
+    # (imported here: linting prompt text never loads the prompt-file modules and YAML)
+    from ..files.prompt_file import key_span, parse_prompt_text  # noqa: PLC0415
+
     document = parse_prompt_text(text, source=source, library=library)
     try:
         settings = document.resolve_settings()

@@ -24,7 +24,6 @@ from ..syntax.normalize import Dialect, escape, format_weight, normalize_spellin
 from ..syntax.normalize import unescape as unescape_text
 from ..vocab._tables import CATEGORY_INDEX
 from ..vocab.classify import Classification, classify
-from ..vocab.suggest import suggest
 from ..vocab.vocabulary import TagCategory, Vocabulary
 
 __all__ = ["Finding", "UnitFacts", "character_series", "self_contained", "unit_facts"]
@@ -458,6 +457,9 @@ def _unknown(text: str, rule: str, span: tuple[int, int], vocab: Vocabulary) -> 
         return []  # brackets or colons a repair left in the text: the syntax rule speaks
     if rule != "default" and not rule.startswith("pattern:"):
         return []
+    # (imported here: a prompt of known tags never asks for a suggestion)
+    from ..vocab.suggest import suggest  # noqa: PLC0415
+
     best = next(iter(suggest(text, 1, vocab)), None)
     if rule != "default" and (best is None or best.why != "fuzzy" or best.score < _TYPO_SCORE):
         return []

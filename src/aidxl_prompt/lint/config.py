@@ -210,14 +210,26 @@ def load_lint_config(path: str | Path) -> LintConfig:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; empty when its text cannot name ``aidxl-prompt`` (neither the
+    name nor a unicode escape, which a quoted key could spell it with, is in it): such a
+    file holds no configuration of ours, and is not parsed (importing the TOML parser and
+    parsing a project's file is a tenth of a one-prompt ``lint``)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise LintConfigError(f"{path}: cannot read file ({error.strerror or error})") from None
+    if _OUR_NAME not in data and b"\\u" not in data and b"\\U" not in data:
+        return {}
     if sys.version_info >= (3, 11):
         import tomllib  # noqa: PLC0415 (only the CLI reads configuration)
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # noqa: PLC0415
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise LintConfigError(f"{path}: cannot read file ({error.strerror or error})") from None
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise LintConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
         raise LintConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+_OUR_NAME = CONFIG_TABLE.split(".")[1].encode("ascii")  # b"aidxl-prompt"

@@ -21,10 +21,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..card.settings import Settings
 from ..compose import parse_prompt
-from ..files.prompt_file import PresetLibrary
 from ..model.items import Phrase, PromptItem, Tag
 from ..model.ordering import Slot
 from ..model.parser import ParseResult, parse_items
@@ -38,6 +38,9 @@ from ._units import Finding, UnitFacts, unit_facts
 from .config import LintConfig, LintDialect
 from .diagnostic import Diagnostic, Fix
 from .registry import RULES, rule_for_repair
+
+if TYPE_CHECKING:
+    from ..files.prompt_file import PresetLibrary
 
 __all__ = ["fix", "lint", "lint_lines", "lint_prompt_file_settings", "lint_settings"]
 

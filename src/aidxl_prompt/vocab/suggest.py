@@ -36,8 +36,6 @@ from collections.abc import Callable, Iterator
 from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from ..card.words import STYLE_PREFIX
 from ..syntax.normalize import normalize_tag
@@ -212,6 +210,10 @@ def _fuzzy_hits(
             best.update((name, 1) for name in _one_edit(query, alphabet) if name in index)
             continue
         choices = list(dict.fromkeys(_candidates(table, query)))
+        # (imported here: a lint of known tags never asks, and the import is 25 ms)
+        from rapidfuzz import process  # noqa: PLC0415
+        from rapidfuzz.distance import OSA  # noqa: PLC0415
+
         for name, edits, _ in process.extract(
             query, choices, scorer=OSA.distance, score_cutoff=allowed, limit=None
         ):
@@ -231,8 +233,15 @@ def _suggestion(
     count = 0 if found is None else found[0].count_of(found[1])
     tag = prefix + name
     # Exact and alias hits score 100; others by their likeness to what was written.
-    score = 100.0 if why in ("exact", "alias") else 100.0 * OSA.normalized_similarity(query, tag)
+    score = 100.0 if why in ("exact", "alias") else 100.0 * _likeness(query, tag)
     return Suggestion(tag=tag, score=round(score, 1), post_count=count, why=why, category=category)
+
+
+def _likeness(query: str, tag: str) -> float:
+    """The normalised optimal-string-alignment similarity of the two (0 to 1)."""
+    from rapidfuzz.distance import OSA  # noqa: PLC0415 (see _nearest)
+
+    return float(OSA.normalized_similarity(query, tag))
 
 
 def _is_artist(vocabulary: Vocabulary) -> Accept:
