@@ -17,6 +17,8 @@ Targets (issue 9): ``aidxl-prompt --help`` and ``--version`` at most 1.5x the ba
 (bench_compose's prompt; the library, the embedded vocabulary and pydantic load) at most
 3x. ``python -c pass`` shows what the interpreter alone costs, and ``format_prompt`` of the
 same prompt in ``python -c`` what format costs without the command line around it.
+``aidxl-prompt lint`` of that prompt (issue 10; what a pre-commit hook pays per run, here
+with the repository's ``pyproject.toml`` read for its configuration) is shown beside them.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def _cases() -> list[Case]:
         Case("aidxl-prompt --version", (script, "--version"), 1.5),
         Case("aidxl-prompt format <the card's 30 tags>", (script, "format", THIRTY_TAGS), 3.0),
         Case("  the same through the library, no CLI", (python, "-c", _LIBRARY_FORMAT), None),
+        Case(
+            "aidxl-prompt lint <the card's 30 tags>",
+            (script, "lint", "--exit-zero", THIRTY_TAGS),
+            None,
+        ),
     ]
 
 

@@ -28,7 +28,7 @@ SECTIONS = (
     ("faithful composition (issue 8)", bench_compose.main),
     ("text layer against its peers (issue 9)", bench_syntax.main),
     ("parse into slots and render, uncommon tags (issue 9)", bench_pipeline.main),
-    ("start-up (issues 8 and 9)", bench_startup.main),
+    ("start-up (issues 8, 9 and 10)", bench_startup.main),
     ("linter (issue 10)", bench_lint.main),
 )
 
