@@ -13,7 +13,6 @@ unclosed '(' at column 8
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 __all__ = [
@@ -200,5 +199,7 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     >>> did_you_mean("zzz", ["impasto"])
     ''
     """
+    import difflib  # noqa: PLC0415 (only an error message asks; most starts never do)
+
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
     return f"; did you mean {close[0]!r}?" if close else ""

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import difflib
 import functools
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
@@ -316,6 +313,8 @@ def _config_for(config: LintConfig, path: str | None) -> LintConfig:
 
 def _print_diff(source: _Source, run: _Run) -> bool:
     """Print the unified diff ``--fix`` would make; whether there is one."""
+    import difflib  # noqa: PLC0415 (--diff only)
+
     fixed = _fixed(source, run)
     diff = difflib.unified_diff(
         source.text.splitlines(keepends=True),
@@ -342,6 +341,10 @@ def _write_back(path: Path, text: str) -> None:
     """Replace the file's text atomically: a reader (or a crash) never sees half a file.
     The temporary file is beside the file (``os.replace`` cannot cross file systems)
     and takes its permissions; a symbolic link is followed, not replaced."""
+    # (imported here: every command loads this module, and these two cost 4 ms a start)
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
     target = path.resolve()
     temporary: Path | None = None
     try:
