@@ -681,3 +681,41 @@ def test_diagnostic_is_immutable() -> None:
     with pytest.raises(AttributeError):
         found.code = "AP102"  # type: ignore[misc]
     assert Fix((0, 1), "").apply("(a") == "a"
+
+
+# --- the slot column's shortcut for plainly written Danbooru tags -------------------------
+
+# How each sampled tag is written: bare, weighted, and the forms the shortcut leaves to
+# the rules (weight 1, emphasis, escapes, underscores).
+_WRITTEN = ("{}", "({}:1.2)", "({}:.5)", "({}:0)", "({}:1)", "({}:1.0)", "(({}))", "({})", "[{}]")
+
+
+def _sampled_tags() -> list[str]:
+    from aidxl_prompt.vocab.vocabulary import embedded_table
+
+    names = embedded_table().tags_data.decode("utf-8").splitlines()
+    sample = [line.partition("\t")[0] for line in names[::97]]
+    # and the kinds the shortcut must leave to the rules: meta, quality, artist, character
+    return [*sample, "highres", "best quality", "masterpiece", "wlop", "ganyu (genshin impact)"]
+
+
+@pytest.mark.parametrize("dialect", ["a1111", "comfyui"])
+def test_the_shortcut_for_plain_tags_says_what_every_rule_says(dialect: str) -> None:
+    from aidxl_prompt.lint._units import tag_facts, unit_facts
+    from aidxl_prompt.model.items import Tag
+    from aidxl_prompt.model.parser import parse_items
+    from aidxl_prompt.syntax.normalize import escape
+    from aidxl_prompt.vocab.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.default()
+    compared = 0
+    for name in _sampled_tags():
+        for form in (*_WRITTEN, name.replace(" ", "_")):
+            raw = form.format(escape(name, dialect)) if "{}" in form else form
+            items = tuple(parse_items(raw, dialect).items)  # type: ignore[arg-type]
+            if not items or type(items[0]) is not Tag:
+                continue
+            shortcut = unit_facts(raw, items, dialect, vocabulary)  # type: ignore[arg-type]
+            assert shortcut == tag_facts(raw, items, dialect, vocabulary), raw  # type: ignore[arg-type]
+            compared += 1
+    assert compared > 10_000

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import cast
 
 from ..card.words import PaintingStyle, Quality, card_examples
 from ..errors import did_you_mean
@@ -22,11 +23,19 @@ from ..model.ordering import Slot
 from ..model.parser import parse_items, simple_items
 from ..syntax.normalize import Dialect, escape, format_weight, normalize_spelling, same_weight
 from ..syntax.normalize import unescape as unescape_text
+from ..vocab._slot_column import ColumnAnswer, known_tag
 from ..vocab._tables import CATEGORY_INDEX
 from ..vocab.classify import Classification, classify
 from ..vocab.vocabulary import TagCategory, Vocabulary
 
-__all__ = ["Finding", "UnitFacts", "character_series", "self_contained", "unit_facts"]
+__all__ = [
+    "Finding",
+    "UnitFacts",
+    "character_series",
+    "self_contained",
+    "tag_facts",
+    "unit_facts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +163,19 @@ def unit_facts(
         return UnitFacts(slot, None, tuple(_phrase_spelling(raw, first, dialect)))
     if not isinstance(first, Tag):
         return UnitFacts(None, None, ())
+    if _written_plainly(raw, first.text, items):  # most units of most prompts
+        known = known_tag(first.text, vocabulary)
+        if known is not None and _nothing_to_say(known):
+            return UnitFacts(known.slot, first.text, ())
+    return tag_facts(raw, items, dialect, vocabulary)
+
+
+def tag_facts(
+    raw: str, items: tuple[PromptItem, ...], dialect: Dialect, vocabulary: Vocabulary
+) -> UnitFacts:
+    """:func:`unit_facts` of a unit whose first item is a :class:`Tag`, by every rule
+    (never by the slot column's shortcut, which a test holds equal to this)."""
+    first = cast("Tag", items[0])
     found = classify(first, vocabulary)
     findings = [
         *([] if _as_spelled(raw, first.text, items) else _spelling(raw, items, dialect)),
@@ -161,6 +183,38 @@ def unit_facts(
         *(_emphasis(raw, dialect) if raw[:1] in ("(", "[") else ()),  # most units: none
     ]
     return UnitFacts(found.slot, first.text, tuple(findings))
+
+
+def _nothing_to_say(known: ColumnAnswer) -> bool:
+    """Whether the rules have nothing to say of a tag of the default vocabulary's
+    Danbooru table written as the card spells it, by what the slot column says of it:
+    it is no meta tag (AP305), no quality word (AP304), and no artist or character to
+    write in the card's form (AP206, AP207). The general path agrees (a test holds the
+    two equal over the table)."""
+    return not known.meta and known.slot is not Slot.quality and known.rule not in _FORM_RULES
+
+
+# The rules whose tags the card writes in a form of its own (``by x``, ``1 x``).
+_FORM_RULES = ("artist-category", "character-category")
+
+
+def _written_plainly(raw: str, text: str, items: tuple[PromptItem, ...]) -> bool:
+    """Whether the unit is its one tag written as the card spells it, bare or as
+    ``(text:weight)`` with a weight that is not 1 (so AP502 has nothing to say): no
+    spelling, escape or emphasis rule speaks of it."""
+    if raw == text:
+        return _as_spelled(raw, text, items)
+    return (
+        len(items) == 1
+        and raw[:1] == "("
+        and raw.startswith(text, 1)
+        and _PLAIN_WEIGHT.fullmatch(raw, len(text) + 1) is not None
+        and _as_spelled(text, text, items)
+    )
+
+
+# ``:weight)`` after a group's text, the weight a plain number that is not 1.
+_PLAIN_WEIGHT = re.compile(r":(?!\+?1(?:\.0*)?\))\+?(?:\d+\.?\d*|\.\d+)\)")
 
 
 def _as_spelled(raw: str, text: str, items: tuple[PromptItem, ...]) -> bool:

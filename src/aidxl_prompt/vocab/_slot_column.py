@@ -41,7 +41,15 @@ from ..errors import DataFileError
 from ..model.ordering import Slot
 from .vocabulary import Vocabulary, embedded_table
 
-__all__ = ["SLOT_COLUMN_FILE", "ColumnAnswer", "code_char", "lookup", "precomputed"]
+__all__ = [
+    "SLOT_COLUMN_FILE",
+    "ColumnAnswer",
+    "code_char",
+    "known_tag",
+    "lookup",
+    "precomputed",
+    "tag_answer",
+]
 
 SLOT_COLUMN_FILE = "danbooru_slots.txt"
 """The precomputed classification of the embedded table's names (in ``data/vocab``)."""
@@ -121,6 +129,29 @@ def precomputed(text: str, vocabulary: Vocabulary) -> ColumnAnswer | None:
     return lookup(text)
 
 
+def known_tag(text: str, vocabulary: Vocabulary) -> ColumnAnswer | None:
+    """What the rules give canonical ``text`` when ``vocabulary`` is the default one and
+    its embedded table holds ``text`` as a tag (not an alias); else None."""
+    if vocabulary is not Vocabulary.default() or "\t" in text or "\n" in text:
+        return None
+    return tag_answer(text)
+
+
+def tag_answer(text: str) -> ColumnAnswer | None:
+    """The column's answer for canonical ``text`` when the embedded table holds it as a
+    tag (not as an alias), else None (no tab or newline in ``text``).
+
+    >>> tag_answer("long hair").slot.value, tag_answer("longhair")
+    ('main_characteristics', None)
+    """
+    lines = embedded_table().tag_index()
+    sample, offset = lines.search(text.encode("utf-8", "surrogatepass"))
+    if offset < 0:
+        return None
+    column = _column()
+    return column.answers[column.tags[lines.line_number(sample, offset, column.tag_samples)]]
+
+
 def lookup(text: str) -> ColumnAnswer | None:
     """The column's answer for canonical ``text`` (no tab or newline in it), or None
     when the embedded table holds no such name.
@@ -129,14 +160,11 @@ def lookup(text: str) -> ColumnAnswer | None:
     name is found, so a process that meets only text no table holds never reads it,
     and one that does reads it instead of reading the rules' patterns (about 12 ms).
     """
-    table = embedded_table()
+    found = tag_answer(text)
+    if found is not None:
+        return found
     name = text.encode("utf-8", "surrogatepass")
-    lines = table.tag_index()
-    sample, offset = lines.search(name)
-    if offset >= 0:
-        column = _column()
-        return column.answers[column.tags[lines.line_number(sample, offset, column.tag_samples)]]
-    lines = table.alias_index()
+    lines = embedded_table().alias_index()
     sample, offset = lines.search(name)
     if offset < 0:
         return None
