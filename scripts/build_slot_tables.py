@@ -48,7 +48,7 @@ from aidxl_prompt._data import (
 )
 from aidxl_prompt.card.words import card_examples
 from aidxl_prompt.syntax.normalize import normalize_tag
-from aidxl_prompt.vocab._slot_column import SLOT_COLUMN_FILE, code_char
+from aidxl_prompt.vocab._slot_column import HOT_NAMES, SLOT_COLUMN_FILE, code_char
 from aidxl_prompt.vocab._slot_rules import (
     CURATED_FILE,
     PATTERN_MATCHES_FILE,
@@ -117,8 +117,15 @@ def slot_column() -> str:
         names = [line.split("\t", 1)[0] for line in data.decode("utf-8").splitlines()]
         columns.append("".join(map(code, names)))
         samples.append(" ".join(map(str, LineIndex(data).sample_lines())))
+    # The most-used tags (by post count), in table order, and their answers.
+    rows = [line.split("\t") for line in read_vocab_file("danbooru_tags.tsv").decode().splitlines()]
+    hot = sorted(sorted(range(len(rows)), key=lambda line: (-int(rows[line][2]), line))[:HOT_NAMES])
+    hot_lines = [
+        "\t".join(rows[line][0] for line in hot),
+        "".join(columns[0][line] for line in hot),
+    ]
     head = "".join("\t".join(answer) + "\n" for answer in codes)
-    return head + "\n" + "\n".join(columns + samples) + "\n"
+    return head + "\n" + "\n".join(columns + samples + hot_lines) + "\n"
 
 
 def packed_yaml() -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -275,19 +275,21 @@ def test_a_column_file_that_does_not_fit_the_table_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     good = read_vocab_file(SLOT_COLUMN_FILE)
-    *columns, tag_samples, alias_samples, _ = good.split(b"\n")
+    *columns, tag_samples, alias_samples, hot_names, hot_codes, _ = good.split(b"\n")
     shifted = b" ".join([b"0", *tag_samples.split()[2:], b"99999999"])
+    hot = [hot_names, hot_codes]
     unfit = {
         "do not match the packed table": [
-            b"clothing\tx\t\t\n\n!!\n\n0\n0\n",
+            b"clothing\tx\t\t\n\n!!\n\n0\n0\n\n\n",
             good.replace(b"\n\n!", b"\n\n\xc3\xbf", 1),  # a code no answer has
-            b"\n".join([*columns, shifted, alias_samples, b""]),  # a sample left out
-            b"\n".join([*columns, tag_samples, alias_samples.replace(b" ", b" 1", 1), b""]),
+            b"\n".join([*columns, shifted, alias_samples, *hot, b""]),  # a sample left out
+            b"\n".join([*columns, tag_samples, alias_samples.replace(b" ", b" 1", 1), *hot, b""]),
+            good.replace(hot_codes, hot_codes + b"\xc3\xbf"),  # a hot code no answer has
         ],
         "not a slot column file": [
             b"nonsense",
             good.replace(b"\n0 ", b"\nzero ", 1),
-            b"\n".join([*columns, tag_samples, b""]),  # no alias samples
+            b"\n".join([*columns, tag_samples, alias_samples, b""]),  # no hot names
         ],
     }
     try:
@@ -300,3 +302,59 @@ def test_a_column_file_that_does_not_fit_the_table_is_refused(
     finally:
         monkeypatch.undo()
         _slot_column._column.cache_clear()
+
+
+@pytest.fixture
+def fresh_hot(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The hot names unread and no search counted; as they were, afterwards."""
+    kept = dict(_slot_column._HOT)
+    _slot_column._HOT.clear()
+    monkeypatch.setattr(_slot_column, "_searches", 0)
+    yield
+    _slot_column._column.cache_clear()
+    _slot_column._HOT.clear()
+    _slot_column._HOT.update(kept)
+
+
+def _search_answer(name: str) -> ColumnAnswer:
+    """The column's answer for a tag of the table, found by searching (not _HOT)."""
+    column = _slot_column._column()
+    lines = embedded_table().tag_index()
+    sample, offset = lines.search(name.encode("utf-8"))
+    return column.answers[column.tags[lines.line_number(sample, offset, column.tag_samples)]]
+
+
+def test_the_hot_names_are_read_after_a_batch_of_searches_and_answer_as_the_search(
+    fresh_hot: None,
+) -> None:
+    few = _TAG_NAMES[: _slot_column._SEARCHES_BEFORE_HOT - 1]
+    assert [lookup(name) for name in few[:30]] == [_search_answer(name) for name in few[:30]]
+    assert not _slot_column._HOT  # one prompt's names: no dict built
+    for name in few[30:]:
+        lookup(name)
+    assert not _slot_column._HOT
+    lookup(_TAG_NAMES[-1])  # the batch's next search reads them
+    hot = dict(_slot_column._HOT)
+    assert len(hot) == _slot_column.HOT_NAMES
+    assert {name: _search_answer(name) for name in hot} == hot
+    counts = {line.split("\t")[0]: int(line.split("\t")[2]) for line in _LINES}
+    least = min(counts[name] for name in hot)  # the most-used tags, and no other
+    assert sum(count > least for count in counts.values()) < _slot_column.HOT_NAMES
+
+
+_LINES = embedded_table().tags_data.decode().splitlines()
+
+
+def test_hot_names_that_do_not_fit_the_table_are_refused(
+    fresh_hot: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = read_vocab_file(SLOT_COLUMN_FILE)
+    *columns, hot_names, hot_codes, end = good.split(b"\n")
+    other = b"!" if hot_codes[:1] != b"!" else b'"'
+    for names, codes in ((hot_names, other + hot_codes[1:]), (hot_names + b"\tx", hot_codes)):
+        text = b"\n".join([*columns, names, codes, end])
+        monkeypatch.setattr(_slot_column, "read_vocab_file", lambda name, t=text: t)
+        _slot_column._column.cache_clear()
+        monkeypatch.setattr(_slot_column, "_searches", _slot_column._SEARCHES_BEFORE_HOT - 1)
+        with pytest.raises(DataFileError, match="do not match the packed table"):
+            lookup("wlop")

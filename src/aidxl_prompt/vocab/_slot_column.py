@@ -20,7 +20,12 @@ The file is UTF-8 text:
 * one such line for ``danbooru_aliases.tsv``;
 * for each of the two files, one line of the numbers of the lines its
   :class:`~aidxl_prompt.vocab._tables.LineIndex` samples, space-separated (so that no
-  process counts the 3.9 MB of lines to turn a found line into its number).
+  process counts the 3.9 MB of lines to turn a found line into its number);
+* the :data:`HOT_NAMES` most-used tags (by post count), tab-separated, in table order,
+  and one line of their answers' characters: read into a dict once a process has
+  searched for a few hundred names (a batch; one prompt from the command line never
+  pays for it), so that the names most prompts are made of are then answered without
+  a search.
 
 >>> answer = lookup("wlop")
 >>> answer.slot.value, answer.rule, answer.prefix
@@ -42,6 +47,7 @@ from ..model.ordering import Slot
 from .vocabulary import Vocabulary, embedded_table
 
 __all__ = [
+    "HOT_NAMES",
     "SLOT_COLUMN_FILE",
     "ColumnAnswer",
     "code_char",
@@ -78,12 +84,29 @@ def code_char(number: int) -> str:
     return chr(0x21 + number) if number < _PRINTABLE else chr(0xA1 + number - _PRINTABLE)
 
 
+HOT_NAMES = 8192
+"""How many of the embedded table's most-used tags the column answers from a dict."""
+
+
 class _Column(NamedTuple):
     answers: dict[str, ColumnAnswer]
     tags: str
     aliases: str
     tag_samples: list[int]
     alias_samples: list[int]
+    hot_names: str  # tab-separated (split when the hot names are read)
+    hot_codes: str
+
+
+# The most-used tags' answers, once filled (see _searched): until then every name is
+# searched for. Filled once, with the answers of the column read: a reader in another
+# thread finds a name or does not, and searches the table when it does not.
+_HOT: dict[str, ColumnAnswer] = {}
+# How many of the hot names are checked against the table when the column is read.
+_HOT_CHECKED = 8
+# Searches after which the hot names are read into _HOT (about 2 ms).
+_SEARCHES_BEFORE_HOT = 256
+_searches = 0
 
 
 @functools.cache
@@ -92,7 +115,7 @@ def _column() -> _Column:
     text = read_vocab_file(SLOT_COLUMN_FILE).decode("utf-8")
     head, _, columns = text.partition("\n\n")
     try:
-        tags, aliases, tag_line, alias_line, rest = columns.split("\n")
+        tags, aliases, tag_line, alias_line, hot_names, hot_codes, rest = columns.split("\n")
         answers: dict[str, ColumnAnswer] = {}
         for number, line in enumerate(head.split("\n")):
             slot, rule, meta, prefix = line.split("\t")
@@ -106,13 +129,44 @@ def _column() -> _Column:
         rest
         or not table.tag_index().fits(tag_samples, len(tags))
         or not table.alias_index().fits(alias_samples, len(aliases))
-        or not _only(answers, tags + aliases)
+        or not _only(answers, tags + aliases + hot_codes)
     ):
-        raise DataFileError(
-            f"{SLOT_COLUMN_FILE}: its columns do not match the packed table "
-            "(run scripts/build_slot_tables.py)"
-        )
-    return _Column(answers, tags, aliases, tag_samples, alias_samples)
+        raise _unfit()
+    return _Column(answers, tags, aliases, tag_samples, alias_samples, hot_names, hot_codes)
+
+
+def _unfit() -> DataFileError:
+    return DataFileError(
+        f"{SLOT_COLUMN_FILE}: its columns do not match the packed table "
+        "(run scripts/build_slot_tables.py)"
+    )
+
+
+def _searched() -> None:
+    """Count one tag found by searching the table; at the
+    :data:`_SEARCHES_BEFORE_HOT`-th, read the hot names into :data:`_HOT`."""
+    global _searches  # noqa: PLW0603 (a process-wide count, as the column is process-wide)
+    _searches += 1
+    if _searches == _SEARCHES_BEFORE_HOT:
+        column = _column()
+        names = column.hot_names.split("\t") if column.hot_names else []
+        if len(names) != len(column.hot_codes) or not _hot_fits(column, names):
+            raise _unfit()
+        _HOT.update(zip(names, map(column.answers.__getitem__, column.hot_codes), strict=True))
+
+
+def _hot_fits(column: _Column, names: list[str]) -> bool:
+    """Whether a few of the hot names, spread over them, are tags of the table with the
+    answers the column gives them (a column built for another table fails)."""
+    lines = embedded_table().tag_index()
+    for index in range(0, len(names), max(1, len(names) // _HOT_CHECKED)):
+        sample, offset = lines.search(names[index].encode("utf-8", "surrogatepass"))
+        if offset < 0:
+            return False
+        line = lines.line_number(sample, offset, column.tag_samples)
+        if column.tags[line] != column.hot_codes[index]:
+            return False
+    return True
 
 
 def _only(codes: Iterable[str], text: str) -> bool:
@@ -144,11 +198,15 @@ def tag_answer(text: str) -> ColumnAnswer | None:
     >>> tag_answer("long hair").slot.value, tag_answer("longhair")
     ('main_characteristics', None)
     """
+    hot = _HOT.get(text)
+    if hot is not None:
+        return hot
     lines = embedded_table().tag_index()
     sample, offset = lines.search(text.encode("utf-8", "surrogatepass"))
     if offset < 0:
         return None
     column = _column()
+    _searched()
     return column.answers[column.tags[lines.line_number(sample, offset, column.tag_samples)]]
 
 
