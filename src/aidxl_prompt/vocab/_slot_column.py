@@ -44,6 +44,7 @@ from typing import NamedTuple
 from .._data import read_vocab_file
 from ..errors import DataFileError
 from ..model.ordering import Slot
+from ._tables import LineIndex
 from .vocabulary import Vocabulary, embedded_table
 
 __all__ = [
@@ -158,15 +159,25 @@ def _searched() -> None:
 def _hot_fits(column: _Column, names: list[str]) -> bool:
     """Whether a few of the hot names, spread over them, are tags of the table with the
     answers the column gives them (a column built for another table fails)."""
-    lines = embedded_table().tag_index()
     for index in range(0, len(names), max(1, len(names) // _HOT_CHECKED)):
-        sample, offset = lines.search(names[index].encode("utf-8", "surrogatepass"))
-        if offset < 0:
-            return False
-        line = lines.line_number(sample, offset, column.tag_samples)
-        if column.tags[line] != column.hot_codes[index]:
+        position = _tag_position(names[index])
+        if position is None or _code_at(column, position) != column.hot_codes[index]:
             return False
     return True
+
+
+def _tag_position(text: str) -> tuple[LineIndex, int, int] | None:
+    """The tags' line index, the sample before the line of tag ``text`` and the line's
+    offset; None when the table holds no such tag."""
+    lines = embedded_table().tag_index()
+    sample, offset = lines.search(text.encode("utf-8", "surrogatepass"))
+    return None if offset < 0 else (lines, sample, offset)
+
+
+def _code_at(column: _Column, position: tuple[LineIndex, int, int]) -> str:
+    """The column's character for the tag line at ``position`` (see _tag_position)."""
+    lines, sample, offset = position
+    return column.tags[lines.line_number(sample, offset, column.tag_samples)]
 
 
 def _only(codes: Iterable[str], text: str) -> bool:
@@ -178,17 +189,19 @@ def precomputed(text: str, vocabulary: Vocabulary) -> ColumnAnswer | None:
     """What the rules give canonical ``text`` in ``vocabulary``, when that is the
     default vocabulary and ``text`` one of its Danbooru names; else None, and the caller
     asks the rules, which give the same answer."""
-    if vocabulary is not Vocabulary.default() or "\t" in text or "\n" in text:
-        return None  # (a tab or newline would match across the packed fields)
-    return lookup(text)
+    return lookup(text) if _answerable(text, vocabulary) else None
 
 
 def known_tag(text: str, vocabulary: Vocabulary) -> ColumnAnswer | None:
     """What the rules give canonical ``text`` when ``vocabulary`` is the default one and
     its embedded table holds ``text`` as a tag (not an alias); else None."""
-    if vocabulary is not Vocabulary.default() or "\t" in text or "\n" in text:
-        return None
-    return tag_answer(text)
+    return tag_answer(text) if _answerable(text, vocabulary) else None
+
+
+def _answerable(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the column may answer for ``text``: the default vocabulary, and no tab or
+    newline in the text (which would match across the packed fields)."""
+    return vocabulary is Vocabulary.default() and "\t" not in text and "\n" not in text
 
 
 def tag_answer(text: str) -> ColumnAnswer | None:
@@ -201,13 +214,12 @@ def tag_answer(text: str) -> ColumnAnswer | None:
     hot = _HOT.get(text)
     if hot is not None:
         return hot
-    lines = embedded_table().tag_index()
-    sample, offset = lines.search(text.encode("utf-8", "surrogatepass"))
-    if offset < 0:
+    position = _tag_position(text)
+    if position is None:
         return None
     column = _column()
     _searched()
-    return column.answers[column.tags[lines.line_number(sample, offset, column.tag_samples)]]
+    return column.answers[_code_at(column, position)]
 
 
 def lookup(text: str) -> ColumnAnswer | None:
